@@ -1,0 +1,71 @@
+"""flowlib: parse PlantUML sequence diagrams into a frozen model; tables, views and widgets from it.
+
+Text flows one way: text -> model (``parse``) -> tables / views / widgets. Heavy libraries load only
+with the part that needs them: pandas with the tables, graphviz with the communication view,
+ipywidgets with the widgets. Names below are the public API; notebooks use nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .errors import DiagramError
+from .model import (
+    Delay,
+    Diagram,
+    Divider,
+    Group,
+    GroupElse,
+    GroupEnd,
+    GroupStart,
+    LifeEvent,
+    Message,
+    NewPage,
+    Note,
+    Participant,
+    Reference,
+    Spacer,
+)
+from .palette import PHASE_COLORS, phase_color
+
+# Public name -> module that defines it, imported on first use.
+# Each module owns its names; add yours with a one-line edit.
+_LAZY = {
+    "parse": "parser",
+    "parse_file": "parser",
+    "parse_lenient": "parser",
+}
+
+__all__ = [
+    "DiagramError",
+    "Delay",
+    "Diagram",
+    "Divider",
+    "Group",
+    "GroupElse",
+    "GroupEnd",
+    "GroupStart",
+    "LifeEvent",
+    "Message",
+    "NewPage",
+    "Note",
+    "Participant",
+    "Reference",
+    "Spacer",
+    "PHASE_COLORS",
+    "phase_color",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'flowlib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)

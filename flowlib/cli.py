@@ -1,0 +1,160 @@
+"""The ``python -m flowlib`` command line: inspect, table, lint, render, diff.
+
+Each command is a small function ``cmd_<name>(args, out) -> exit status`` that calls the library;
+``main`` owns the error contract: a bad diagram prints ``FILE:LINE:COL: error: MESSAGE`` on stderr and
+exits 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from .errors import DiagramError
+
+
+def _read(path: str) -> str:
+    """The text of ``path`` ("-" for stdin), with unreadable files reported as a DiagramError."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise DiagramError(f"cannot read file: not UTF-8 text ({exc.reason} at byte {exc.start})", file=path)
+    except OSError as exc:
+        raise DiagramError(f"cannot read file: {exc.strerror or exc}", file=path)
+
+
+def _load(path: str):
+    from .parser import parse
+
+    return parse(_read(path), file=path)
+
+
+def cmd_inspect(args, out: TextIO) -> int:
+    """Summarise each file, or with --json print one corpus-schema JSON object per line."""
+    from .corpusjson import error_json, to_corpus_json
+
+    status = 0
+    for path in args.files:
+        try:
+            diagram = _load(path)
+        except DiagramError as err:
+            status = 1
+            if args.json:
+                out.write(json.dumps(error_json(err, path), ensure_ascii=False) + "\n")
+            else:
+                print(err.headline(), file=sys.stderr)
+            continue
+        if args.json:
+            out.write(json.dumps(to_corpus_json(diagram, file=path), ensure_ascii=False) + "\n")
+        else:
+            out.write(_summary(diagram, path))
+    return status
+
+
+def _summary(diagram, path: str) -> str:
+    lines = [f"{path}: {diagram.title or '(untitled)'}"]
+    lines.append(f"  participants: {len(diagram.participants)}")
+    lines.append(f"  messages:     {len(diagram.messages)}")
+    lines.append(f"  notes:        {len(diagram.notes)}")
+    lines.append(f"  groups:       {len(diagram.groups)}")
+    if diagram.phases:
+        counts = [f"{p} ({len(diagram.phase_messages(p))})" for p in diagram.phases]
+        lines.append(f"  phases:       {', '.join(counts)}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_table(args, out: TextIO) -> int:
+    """Print one table of a diagram as CSV."""
+    from .tables import TABLES
+
+    diagram = _load(args.file)
+    frame = TABLES[args.name](diagram)
+    frame.to_csv(out, index=args.name == "matrix", lineterminator="\n")
+    return 0
+
+
+def cmd_lint(args, out: TextIO) -> int:
+    """List every problem in each file; exit 1 if any is an error."""
+    from .lint import lint_text
+
+    status = 0
+    for path in args.files:
+        try:
+            problems = lint_text(_read(path), file=path)
+        except DiagramError as err:  # unreadable file
+            problems = [err]
+        for problem in problems:
+            out.write(problem.headline() + "\n")
+            if problem.severity == "error":
+                status = 1
+    return status
+
+
+def cmd_render(args, out: TextIO) -> int:
+    """Draw a view of a diagram to a file (SVG, PNG, Mermaid or text)."""
+    from .render import render_command
+
+    return render_command(_load(args.file), args, out)
+
+
+def cmd_diff(args, out: TextIO) -> int:
+    """Compare two flows and print what changed."""
+    from .diff import diff_command
+
+    return diff_command(_load(args.old), _load(args.new), args, out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m flowlib``."""
+    parser = argparse.ArgumentParser(prog="python -m flowlib", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("inspect", help="summarise diagrams, or print PlantUML-compatible JSON")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="one JSON object per file, in the corpus schema")
+    p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("table", help="print a table as CSV")
+    p.add_argument("name", choices=["messages", "participants", "activations", "phases", "matrix"])
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_table)
+
+    p = sub.add_parser("lint", help="list every problem and warning in diagrams")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_lint)
+
+    p = sub.add_parser("render", help="draw a communication or sequence view")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--view", choices=["communication", "sequence"], default="sequence")
+    p.add_argument("--phase", help="only this phase")
+    p.add_argument("--highlight", type=int, metavar="STEP", help="make this step stand out")
+    p.add_argument("--steps", metavar="A-B", help="only steps A to B")
+    p.add_argument("--aggregate", action="store_true", help="communication view: one edge per pair, with counts")
+    p.add_argument("--format", choices=["svg", "png", "mermaid", "text", "dot"], help="default: from -o's suffix")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("diff", help="compare two flows")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p.add_argument("--format", choices=["text", "csv"], default="text")
+    p.set_defaults(func=cmd_diff)
+    return parser
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args, out)
+    except DiagramError as err:
+        print(err.headline(), file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,303 @@
+"""The diagram model: immutable records of what a PlantUML sequence diagram says.
+
+Rule 1: this module imports nothing from flowlib. The parser builds these objects; tables, views,
+widgets, the writer and the diff only read them. Nothing downstream reaches back into parsing.
+
+Rule 2: every element keeps the 1-based source line it came from (``line``), so any view or error
+can point back at the text. Styling (colours, skinparams) may be dropped; a message, participant,
+note or group never is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+#: Participant kinds PlantUML knows, in the order its documentation lists them.
+KINDS = ("participant", "actor", "boundary", "control", "entity", "database", "collections", "queue")
+
+#: Arrow heads as PlantUML names them: ``->`` normal, ``->>`` async (open), ``->x`` crossx (lost).
+HEADS = ("normal", "async", "crossx")
+
+#: Boundary sides of an exo message (``[->``, ``->]``, ``?->``): where the message comes from or goes.
+EXO_KINDS = ("from_left", "to_left", "from_right", "to_right")
+
+#: Note positions: ``left``/``right`` of one participant, ``over`` one, ``over_several``, ``across`` all.
+NOTE_POSITIONS = ("left", "right", "over", "over_several", "across")
+
+#: Note shapes: ``note`` normal, ``hnote`` hexagonal, ``rnote`` box.
+NOTE_STYLES = ("normal", "hexagonal", "box")
+
+#: Group keywords; ``else`` branches are recorded on the group that owns them.
+GROUP_KINDS = ("alt", "opt", "loop", "par", "par2", "break", "critical", "group")
+
+#: Life events on a lifeline, explicit (``activate X``) or implied (``++``, ``--``, ``**``, ``!!``, ``return``).
+LIFE_ACTIONS = ("activate", "deactivate", "create", "destroy")
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One lifeline.
+
+    code: the identifier messages use (quoted names keep their text: ``"Token Store"``).
+    display: the name shown in the head (``participant "Long Name" as L`` shows ``Long Name``).
+    kind: one of :data:`KINDS`.
+    stereotype: the ``<<...>>`` text as PlantUML prints it, or None.
+    color: a declared background colour such as ``#LightBlue``, or None.
+    order: the ``order N`` value, or None.
+    box: the title of the enclosing ``box`` ("" for an untitled box), or None outside any box.
+    declared: True when a declaration line introduced it, False when first use did.
+    line: source line of the declaration or of the first use.
+    """
+
+    code: str
+    display: str
+    kind: str = "participant"
+    stereotype: str | None = None
+    color: str | None = None
+    order: int | None = None
+    box: str | None = None
+    declared: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One arrow, in diagram order.
+
+    step: 1-based position among the diagram's messages.
+    source, target: participant codes. For a message from or to the diagram's edge (``[->``, ``->]``,
+        ``?->``, ``A -> :``) the edge side is None and ``exo`` tells which edge.
+    label: display lines joined with "\\n", kept as PlantUML stores them ("" when there is none).
+    dotted: ``-->`` style (a reply, by convention).
+    head: one of :data:`HEADS`.
+    bidirectional: ``<->``.
+    exo: one of :data:`EXO_KINDS`, or None for a message between two participants.
+    exo_short: True for ``?->`` forms; None unless ``exo`` is set.
+    parallel: teoz ``&`` (drawn at the same height as the previous message).
+    number: the autonumber string as PlantUML formats it (``"<b>3</b>"``), or None.
+    phase: the text of the ``== divider ==`` in effect, stripped, or None before the first divider.
+    is_return: written with ``return`` rather than an arrow.
+    color: arrow colour from ``-[#red]>``, or None.
+    line, column: where the arrow's line starts in the source (1-based).
+    """
+
+    step: int
+    source: str | None
+    target: str | None
+    label: str = ""
+    dotted: bool = False
+    head: str = "normal"
+    bidirectional: bool = False
+    exo: str | None = None
+    exo_short: bool | None = None
+    parallel: bool = False
+    number: str | None = None
+    phase: str | None = None
+    is_return: bool = False
+    color: str | None = None
+    line: int = 0
+    column: int = 1
+
+    @property
+    def is_self(self) -> bool:
+        """True for a message from a participant to itself."""
+        return self.exo is None and self.source is not None and self.source == self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note: ``note left of A``, ``note over A, B``, ``hnote``, ``rnote``, ``note across``.
+
+    position: one of :data:`NOTE_POSITIONS`.
+    participants: the codes it is attached to (empty for ``note across``).
+    style: one of :data:`NOTE_STYLES`.
+    attached_to: "message" for a note written right after a message without ``of``, "group" for a note on
+        a group branch, else None.
+    text: the note's lines joined with "\\n".
+    after_step: the step of the last message before the note (0 before any message).
+    """
+
+    position: str
+    participants: tuple[str, ...]
+    text: str
+    style: str = "normal"
+    attached_to: str | None = None
+    after_step: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStart:
+    """Opens a group frame (``alt``, ``loop``, ``group X [Y]``, ...).
+
+    kind: one of :data:`GROUP_KINDS`. title/label are as PlantUML stores them (see the corpus README:
+    ``alt ok`` gives title "alt", label "ok"; ``group X [Y]`` gives title "X", label "Y").
+    level: nesting depth, 0 for an outermost group. index: position in :attr:`Diagram.groups`.
+    """
+
+    kind: str
+    title: str
+    label: str | None
+    level: int
+    index: int
+    parallel: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GroupElse:
+    """An ``else`` branch of the group ``index``; label is None when the line gives none."""
+
+    label: str | None
+    level: int
+    index: int
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEnd:
+    """Closes the group ``index``."""
+
+    level: int
+    index: int
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Summary of one group frame, in order of opening.
+
+    else_labels: one entry per ``else`` branch (None where a branch has no label).
+    first_step/last_step: the steps of the first and last message inside (None for an empty group).
+    end_line: line of the ``end`` (0 when the diagram ended first).
+    """
+
+    kind: str
+    title: str
+    label: str | None
+    level: int
+    else_labels: tuple[str | None, ...] = ()
+    parallel: bool = False
+    first_step: int | None = None
+    last_step: int | None = None
+    line: int = 0
+    end_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Divider:
+    """``== text ==``: the raw text between the ``==`` marks (PlantUML keeps trailing blanks)."""
+
+    text: str
+    line: int = 0
+
+    @property
+    def name(self) -> str:
+        """The divider's text stripped: the phase name it starts."""
+        return self.text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Delay:
+    """``...`` or ``... text ...``; text is "" for a bare delay."""
+
+    text: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Spacer:
+    """``|||`` or ``||45||``; size in pixels, or None for the default."""
+
+    size: int | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """``ref over A, B : text`` (or the multi-line ``ref over ... end ref``)."""
+
+    participants: tuple[str, ...]
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LifeEvent:
+    """A change on a lifeline: one of :data:`LIFE_ACTIONS`.
+
+    implicit: True when implied by an arrow suffix (``++``, ``--``, ``**``, ``!!``), by ``return`` or by
+    ``autoactivate``, False for an explicit ``activate``/``deactivate``/``create``/``destroy`` line.
+    after_step: the step of the last message before the event (0 before any message).
+    """
+
+    action: str
+    participant: str
+    implicit: bool = False
+    color: str | None = None
+    after_step: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NewPage:
+    """``newpage`` with its optional title."""
+
+    title: str | None = None
+    line: int = 0
+
+
+Event = Union[
+    Message, Note, GroupStart, GroupElse, GroupEnd, Divider, Delay, Spacer, Reference, LifeEvent, NewPage
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagram:
+    """A parsed sequence diagram.
+
+    participants: in PlantUML's display order (declaration or first use, then ``order``).
+    events: every element in source order; ``messages``, ``notes`` and ``groups`` are the same
+        objects gathered by type, for convenience.
+    title/header/footer/legend/caption: their text, or None.
+    file: the path the text came from, or None.
+    """
+
+    participants: tuple[Participant, ...]
+    events: tuple[Event, ...]
+    messages: tuple[Message, ...]
+    notes: tuple[Note, ...] = ()
+    groups: tuple[Group, ...] = ()
+    title: str | None = None
+    header: str | None = None
+    footer: str | None = None
+    legend: str | None = None
+    caption: str | None = None
+    file: str | None = None
+    _by_code: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_code", {p.code: p for p in self.participants})
+
+    def participant(self, code: str) -> Participant:
+        """The participant with this code; raises KeyError if there is none."""
+        return self._by_code[code]
+
+    @property
+    def dividers(self) -> tuple[Divider, ...]:
+        """The ``== ... ==`` dividers in order."""
+        return tuple(e for e in self.events if isinstance(e, Divider))
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """Phase names in order of first appearance among the messages (None excluded)."""
+        seen: dict[str, None] = {}
+        for m in self.messages:
+            if m.phase is not None:
+                seen.setdefault(m.phase, None)
+        return tuple(seen)
+
+    def phase_messages(self, phase: str) -> tuple[Message, ...]:
+        """The messages of one phase, in order."""
+        return tuple(m for m in self.messages if m.phase == phase)
