@@ -34,6 +34,7 @@ _LAZY = {
     "parse": "parser",
     "parse_file": "parser",
     "parse_lenient": "parser",
+    "to_corpus_json": "corpusjson",
 }
 
 __all__ = [

@@ -262,6 +262,7 @@ class Diagram:
         objects gathered by type, for convenience.
     title/header/footer/legend/caption: their text, or None.
     file: the path the text came from, or None.
+    block_count: how many ``@startuml`` blocks the text held (the first is parsed; 1 when it held none).
     """
 
     participants: tuple[Participant, ...]
@@ -275,6 +276,7 @@ class Diagram:
     legend: str | None = None
     caption: str | None = None
     file: str | None = None
+    block_count: int = 1
     _by_code: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):

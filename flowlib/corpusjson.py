@@ -1,0 +1,117 @@
+"""The corpus JSON schema (``shared/corpus/README.md``): what ``inspect --json`` prints for each file."""
+
+from __future__ import annotations
+
+from .errors import DiagramError
+from .model import Delay, Diagram, Divider, GroupElse, LifeEvent, NewPage, Note, Reference, Spacer
+
+__all__ = ["to_corpus_json", "error_json"]
+
+# Model note positions -> the names PlantUML's NotePosition uses (``across`` is an over_several note).
+_POSITION = {"left": "left", "right": "right", "over": "over", "over_several": "over_several",
+             "across": "over_several"}
+
+
+def _message(m) -> dict:
+    return {
+        "from": m.source,
+        "to": m.target,
+        "label": m.label,
+        "dotted": m.dotted,
+        "self": m.is_self,
+        "exo": m.exo,
+        "exo_short": m.exo_short,
+        "direction": "both_direction" if m.bidirectional else "left_to_right_normal",
+        "head": m.head,
+        "parallel": m.parallel,
+        "number": m.number,
+    }
+
+
+def _note(n: Note) -> dict:
+    return {
+        "position": _POSITION[n.position],
+        "participants": list(n.participants),
+        "style": n.style,
+        "attached_to": n.attached_to,
+        "text": n.text,
+    }
+
+
+def to_corpus_json(diagram: Diagram, file: str | None = None) -> dict:
+    """The diagram as one object of the corpus schema, keys in the corpus files' order.
+
+    >>> from flowlib import parse
+    >>> to_corpus_json(parse("A -> B: hi"))["messages"][0]["label"]
+    'hi'
+    """
+    life = {"activate": 0, "deactivate": 0, "destroy": 0, "create": 0}
+    dividers, delays, references = [], [], []
+    spacers = newpages = 0
+    for e in diagram.events:
+        kind = type(e)
+        if kind is LifeEvent:
+            life[e.action] += 1
+        elif kind is Divider:
+            dividers.append(e.text)
+        elif kind is Delay:
+            delays.append(e.text)
+        elif kind is Reference:
+            references.append({"participants": list(e.participants), "text": e.text})
+        elif kind is Spacer:
+            spacers += 1
+        elif kind is NewPage:
+            newpages += 1
+    groups = [
+        {"kind": g.kind, "title": g.title, "label": g.label, "level": g.level, "else": list(g.else_labels),
+         "parallel": g.parallel}
+        for g in diagram.groups
+    ]
+    return {
+        "file": file if file is not None else diagram.file,
+        "ok": True,
+        "diagram_type": "sequence",
+        "error": None,
+        "block_count": diagram.block_count,
+        "title": diagram.title,
+        "participants": [
+            {"code": p.code, "display": p.display, "type": p.kind, "stereotype": p.stereotype, "box": p.box}
+            for p in diagram.participants
+        ],
+        "messages": [_message(m) for m in diagram.messages],
+        "notes": len(diagram.notes),
+        "note_list": [_note(n) for n in diagram.notes],
+        "groups": groups,
+        "dividers": dividers,
+        "delays": delays,
+        "references": references,
+        "activations": life["activate"] + life["deactivate"] + life["destroy"],
+        "life_events": life,
+        "spacers": spacers,
+        "newpages": newpages,
+        "autonumber": any(m.number is not None for m in diagram.messages),
+    }
+
+
+def error_json(err: DiagramError, file: str | None) -> dict:
+    """A refused file in the corpus schema: ``ok`` false, the error's line and message.
+
+    ``diagram_type`` is the kind of diagram the text looks like when the parser recognised one
+    (``"class"``, ``"state"``...), ``"unreadable"`` for a file that could not be read, else ``"error"``.
+    """
+    from .parser import KIND_PHRASES
+
+    kind = "error"
+    if err.message.startswith("cannot read file"):
+        kind = "unreadable"
+    else:
+        for name, phrase in KIND_PHRASES.items():
+            if err.message.startswith(f"this looks like {phrase},"):
+                kind = name
+                break
+    return {
+        "file": file if file is not None else err.file,
+        "ok": False,
+        "diagram_type": kind,
+        "error": {"line": err.line, "message": err.message},
+    }

@@ -1,0 +1,1268 @@
+"""Parse PlantUML sequence-diagram text into the frozen model of :mod:`flowlib.model`, as PlantUML does.
+
+Rule 1: the parser is a table of line commands (a pattern and the action it triggers), tried in
+PlantUML's own order; the first whose pattern matches the whole (trimmed) line wins. The one mutable
+object is the :class:`_Builder` passed to every action; the module holds no mutable state.
+
+Rule 2: PlantUML 1.2020.02 is the reference, also for what it refuses. ``shared/tools/puml-oracle``
+prints its parse of any file; the corpus tests compare the two.
+
+    >>> d = parse("@startuml\\nA -> B: hello\\n@enduml\\n")
+    >>> d.messages[0].source, d.messages[0].target, d.messages[0].label
+    ('A', 'B', 'hello')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, NamedTuple
+
+from .errors import DiagramError
+from .model import (
+    Delay,
+    Diagram,
+    Divider,
+    Group,
+    GroupElse,
+    GroupEnd,
+    GroupStart,
+    LifeEvent,
+    Message,
+    NewPage,
+    Note,
+    Participant,
+    Reference,
+    Spacer,
+)
+
+__all__ = ["parse", "parse_file", "parse_lenient", "KIND_PHRASES"]
+
+# ---------------------------------------------------------------------------------------------
+# Regex building blocks, in PlantUML's vocabulary (%s blank, %g a double quote).
+
+_G = "\"\u201c\u201d\u00ab\u00bb"          # the quote characters PlantUML accepts (%g)
+_CODE = r"[\w.@]+"                          # an unquoted name: letters, digits, _ . @
+_QUOTED = rf"[{_G}][^{_G}]+[{_G}]"          # a quoted name: any text but quotes
+_NAME = rf"(?:{_CODE}|{_QUOTED})"
+_URL = r"\[\[[^\[\]]*?(?:\[[^\]]*\][^\[\]]*?)*\]\]"  # [[link]] or [[link{tooltip} label]]
+_COLOR = r"\#\w+(?:[-\\|/]\w+)?"            # #Red, #Red-Blue (gradient)
+_STEREO = r"<<.*>>"
+_F = re.IGNORECASE | re.VERBOSE
+
+
+def _rx(pattern: str) -> re.Pattern:
+    """A line pattern: verbose, case-insensitive, always matched against the whole trimmed line."""
+    return re.compile(pattern, _F)
+
+
+def _part(prefix: str) -> str:
+    """One end of an arrow: ``A``, ``"Long"``, ``"Long" as A`` or ``A as "Long"`` (PlantUML's order)."""
+    return rf"""(?:
+        (?P<{prefix}code>{_CODE})
+      | [{_G}](?P<{prefix}long>[^{_G}]+)[{_G}]
+      | [{_G}](?P<{prefix}lcl>[^{_G}]+)[{_G}] \s* as \s+ (?P<{prefix}lcc>{_CODE})
+      | (?P<{prefix}clc>{_CODE}) \s+ as \s* [{_G}](?P<{prefix}cll>[^{_G}]+)[{_G}]
+    )"""
+
+
+_STYLE = r"(?:\[(?:\#\w+|dotted|dashed|plain|bold|hidden|norank|single|thickness=\d+)" \
+         r"(?:,\#\w+|,dotted|,dashed|,plain|,bold|,hidden|,norank|,single|,thickness=\d+)*\])"
+
+_ARROW = _rx(rf"""
+    (?P<parallel>&\s*)?                         # teoz: same height as the previous message
+    (?:\{{\w+\}}\s+)?                           # {{anchor}}
+    {_part("a")}
+    (?:\{{\w+\}}\s+)?
+    \s*
+    (?P<d1>\s[ox]|(?:\s[ox])?<<?|(?:\s[ox])?//?|(?:\s[ox])?\\\\?)?   # head on the left: < << / \\ o x
+    (?:
+        (?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)                     # body, with an optional [#red]
+      | (?P<ba2>-*)(?P<st2>{_STYLE})?(?P<bb2>-+)
+    )
+    (?P<d2>>>?(?:[ox]\s)?|//?(?:[ox]\s)?|\\\\?(?:[ox]\s)?|[ox]\s)?   # head on the right
+    \s*
+    {_part("b")}
+    (?:\{{\w+\}}\s+)?
+    \s*
+    (?P<act>[-+*!]+)?                           # ++ -- ** !! lifeline changes
+    \s*
+    (?P<lifecolor>\#\w+)?
+    \s*
+    (?P<url>{_URL})?
+    \s*
+    (?::\s*(?P<label>.*))?
+    $""")
+
+# Words that start commands PlantUML tries before arrows: a line starting with one skips the fast path.
+_EARLY_WORDS = frozenset("""title caption header footer left right center legend skinparam skinparamlocked
+    sprite hide show skin scale autonewpage ignore mainframe url footbox""".split())
+
+# Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>).
+_SIMPLE_ARROW = re.compile(r"(\w+)\s*(--?)(>>?)\s*(\w+)\s*(?::\s*(.*))?", re.ASCII)
+
+_EXO_LEFT = _rx(rf"""
+    (?P<parallel>&\s*)?
+    (?P<short>[?\[\]][ox]?)                     # [ ] or ? : the diagram's edge
+    (?:
+        (?P<both><<?|//?|\\\\?)?(?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)(?P<d1>>>?|//?|\\\\?)
+      | (?P<d2><<?|//?|\\\\?)(?P<bb2>-*)(?P<st2>{_STYLE})?(?P<ba2>-+)
+    )
+    (?P<supp>[ox]\s+)?
+    \s*
+    (?P<part>{_NAME})
+    \s*
+    (?P<act>[-+*!]+)?
+    \s*
+    (?P<lifecolor>\#\w+)?
+    \s*
+    (?P<url>{_URL})?
+    \s*
+    (?::\s*(?P<label>.*))?
+    $""")
+
+_EXO_RIGHT = _rx(rf"""
+    (?P<parallel>&\s*)?
+    (?P<part>{_NAME})
+    (?P<supp>\s+[ox])?
+    \s*
+    (?:
+        (?P<both><<?|//?|\\\\?)?(?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)(?P<d1>>>?|//?|\\\\?)
+      | (?P<d2><<?|//?|\\\\?)(?P<bb2>-*)(?P<st2>{_STYLE})?(?P<ba2>-+)
+    )
+    (?P<short>[ox]?[?\]\[])?                    # missing: "A -> : text" goes to the right edge
+    \s*
+    (?P<act>[-+*!]+)?
+    \s*
+    (?P<lifecolor>\#\w+)?
+    \s*
+    (?P<url>{_URL})?
+    \s*
+    (?::\s*(?P<label>.*))?
+    $""")
+
+_KIND_RX = r"participant|actor|create|boundary|control|entity|queue|database|collections"
+_DECL_TAIL = rf"""
+    \s*(?P<stereo>{_STEREO})?
+    \s*(?:order\s+(?P<order>-?\d{{1,7}}))?
+    \s*(?P<url>{_URL})?
+    \s*(?P<color>{_COLOR})?
+    $"""
+_DECL_HEAD = rf"(?:(?P<create>create)\s+(?=(?:{_KIND_RX})\s))?(?P<kind>{_KIND_RX})\s+"
+
+# participant "Long" as L   |   participant L
+_DECL_A = _rx(_DECL_HEAD + rf"(?:[{_G}](?P<full>[^{_G}]+)[{_G}]\s+as\s+)?(?P<code>{_CODE})" + _DECL_TAIL)
+# participant L as "Long"
+_DECL_A2 = _rx(_DECL_HEAD + rf"(?P<code>{_CODE})\s+as\s+[{_G}](?P<full>[^{_G}]+)[{_G}]" + _DECL_TAIL)
+# participant Long as L
+_DECL_A3 = _rx(_DECL_HEAD + rf"(?P<full>{_CODE})\s+as\s+(?P<code>{_CODE})" + _DECL_TAIL)
+# participant "Long"
+_DECL_A4 = _rx(_DECL_HEAD + rf"[{_G}](?P<code>[^{_G}]+)[{_G}]" + _DECL_TAIL)
+
+_ACTIVATE = _rx(rf"""
+    (?P<action>activate|deactivate|destroy|create)
+    \s+(?P<who>{_NAME})
+    \s*(?P<back>\#\w+)?
+    \s*(?P<line>\#\w+)?
+    $""")
+_DEACTIVATE_SHORT = _rx(r"deactivate\s*$")
+_ACTIVATE2 = _rx(rf"(?P<who>{_CODE})\s*(?P<action>\+\+|--)\s*(?P<color>\#\w+)?$")   # A ++ / A --
+
+_NOTE_HEAD = rf"""
+    (?P<parallel>&\s*)?
+    (?P<vmerge>/)?\s*
+    (?P<style>note|hnote|rnote)\s*
+    (?P<stereo><<.*>>)?\s*"""
+_NOTE = _rx(_NOTE_HEAD + rf"""
+    (?P<position>right|left|over)\s+
+    (?:of\s+)?(?P<who>{_NAME})\s*
+    (?P<color>{_COLOR})?\s*
+    (?P<url>{_URL})?\s*
+    :\s*(?P<text>.*)
+    $""")
+_NOTE_SEVERAL = _rx(_NOTE_HEAD + rf"""
+    over\s+(?P<p1>{_NAME})\s*,\s*(?P<p2>{_NAME})\s*
+    (?P<color>{_COLOR})?\s*
+    (?P<url>{_URL})?\s*
+    :\s*(?P<text>.*)
+    $""")
+_NOTE_ACROSS = _rx(r"""
+    (?P<vmerge>/)?\s*
+    (?P<style>note|hnote|rnote)\s*
+    (?P<stereo><<.*>>)?\s*
+    (?:across|accross)\s*
+    (?P<color>\#\w+(?:[-\\|/]\w+)?)?\s*
+    :\s*(?P<text>.*)
+    $""")
+_NOTE_ON_ARROW = _rx(rf"""
+    (?P<style>note|hnote|rnote)\s*
+    (?P<stereo><<.*>>)?\s+
+    (?P<position>right|left|bottom|top)\s*
+    (?P<color>{_COLOR})?\s*
+    (?P<url>{_URL})?\s*
+    :\s*(?P<text>.*)
+    $""")
+_END_NOTE = _rx(r"end\s?(?:note|hnote|rnote)$")
+
+_BOX_START = _rx(rf"""
+    box
+    (?:\s+[{_G}](?P<name1>[^{_G}]+)[{_G}]|\s+(?P<name2>[^\#]+?))?
+    \s*(?P<stereo><<.*>>)?
+    \s*(?P<color>{_COLOR})?
+    $""")
+_BOX_END = _rx(r"end\s?box$")
+
+_GROUP = _rx(r"""
+    (?P<parallel>&\s*)?
+    (?P<type>opt|alt|loop|par|par2|break|critical|else|end|also|group)
+    (?P<colors>(?<!else)(?<!also)(?<!end)\#\w+)?(?:\s+\#\w+)?
+    (?:\s+(?P<comment>.*?))?
+    $""")
+_GROUP_TITLE = re.compile(r"(.*?)\[(.*)\]$")
+
+_RETURN = _rx(r"(?P<parallel>&\s*)?return(?:\s+\#\w+)?(?:\s+(?P<label>.*))?$")
+_NEWPAGE = _rx(r"@?newpage(?:(?:\s*:\s*|\s+)(?P<title>.*[\w.].*))?$")
+_DIVIDER = _rx(r"==\s*(?P<text>.*)==$")
+_SPACER = _rx(r"(?:\|\|(?P<size>\d+)\|\||\|{3,})$")
+_DELAY = _rx(r"(?:\.\.\.|\u2026)(?:(?P<text>.*)(?:\.\.\.|\u2026))?$")
+_REF = _rx(rf"""
+    ref(?:\#\w+)?\s+over\s+
+    (?P<parts>{_NAME}(?:\s*,\s*{_NAME})*)\s*
+    :\s*(?P<text>.*)
+    $""")
+_REF_MULTI = _rx(rf"ref(?:\#\w+)?\s+over\s+(?P<parts>{_NAME}(?:\s*,\s*{_NAME})*)\s*(?:\#\w+)?$")
+_END_REF = _rx(r"end\s?(?:ref)?$")
+_NAME_IN_LIST = re.compile(_NAME)
+
+_AUTONUMBER = _rx(rf"""
+    autonumber
+    (?:\s+(?P<start>\d(?:(?:[^\w\s]+|\d+)*\d)?))?
+    (?:\s+(?P<step>\d+))?
+    (?:\s+[{_G}](?P<format>[^{_G}]+)[{_G}])?
+    \s*$""")
+_AUTONUMBER_STOP = _rx(r"autonumber\s+stop\s*$")
+_AUTONUMBER_RESUME = _rx(rf"autonumber\s+resume(?:\s+(?P<step>\d+))?(?:\s+[{_G}](?P<format>[^{_G}]+)[{_G}])?\s*$")
+_AUTONUMBER_INC = _rx(r"autonumber\s+inc\s*[a-z]\s*$")
+_AUTOACTIVATE = _rx(r"autoactivate\s+(?P<on>on|off)\s*$")
+
+# Lines PlantUML accepts and we keep nothing of (styling, layout, paging).
+_IGNORED = _rx(r"""
+    (?: (?:hide|show)\s+footbox
+      | footbox\s+(?:on|off)
+      | (?:hide|show)\s+unlinked
+      | hide\s+stereotypes?
+      | skin\s+[\w.]+
+      | skinparam(?:locked)?\s+[\w.]*(?:<<.*>>)?[\w.]*\s+[^{}]*
+      | scale\s+.+
+      | autonewpage\s+\d+
+      | ignore\s+newpage
+      | mainframe\s+.+
+      | url\s+(?:of|for)\s+.+
+      | \{\w+\}\s*<->\s*\{\w+\}.*
+      | allow_?mixing
+      | !pragma\b.*
+      | !theme\b.*
+      | !(?:define|undef|definelong|enddefinelong)\b.*
+      | !(?:unquoted\s+)?(?:procedure|function|endprocedure|endfunction)\b.*
+    )$""")
+
+_TITLE = _rx(r"title(?:\s*:\s*|\s+)(?P<text>.*[\w.].*)$")
+_TITLE_MULTI = _rx(r"title$")
+_CAPTION = _rx(r"caption(?:\s*:\s*|\s+)(?P<text>.*)$")
+_CAPTION_MULTI = _rx(r"caption$")
+_HEADER = _rx(r"(?:(?:left|right|center)\s*)?(?P<which>header|footer)(?:\s*:\s*|\s+)(?P<text>.*)$")
+_HEADER_MULTI = _rx(r"(?:(?:left|right|center)\s*)?(?P<which>header|footer)$")
+_LEGEND = _rx(r"legend(?:\s+(?:top|bottom))?(?:\s+(?:left|right|center))?$")
+_SKINPARAM_BLOCK = _rx(r"skinparam(?:locked)?\s*(?:\s+[\w.]*(?:<<.*>>)?[\w.]*)?\s*\{$")
+_SPRITE_BLOCK = _rx(r"sprite\s+\$?[\w.]+\s*(?:\[[^\]]*\])?\s*\{$")
+_SPRITE_LINE = _rx(r"sprite\s+\$?[\w.]+\s*(?:\[[^\]]*\])?\s+\S.*$")
+_STYLE_BLOCK = _rx(r"<style>$")
+
+# ---------------------------------------------------------------------------------------------
+# Other kinds of diagram: phrases used in the refusal message, keyed by PlantUML's diagram type.
+
+KIND_PHRASES = {
+    "class": "a class diagram",
+    "state": "a state diagram",
+    "activity": "an activity diagram",
+    "description": "a component, deployment or use-case diagram",
+    "timing": "a timing diagram",
+    "nwdiag": "a network diagram (nwdiag)",
+    "PSystemDot": "a Graphviz dot diagram",
+    "mindmap": "a mind map",
+    "wbs": "a work breakdown structure",
+    "gantt": "a Gantt chart",
+    "object": "an object diagram",
+    "salt": "a salt (wireframe) diagram",
+    "json": "a JSON diagram",
+    "yaml": "a YAML diagram",
+}
+
+_OTHER_KINDS = [  # first match wins; each pattern looks at one stripped line
+    ("PSystemDot", re.compile(r"(?:strict\s+)?(?:di)?graph\b[^{]*\{", re.I)),
+    ("nwdiag", re.compile(r"nwdiag\s*\{", re.I)),
+    ("mindmap", re.compile(r"@startmindmap", re.I)),
+    ("wbs", re.compile(r"@startwbs", re.I)),
+    ("gantt", re.compile(r"@startgantt|\[[^\]]+\]\s+(?:lasts|starts|requires)\b", re.I)),
+    ("salt", re.compile(r"@startsalt|salt$", re.I)),
+    ("json", re.compile(r"@startjson|json\s+\S+\s*\{", re.I)),
+    ("yaml", re.compile(r"@startyaml", re.I)),
+    ("timing", re.compile(r"(?:concise|robust|clock|binary)\s+.+|@\d+$|@[\w\"]+\s*$", re.I)),
+    ("state", re.compile(r"\[\*\]|state\s+\S+|\w+\s*:\s*\S.*$(?<!:)", re.I)),
+    ("activity", re.compile(r"start;?$|stop;?$|end;?$|:[^;]*[;|<>\]}/]$|if\s*\(.*\)\s*then|repeat\b|while\s*\(|"
+                            r"fork$|partition\s+|\(\*\)|endif$|detach$", re.I)),
+    ("class", re.compile(r"(?:abstract\s+class|class|interface|enum|annotation|entity)\s+[\w.\"]+.*\{?$|"
+                         r"!define\s+\w+\(\w+\)\s+(?:class|entity)\b|\w+\s*(?:<\|--|--\|>|\*--|--\*|o--|--o|\.\.\|>)",
+                         re.I)),
+    ("description", re.compile(r"(?:component|node|frame|rectangle|cloud|folder|package|usecase|artifact|"
+                               r"storage|card|file|interface|agent|stack)\s+.+|\[[^\]]+\]|\(\)\s|\([^)]+\)|"
+                               r"actor\s*:[^:]+:|left\s+to\s+right\s+direction$", re.I)),
+]
+
+
+def _guess_other_kind(lines: list[str]) -> str | None:
+    """PlantUML's diagram type that these lines look like, or None when they look like nothing else."""
+    for kind, pattern in _OTHER_KINDS:
+        for line in lines:
+            if pattern.match(line):
+                return kind
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Display text: PlantUML's Display.getWithNewlines.
+
+def _display(text: str) -> str:
+    r"""Split on ``\n`` (and ``\r``, ``\l``), unescape ``\\`` and ``\t``; lines joined with "\n"."""
+    if "\\" not in text:
+        return text
+    out = []
+    i, n = 0, len(text)
+    raw = False
+    while i < n:
+        c = text[i]
+        if c == "[" and text.startswith("[[", i):
+            raw = True
+        elif c == "]" and text.startswith("]]", i):
+            raw = False
+        if c == "\\" and not raw and i < n - 1:
+            c2 = text[i + 1]
+            i += 2
+            if c2 in "nrl":
+                out.append("\n")
+            elif c2 == "t":
+                out.append("\t")
+            elif c2 == "\\":
+                out.append("\\")
+            else:
+                out.append(c)
+                out.append(c2)
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _unquote(name: str) -> str:
+    """``"Token Store"`` -> ``Token Store``; unquoted names are returned as they are."""
+    if len(name) >= 2 and name[0] in _G and name[-1] in _G:
+        return name[1:-1]
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Autonumber formatting: PlantUML formats numbers with java.text.DecimalFormat("<b>0</b>").
+
+def _decimal_format(pattern: str) -> Callable[[int], str]:
+    """A formatter for the subset of Java's DecimalFormat that autonumber formats use."""
+    # Quoted literals 'xx' are literal text; '' is a quote.
+    parts: list[tuple[bool, str]] = []  # (is_literal, text)
+    i = 0
+    buf = ""
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "'":
+            j = pattern.find("'", i + 1)
+            if j == -1:
+                j = len(pattern)
+            lit = pattern[i + 1:j] or "'"
+            if buf:
+                parts.append((False, buf))
+                buf = ""
+            parts.append((True, lit))
+            i = j + 1
+            continue
+        buf += c
+        i += 1
+    if buf:
+        parts.append((False, buf))
+    prefix, digits, suffix = "", None, ""
+    for literal, text in parts:
+        if literal:
+            if digits is None:
+                prefix += text
+            else:
+                suffix += text
+            continue
+        m = re.search(r"[0#][0#,.]*", text) if digits is None else None
+        if m:
+            prefix += text[:m.start()]
+            digits = m.group()
+            suffix += text[m.end():]
+        elif digits is None:
+            prefix += text
+        else:
+            suffix += text
+    if digits is None:
+        return lambda n: prefix + suffix  # no digit placeholder: Java prints the affixes only
+    integer = digits.split(".")[0].replace(",", "")
+    minimum = integer.count("0")
+    return lambda n: f"{prefix}{n:0{minimum}d}{suffix}" if minimum else f"{prefix}{n}{suffix}"
+
+
+class _Numbering:
+    """PlantUML's autonumber state: a dotted prefix, a counter, a step and a format."""
+
+    __slots__ = ("on", "prefix", "value", "step", "fmt")
+
+    def __init__(self):
+        self.on = False
+        self.prefix = ""
+        self.value = 1
+        self.step = 1
+        self.fmt = _decimal_format("<b>0</b>")
+
+    def start(self, start: str | None, step: str | None, fmt: str | None):
+        self.on = True
+        self.prefix, self.value = "", 1
+        if start:
+            head, _, last = start.rpartition(".") if "." in start else ("", "", start)
+            m = re.match(r"(.*?)(\d+)$", start)
+            self.prefix, self.value = (m.group(1), int(m.group(2))) if m else ("", 1)
+            del head, last
+        self.step = int(step) if step else 1
+        if fmt is not None:
+            self.fmt = _decimal_format(fmt)
+
+    def next(self) -> str | None:
+        if not self.on:
+            return None
+        value = self.value
+        self.value += self.step
+        if self.prefix:
+            # Dotted numbers are formatted as text inside the format's affixes.
+            text = self.fmt(0)
+            return text.replace("0", self.prefix + str(value), 1) if "0" in text else self.prefix + str(value)
+        return self.fmt(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The builder: the one mutable object, passed to every line action.
+
+class _LineError(Exception):
+    """A problem on the current line; the driver turns it into a DiagramError with a location."""
+
+    def __init__(self, message: str, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+class _GroupState:
+    __slots__ = ("kind", "title", "label", "level", "else_labels", "parallel", "first", "last", "line",
+                 "end_line", "index")
+
+    def __init__(self, kind, title, label, level, parallel, line, index):
+        self.kind, self.title, self.label, self.level = kind, title, label, level
+        self.else_labels: list = []
+        self.parallel, self.line, self.index = parallel, line, index
+        self.first = self.last = None
+        self.end_line = 0
+
+
+class _Builder:
+    """Collects what the line actions find, then freezes it into a :class:`Diagram`."""
+
+    def __init__(self, file: str | None):
+        self.file = file
+        self.participants: dict[str, dict] = {}    # code -> fields of Participant (insertion = display order)
+        self.events: list = []
+        self.messages: list[Message] = []
+        self.notes: list[Note] = []
+        self.groups: list[_GroupState] = []
+        self.open_groups: list[_GroupState] = []
+        self.phase: str | None = None
+        self.numbering = _Numbering()
+        self.autoactivate = False
+        self.box: str | None = None
+        self.title = self.header = self.footer = self.legend = self.caption = None
+        self.line = 0
+        self.column = 1
+        # PlantUML's life-line bookkeeping (SequenceDiagram.activate).
+        self.last_with_deactivate = None        # the last message or group end
+        self.deactivated_after_last: set[str] = set()
+        self.activation_stack: list[Message] = []
+        self.last_was_delay = False
+        self.pending_create: str | None = None
+        self.pending_create_line = 0
+        self.last_note_target = None             # ("message", Message) or ("group", None)
+
+    # -- participants ------------------------------------------------------------------------
+    def participant(self, code: str, display: str | None = None) -> str:
+        """The code of an existing participant, or of a new implied one."""
+        if code not in self.participants:
+            self.participants[code] = dict(
+                code=code, display=_display(code if display is None else display), kind="participant",
+                stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line)
+        return code
+
+    # -- life events ---------------------------------------------------------------------------
+    def life(self, action: str, who: str, *, implicit: bool, color: str | None = None):
+        if self.last_was_delay:
+            raise _LineError("You cannot Activate/Deactivate just after a ...")
+        event = LifeEvent(action=action, participant=who, implicit=implicit, color=color,
+                          after_step=len(self.messages), line=self.line)
+        self.events.append(event)
+        if action == "create":
+            self.pending_create = who
+            self.pending_create_line = self.line
+            return
+        if self.last_with_deactivate is None:
+            if action == "activate":
+                return
+            raise _LineError("You cannot deactivate here" if action == "deactivate"
+                             else "Only activate command can occur before message are send")
+        last = self.last_with_deactivate
+        if action == "activate" and isinstance(last, Message):
+            self.activation_stack.append(last)
+        elif action == "deactivate" and self.activation_stack:
+            self.activation_stack.pop()
+        if action == "activate" and who in self.deactivated_after_last:
+            raise _LineError(f"Activate/Deactivate already done on {who}")
+        if action in ("deactivate", "destroy"):
+            self.deactivated_after_last.add(who)
+
+    # -- messages ------------------------------------------------------------------------------
+    def message(self, **fields) -> Message:
+        step = len(self.messages) + 1
+        msg = Message(step=step, number=self.numbering.next(), phase=self.phase, line=self.line,
+                      column=self.column, **fields)
+        self.messages.append(msg)
+        self.events.append(msg)
+        for g in self.open_groups:
+            if g.first is None:
+                g.first = step
+            g.last = step
+        self.last_with_deactivate = msg
+        self.deactivated_after_last = set()
+        self.last_was_delay = False
+        self.last_note_target = ("message", msg)
+        if self.pending_create is not None:
+            who = self.pending_create
+            self.pending_create = None
+            if who not in (msg.source, msg.target):
+                raise _LineError(f'After create command, you have to send a message to "{who}"')
+        return msg
+
+    def note(self, **fields):
+        note = Note(after_step=len(self.messages), line=self.line, **fields)
+        self.notes.append(note)
+        self.events.append(note)
+
+    # -- result --------------------------------------------------------------------------------
+    def diagram(self, block_count: int = 1) -> Diagram:
+        people = list(self.participants.values())
+        if any(p["order"] is not None for p in people):
+            people.sort(key=lambda p: p["order"] or 0)   # stable: ties keep declaration order
+        groups = tuple(
+            Group(kind=g.kind, title=g.title, label=g.label, level=g.level, else_labels=tuple(g.else_labels),
+                  parallel=g.parallel, first_step=g.first, last_step=g.last, line=g.line, end_line=g.end_line)
+            for g in self.groups)
+        return Diagram(
+            participants=tuple(Participant(**p) for p in people),
+            events=tuple(self.events),
+            messages=tuple(self.messages),
+            notes=tuple(self.notes),
+            groups=groups,
+            title=self.title, header=self.header, footer=self.footer, legend=self.legend,
+            caption=self.caption, file=self.file, block_count=block_count)
+
+
+# ---------------------------------------------------------------------------------------------
+# Line actions. Each takes the builder and the match; multi-line ones also take the block's lines.
+
+def _arrow_part(b: _Builder, m: re.Match, p: str) -> str:
+    g = m.group
+    if g(p + "code") is not None:
+        return b.participant(g(p + "code"))
+    if g(p + "long") is not None:
+        return b.participant(g(p + "long"))
+    if g(p + "lcc") is not None:
+        return b.participant(g(p + "lcc"), g(p + "lcl"))
+    return b.participant(g(p + "clc"), g(p + "cll"))
+
+
+def _style_of(m: re.Match) -> tuple[bool, str | None]:
+    """(dotted by style, colour) from ``-[#red,dashed]->``."""
+    style = m.group("st1") or m.group("st2")
+    dotted, color = False, None
+    if style:
+        for token in style[1:-1].split(","):
+            low = token.lower()
+            if low in ("dashed", "dotted"):
+                dotted = True
+            elif token.startswith("#"):
+                color = token
+    return dotted, color
+
+
+def _do_arrow(b: _Builder, m: re.Match):
+    d1 = (m.group("d1") or "").lower()
+    d2 = (m.group("d2") or "").lower()
+    has2 = any(c in d2 for c in ">\\/x")
+    has1 = any(c in d1 for c in "x<\\/")
+    if has2:
+        source = _arrow_part(b, m, "a")
+        target = _arrow_part(b, m, "b")
+    elif has1:
+        target = _arrow_part(b, m, "a")
+        source = _arrow_part(b, m, "b")
+    else:
+        raise _LineError("Illegal sequence arrow", m.end("bb2") + 1 if m.group("bb2") else m.start("d1") + 1)
+    body = len(m.group("ba1") or m.group("ba2") or "") + len(m.group("bb1") or m.group("bb2") or "")
+    style_dotted, color = _style_of(m)
+    head = "normal"
+    if "<<" in d1 or "\\\\" in d1 or "//" in d1 or ">>" in d2 or "\\\\" in d2 or "//" in d2:
+        head = "async"
+    if "x" in d1 or "x" in d2:
+        head = "crossx"
+    act = m.group("act")
+    _send(b, source, target, act, m.group("lifecolor"), m.start("act") + 1 if act else 1,
+          label=_display(m.group("label")) if m.group("label") is not None else "",
+          dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
+          parallel=m.group("parallel") is not None, color=color)
+
+
+def _send(b: _Builder, source, target, act, lifecolor, act_col, **fields):
+    """Add a message and the life events its ``++ -- ** !!`` suffix (or autoactivate) implies."""
+    if act and act[0] == "*":
+        b.life("create", target, implicit=True)
+    msg = b.message(source=source, target=target, **fields)
+    try:
+        if act:
+            if act[0] == "+":
+                b.life("activate", target, implicit=True, color=lifecolor)
+            elif act[0] == "-":
+                b.life("deactivate", source, implicit=True)
+            elif act[0] == "!":
+                b.life("destroy", target, implicit=True)
+        elif b.autoactivate and msg.head != "crossx":
+            if msg.dotted:
+                b.life("deactivate", source, implicit=True)
+            else:
+                b.life("activate", target, implicit=True, color=lifecolor)
+    except _LineError as err:
+        err.column = act_col
+        raise
+
+
+def _do_simple_arrow(b: _Builder, m: re.Match):
+    source = b.participant(m.group(1))
+    target = b.participant(m.group(4))
+    label = m.group(5)
+    msg = b.message(source=source, target=target,
+                    label="" if label is None else _display(label.rstrip()),
+                    dotted=len(m.group(2)) > 1, head="async" if len(m.group(3)) > 1 else "normal")
+    if b.autoactivate:
+        if msg.dotted:
+            b.life("deactivate", source, implicit=True)
+        else:
+            b.life("activate", target, implicit=True)
+
+
+def _exo(b: _Builder, m: re.Match, right_side: bool):
+    short = m.group("short") or ""
+    d1, d2 = m.group("d1"), m.group("d2")
+    if right_side:
+        if "[" in short:
+            exo = "to_left" if d1 is not None else "from_left"
+        else:
+            exo = "to_right" if d1 is not None else "from_right"
+    else:
+        if "]" in short:
+            exo = "from_right" if d1 is not None else "to_right"
+        else:
+            exo = "from_left" if d1 is not None else "to_left"
+    who = b.participant(_unquote(m.group("part")))
+    body = (m.group("ba1") or m.group("ba2") or "") + (m.group("bb1") or m.group("bb2") or "")
+    dressing = d1 or d2 or ""
+    style_dotted, color = _style_of(m)
+    head = "async" if len(dressing) == 2 else "normal"
+    if "x" in short.lower() or "x" in (m.group("supp") or "").lower():
+        head = "crossx"
+    incoming = exo in ("from_left", "from_right")
+    act = m.group("act")
+    if act and act[0] == "*":
+        b.life("create", who, implicit=True)
+    msg = b.message(source=None if incoming else who, target=who if incoming else None,
+                    label=_display(m.group("label")) if m.group("label") is not None else "",
+                    dotted="--" in body or style_dotted, head=head, bidirectional=m.group("both") is not None,
+                    exo=exo, exo_short="?" in short, parallel=m.group("parallel") is not None, color=color)
+    action = {"+": "activate", "-": "deactivate", "!": "destroy"}.get(act[0]) if act else None
+    if action:
+        b.life(action, who, implicit=True, color=m.group("lifecolor") if action == "activate" else None)
+    elif b.autoactivate and head != "crossx":
+        b.life("deactivate" if msg.dotted else "activate", who, implicit=True)
+
+
+def _do_exo_left(b, m):
+    _exo(b, m, right_side=False)
+
+
+def _do_exo_right(b, m):
+    _exo(b, m, right_side=True)
+
+
+def _declare(b: _Builder, m: re.Match, code: str, display: str | None):
+    kind = m.group("kind").lower()
+    create = m.group("create") is not None or kind == "create"
+    if kind == "create":
+        kind = "participant"
+    if code in b.participants and not create:
+        # PlantUML moves an already known participant to the end and keeps its first form.
+        record = b.participants.pop(code)
+        record["box"] = b.box
+        b.participants[code] = record
+        return
+    if code in b.participants:
+        b.participants.pop(code)
+    order = m.group("order")
+    b.participants[code] = dict(
+        code=code, display=_display(code if display is None else display), kind=kind,
+        stereotype=m.group("stereo"), color=m.group("color"), order=int(order) if order else None,
+        box=b.box, declared=True, line=b.line)
+    if create:
+        b.life("create", code, implicit=False)
+
+
+def _do_decl_a(b, m):
+    _declare(b, m, m.group("code"), m.group("full"))
+
+
+def _do_decl_a4(b, m):
+    _declare(b, m, m.group("code"), None)
+
+
+def _do_activate(b: _Builder, m: re.Match):
+    who = b.participant(_unquote(m.group("who")))
+    b.life(m.group("action").lower(), who, implicit=False, color=m.group("back"))
+
+
+def _do_activate2(b: _Builder, m: re.Match):
+    who = b.participant(m.group("who"))
+    if m.group("action") == "++":
+        b.life("activate", who, implicit=False, color=m.group("color"))
+    else:
+        b.life("deactivate", who, implicit=False)
+
+
+def _do_deactivate_short(b: _Builder, m: re.Match):
+    last = b.last_with_deactivate
+    if not isinstance(last, Message) or last.source is None:
+        raise _LineError("Nothing to deactivate.")
+    b.life("deactivate", last.source, implicit=False)
+
+
+_STYLES = {"note": "normal", "hnote": "hexagonal", "rnote": "box"}
+
+
+def _do_note(b: _Builder, m: re.Match, text: str):
+    who = b.participant(_unquote(m.group("who")))
+    b.note(position=m.group("position").lower(), participants=(who,), text=text,
+           style=_STYLES[m.group("style").lower()])
+
+
+def _do_note_several(b: _Builder, m: re.Match, text: str):
+    p1 = b.participant(_unquote(m.group("p1")))
+    p2 = b.participant(_unquote(m.group("p2")))
+    b.note(position="over_several", participants=(p1, p2), text=text, style=_STYLES[m.group("style").lower()])
+
+
+def _do_note_across(b: _Builder, m: re.Match, text: str):
+    b.note(position="across", participants=(), text=text, style=_STYLES[m.group("style").lower()])
+
+
+def _do_note_on_arrow(b: _Builder, m: re.Match, text: str):
+    target = b.last_note_target
+    if target is None:
+        raise _LineError("Note on arrow: there is no message before this note")
+    position = m.group("position").lower()
+    # top/bottom notes on arrows are drawn like left/right ones; PlantUML stores the position as given.
+    b.note(position=position if position in ("left", "right") else "over", participants=(), text=text,
+           style=_STYLES[m.group("style").lower()], attached_to=target[0])
+
+
+def _do_box_start(b: _Builder, m: re.Match):
+    if b.box is not None:
+        raise _LineError("Box cannot be nested")
+    name = m.group("name1") if m.group("name1") is not None else m.group("name2")
+    b.box = _display(name.strip()) if name is not None else ""
+    if name is not None and m.group("name1") is None:
+        b.box = _display(name)
+
+
+def _do_box_end(b: _Builder, m: re.Match):
+    if b.box is None:
+        raise _LineError("Missing starting box")
+    b.box = None
+
+
+def _do_group(b: _Builder, m: re.Match):
+    kind = m.group("type").lower()
+    comment = m.group("comment")
+    parallel = m.group("parallel") is not None
+    if kind in ("else", "also", "end"):
+        if not b.open_groups:
+            raise _LineError("Cannot create group")
+        g = b.open_groups[-1]
+        if kind == "end":
+            b.open_groups.pop()
+            g.end_line = b.line
+            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line))
+            b.last_with_deactivate = b.events[-1]
+            b.deactivated_after_last = set()
+            b.last_note_target = ("group", None)
+        else:
+            label = comment if comment else None
+            g.else_labels.append(label)
+            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line))
+        return
+    title = kind
+    if kind == "group":
+        if not comment:
+            comment = "group"
+        tm = _GROUP_TITLE.search(comment)
+        if tm:
+            title, comment = tm.group(1), tm.group(2)
+    label = comment if comment else None
+    level = len(b.open_groups)
+    g = _GroupState(kind, title, label, level, parallel, b.line, len(b.groups))
+    b.groups.append(g)
+    b.open_groups.append(g)
+    b.events.append(GroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
+                               parallel=parallel, line=b.line))
+
+
+def _do_return(b: _Builder, m: re.Match):
+    if not b.activation_stack:
+        raise _LineError("Nowhere to return to.")
+    caller = b.activation_stack[-1]
+    label = m.group("label")
+    b.message(source=caller.target, target=caller.source, label=_display(label) if label else "",
+              dotted=True, is_return=True, parallel=m.group("parallel") is not None)
+    b.life("deactivate", caller.target, implicit=True)
+
+
+def _do_divider(b: _Builder, m: re.Match):
+    text = _display(m.group("text"))
+    b.events.append(Divider(text=text, line=b.line))
+    b.phase = text.strip()
+
+
+def _do_delay(b: _Builder, m: re.Match):
+    text = m.group("text")
+    b.events.append(Delay(text=_display(text) if text else "", line=b.line))
+    b.last_was_delay = True
+
+
+def _do_spacer(b: _Builder, m: re.Match):
+    size = m.group("size")
+    b.events.append(Spacer(size=int(size) if size else None, line=b.line))
+
+
+def _do_newpage(b: _Builder, m: re.Match):
+    title = m.group("title")
+    b.events.append(NewPage(title=_display(title) if title else None, line=b.line))
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(_unquote(n) for n in _NAME_IN_LIST.findall(text))
+
+
+def _do_ref(b: _Builder, m: re.Match):
+    parts = tuple(b.participant(p) for p in _names(m.group("parts")))
+    text = m.group("text")
+    b.events.append(Reference(participants=parts, text=_display(text or ""), line=b.line))
+
+
+def _do_ref_multi(b: _Builder, m: re.Match, text: str):
+    parts = tuple(b.participant(p) for p in _names(m.group("parts")))
+    b.events.append(Reference(participants=parts, text=text, line=b.line))
+
+
+def _do_autonumber(b: _Builder, m: re.Match):
+    b.numbering.start(m.group("start"), m.group("step"), m.group("format"))
+
+
+def _do_autonumber_stop(b: _Builder, m: re.Match):
+    b.numbering.on = False
+
+
+def _do_autonumber_resume(b: _Builder, m: re.Match):
+    b.numbering.on = True
+    if m.group("step"):
+        b.numbering.step = int(m.group("step"))
+    if m.group("format"):
+        b.numbering.fmt = _decimal_format(m.group("format"))
+
+
+def _do_autoactivate(b: _Builder, m: re.Match):
+    b.autoactivate = m.group("on").lower() == "on"
+
+
+def _do_nothing(b: _Builder, m: re.Match, text: str = ""):
+    pass
+
+
+def _do_title(b: _Builder, m: re.Match, text: str | None = None):
+    b.title = _display(m.group("text")) if text is None else text
+
+
+def _do_caption(b: _Builder, m: re.Match, text: str | None = None):
+    b.caption = _display(m.group("text")) if text is None else text
+
+
+def _do_header(b: _Builder, m: re.Match, text: str | None = None):
+    value = _display(m.group("text")) if text is None else text
+    setattr(b, m.group("which").lower(), value)
+
+
+def _do_legend(b: _Builder, m: re.Match, text: str):
+    b.legend = text
+
+
+# ---------------------------------------------------------------------------------------------
+# The command table.
+
+class _Single(NamedTuple):
+    """A one-line command: ``keys`` are the lower-cased first characters it can start with ("" = any)."""
+
+    name: str
+    keys: str
+    pattern: re.Pattern
+    action: Callable
+
+
+class _Block(NamedTuple):
+    """A multi-line command: ``start`` opens it, ``end`` closes it; the lines between are its text."""
+
+    name: str
+    keys: str
+    start: re.Pattern
+    end: re.Pattern
+    action: Callable
+    raw: bool = False          # keep the lines as they are (skinparam, sprite): no text is stored
+
+
+_END_TITLE = _rx(r"end\s?title$")
+_END_CAPTION = _rx(r"end\s?caption$")
+_END_HEADER = _rx(r"end\s?(?:header|footer)$")
+_END_LEGEND = _rx(r"end\s?legend$")
+_CLOSE_BRACE = _rx(r"\}$")
+_END_STYLE = _rx(r"</style>$")
+
+_NOTE_MULTI = _rx(_NOTE_HEAD + rf"(?P<position>right|left|over)\s+(?:of\s+)?(?P<who>{_NAME})\s*"
+                  rf"(?P<color>{_COLOR})?\s*(?P<url>{_URL})?\s*$")
+_NOTE_SEVERAL_MULTI = _rx(_NOTE_HEAD + rf"over\s+(?P<p1>{_NAME})\s*,\s*(?P<p2>{_NAME})\s*"
+                          rf"(?P<color>{_COLOR})?\s*(?P<url>{_URL})?\s*$")
+_NOTE_ON_ARROW_MULTI = _rx(r"(?P<style>note|hnote|rnote)\s*(?P<stereo><<.*>>)?\s+(?P<position>right|left|bottom|top)"
+                           rf"\s*(?P<color>{_COLOR})?\s*(?P<url>{_URL})?\s*$")
+_NOTE_ACROSS_MULTI = _rx(r"(?P<vmerge>/)?\s*(?P<style>note|hnote|rnote)\s*(?P<stereo><<.*>>)?\s*(?:across|accross)"
+                         r"\s*(?P<color>\#\w+(?:[-\\|/]\w+)?)?\s*$")
+_END_NOTE_ON_ARROW = _rx(r"end\s?note$")
+
+
+def _single_text(action):
+    """Adapt a note/reference action to a one-line match: the text after the colon."""
+    def run(b: _Builder, m: re.Match):
+        text = m.group("text")
+        if text is None:
+            raise _LineError("expected ':' and the note's text")
+        action(b, m, _display(text))
+    run.__name__ = action.__name__
+    return run
+
+
+COMMANDS: tuple = (
+    # Common to every PlantUML diagram (title, legend, skinparam...).
+    _Block("title", "t", _TITLE_MULTI, _END_TITLE, _do_title),
+    _Single("title", "t", _TITLE, _do_title),
+    _Block("caption", "c", _CAPTION_MULTI, _END_CAPTION, _do_caption),
+    _Single("caption", "c", _CAPTION, _do_caption),
+    _Block("header", "hflrc", _HEADER_MULTI, _END_HEADER, _do_header),
+    _Single("header", "hflrc", _HEADER, _do_header),
+    _Block("legend", "l", _LEGEND, _END_LEGEND, _do_legend),
+    _Block("skinparam", "s", _SKINPARAM_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True),
+    _Block("sprite", "s", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True),
+    _Block("style", "<", _STYLE_BLOCK, _END_STYLE, _do_nothing, raw=True),
+    _Single("sprite", "s", _SPRITE_LINE, _do_nothing),
+    _Single("ignored", "hsfaiumc{!", _IGNORED, _do_nothing),
+    # Sequence diagram commands, in SequenceDiagramFactory's order.
+    _Single("activate", "adc", _ACTIVATE, _do_activate),
+    _Single("deactivate", "d", _DEACTIVATE_SHORT, _do_deactivate_short),
+    _Single("participant", "pabcedq", _DECL_A, _do_decl_a),
+    _Single("participant", "pabcedq", _DECL_A2, _do_decl_a),
+    _Single("participant", "pabcedq", _DECL_A3, _do_decl_a),
+    _Single("participant", "pabcedq", _DECL_A4, _do_decl_a4),
+    _Single("arrow", "", _ARROW, _do_arrow),
+    _Single("exo arrow", "[]?&", _EXO_LEFT, _do_exo_left),
+    _Single("exo arrow", "", _EXO_RIGHT, _do_exo_right),
+    _Single("note", "&/nhr", _NOTE, _single_text(_do_note)),
+    _Single("note", "&/nhr", _NOTE_SEVERAL, _single_text(_do_note_several)),
+    _Single("note", "/nhr", _NOTE_ACROSS, _single_text(_do_note_across)),
+    _Single("box", "b", _BOX_START, _do_box_start),
+    _Single("end box", "e", _BOX_END, _do_box_end),
+    _Single("group", "&oalpbceg", _GROUP, _do_group),
+    _Single("activate", "", _ACTIVATE2, _do_activate2),
+    _Single("return", "&r", _RETURN, _do_return),
+    _Single("note", "nhr", _NOTE_ON_ARROW, _single_text(_do_note_on_arrow)),
+    _Block("note", "&/nhr", _NOTE_MULTI, _END_NOTE, _do_note),
+    _Block("note", "&/nhr", _NOTE_SEVERAL_MULTI, _END_NOTE, _do_note_several),
+    _Block("note", "nhr", _NOTE_ON_ARROW_MULTI, _END_NOTE_ON_ARROW, _do_note_on_arrow),
+    _Block("note", "/nhr", _NOTE_ACROSS_MULTI, _END_NOTE, _do_note_across),
+    _Single("newpage", "n@", _NEWPAGE, _do_newpage),
+    _Single("divider", "=", _DIVIDER, _do_divider),
+    _Single("spacer", "|", _SPACER, _do_spacer),
+    _Single("ref", "r", _REF, _do_ref),
+    _Block("ref", "r", _REF_MULTI, _END_REF, _do_ref_multi),
+    _Single("autonumber", "a", _AUTONUMBER_STOP, _do_autonumber_stop),
+    _Single("autonumber", "a", _AUTONUMBER_RESUME, _do_autonumber_resume),
+    _Single("autonumber", "a", _AUTONUMBER_INC, _do_nothing),
+    _Single("autonumber", "a", _AUTONUMBER, _do_autonumber),
+    _Single("autoactivate", "a", _AUTOACTIVATE, _do_autoactivate),
+    _Single("delay", ".\u2026", _DELAY, _do_delay),
+)
+
+
+def _dispatch_table(commands) -> dict[str, tuple]:
+    """First character -> the commands worth trying for a line starting with it, in table order."""
+    chars = {k for c in commands for k in c.keys}
+    table = {}
+    for ch in chars | {""}:
+        table[ch] = tuple(c for c in commands if not c.keys or ch in c.keys)
+    return table
+
+
+_DISPATCH = _dispatch_table(COMMANDS)
+_ANY = _DISPATCH[""]
+
+
+def _candidates(line: str) -> tuple:
+    return _DISPATCH.get(line[0].lower(), _ANY)
+
+
+# ---------------------------------------------------------------------------------------------
+# Source handling: @startuml blocks, comments, preprocessor lines.
+
+_START = re.compile(r"\s*@start(\w+)", re.I)
+_END = re.compile(r"\s*@end(\w+)", re.I)
+
+
+def _block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
+    """(1-based line number, raw line) of the first @startuml block, and the number of blocks.
+
+    Text without any ``@startuml`` is read whole, as one block (handy for snippets).
+    """
+    lines = text.splitlines()
+    out: list[tuple[int, str]] = []
+    count = 0
+    inside = False
+    for number, raw in enumerate(lines, 1):
+        if not inside:
+            if "@" in raw:
+                m = _START.match(raw)
+                if m:
+                    inside = True
+                    count += 1
+                    if count == 1 and m.group(1).lower() != "uml":
+                        raise DiagramError(
+                            f"this is a @start{m.group(1)} block, not a sequence diagram (@startuml)",
+                            file=file, line=number, column=_column_of(raw), source_line=raw)
+            continue
+        if "@" in raw and _END.match(raw):
+            inside = False
+            continue
+        if count == 1:
+            out.append((number, raw))
+    if count == 0:
+        return list(enumerate(lines, 1)), 1
+    return out, count
+
+
+def _logical_lines(block: list[tuple[int, str]]):
+    """Yield (line number, trimmed text, raw line) without comment lines ("" for a blank line)."""
+    in_comment = False
+    for number, raw in block:
+        stripped = raw.strip()
+        if in_comment:
+            if stripped.endswith("'/"):
+                in_comment = False
+            continue
+        if not stripped:
+            yield number, "", raw
+            continue
+        if stripped[0] == "'":
+            continue
+        if stripped.startswith("/'"):
+            if not stripped.endswith("'/") or len(stripped) < 4:
+                in_comment = True
+            continue
+        yield number, stripped, raw
+
+
+def _block_text(lines: list[str]) -> str:
+    """The text of a multi-line block: common indentation removed, trailing blanks kept."""
+    body = [line.rstrip("\r\n") for line in lines]
+    indents = [len(s) - len(s.lstrip()) for s in body if s.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(s[cut:] if s.strip() else "" for s in body)
+
+
+# ---------------------------------------------------------------------------------------------
+# The driver.
+
+def _error(message: str, file, number: int, column: int, raw: str) -> DiagramError:
+    return DiagramError(message, file=file, line=number, column=column, source_line=raw)
+
+
+def _column_of(raw: str) -> int:
+    """1-based column of the first non-blank character of ``raw``."""
+    return len(raw) - len(raw.lstrip()) + 1
+
+
+def _why_not(line: str) -> tuple[str, int]:
+    """A helpful message and column for a line no command accepts."""
+    m = re.match(r"([\w.@]+)(-[\w.@-]*)", line)
+    if m and re.match(r"[\w.@-]+\s*(?:<|-+>|-+\[|-+\\|-+/|->|o|x)", line[m.start():]) and \
+            re.search(r"->|<-|-\[|--", line):
+        name = m.group(1) + m.group(2)
+        name = re.match(r"[\w.@]+(?:-[\w.@]+)+", line).group() if re.match(r"[\w.@]+(?:-[\w.@]+)+", line) else name
+        return (f'participant name "{name}" contains a hyphen: quote it ("{name}") or use an alias '
+                f'(participant "{name}" as {name.replace("-", "_")})', 1)
+    if re.search(r"(?:-|<)[-<>]*$", line) and not re.search(r"[\w\"]\s*$", line):
+        return "expected a participant name after the arrow", len(line) + 1
+    return "Syntax Error? (no sequence-diagram command matches this line)", 1
+
+
+def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
+    if not isinstance(text, str):
+        raise TypeError(f"parse() needs text (str), not {type(text).__name__}")
+    errors: list[DiagramError] = []
+    block, block_count = _block_lines(text, file)
+    builder = _Builder(file)
+    stream = list(_logical_lines(block))
+    raw_by_number = dict(block)
+    i = 0
+    n = len(stream)
+    first_failure: tuple[int, str] | None = None
+    while i < n:
+        number, line, raw = stream[i]
+        if not line:
+            i += 1
+            continue
+        builder.line = number
+        builder.column = _column_of(raw)
+        i += 1
+        try:
+            if line[0] == "!" and not _IGNORED.match(line):
+                if line.lower().startswith("!include"):
+                    raise _LineError(f"cannot include {line.split(None, 1)[1] if ' ' in line else ''}: "
+                                     "flowlib does not resolve !include")
+                raise _LineError("unsupported preprocessor directive")
+            m = _SIMPLE_ARROW.fullmatch(line)
+            if m is not None and m.group(1).lower() not in _EARLY_WORDS:
+                _do_simple_arrow(builder, m)
+                continue
+            for command in _candidates(line):
+                if type(command) is _Single:
+                    m = command.pattern.match(line)
+                    if m is None:
+                        continue
+                    command.action(builder, m)
+                    break
+                m = command.start.match(line)
+                if m is None:
+                    continue
+                first = i
+                while i < n:
+                    if command.end.match(stream[i][1]):
+                        break
+                    i += 1
+                else:
+                    raise _LineError(f"this {command.name} is never closed: no matching end line", 1)
+                i += 1
+                if not command.raw:
+                    # The block's lines as written: indentation and blank lines are part of the text.
+                    command.action(builder, m, _block_text([r for _, _, r in stream[first:i - 1]]))
+                break
+            else:
+                if first_failure is None:
+                    first_failure = (number, line)
+                message, column = _why_not(line)
+                raise _LineError(message, column)
+        except _LineError as err:
+            column = builder.column + err.column - 1
+            errors.append(_error(err.message, file, number, column, raw))
+            if not lenient:
+                break
+    if first_failure is not None:
+        kind = _guess_other_kind([s for _, s, _ in stream])
+        if kind is not None:
+            number, line = first_failure
+            err = _error(f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram", file, number,
+                         _column_of(raw_by_number[number]), raw_by_number[number])
+            errors = [err] + [e for e in errors if e.line != number]
+    if builder.pending_create is not None and not errors:
+        errors.append(_error(f'After create command, you have to send a message to "{builder.pending_create}"',
+                             file, builder.pending_create_line, 1, raw_by_number.get(builder.pending_create_line, "")))
+    if not errors and builder.open_groups:
+        pass  # PlantUML accepts a group left open at the end of the diagram
+    diagram = builder.diagram(block_count)
+    if not diagram.participants and not errors:
+        last = block[-1][0] if block else 1
+        errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last))
+    return diagram, tuple(errors)
+
+
+def parse(text: str, *, file: str | None = None) -> Diagram:
+    """Parse sequence-diagram text into a :class:`Diagram`; raise :class:`DiagramError` at the first problem.
+
+    >>> parse("A -> B").messages[0].target
+    'B'
+    """
+    diagram, errors = _run(text, file, lenient=False)
+    if errors:
+        raise errors[0]
+    return diagram
+
+
+def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple[DiagramError, ...]]:
+    """Parse what can be parsed; return the diagram and every problem found, in line order.
+
+    >>> diagram, problems = parse_lenient("A -> B\\nNova-api -> B\\nB -> C")
+    >>> len(diagram.messages), problems[0].line
+    (2, 2)
+    """
+    return _run(text, file, lenient=True)
+
+
+def parse_file(path) -> Diagram:
+    """Read and parse a ``.puml`` file (UTF-8); errors name the file."""
+    name = str(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except UnicodeDecodeError as exc:
+        raise DiagramError(f"cannot read file: not UTF-8 text ({exc.reason} at byte {exc.start})", file=name)
+    except OSError as exc:
+        raise DiagramError(f"cannot read file: {exc.strerror or exc}", file=name)
+    return parse(text, file=name)
