@@ -35,6 +35,8 @@ _LAZY = {
     "parse_file": "parser",
     "parse_lenient": "parser",
     "to_corpus_json": "corpusjson",
+    "Component": "components",
+    "load_components": "components",
 }
 
 __all__ = [
