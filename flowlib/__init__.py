@@ -37,6 +37,11 @@ _LAZY = {
     "to_corpus_json": "corpusjson",
     "Component": "components",
     "load_components": "components",
+    "communication_view": "graph",
+    "to_mermaid": "mermaid",
+    "step_list": "textview",
+    "step_list_html": "textview",
+    "select_messages": "textview",
 }
 
 __all__ = [
