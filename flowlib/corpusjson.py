@@ -9,7 +9,7 @@ __all__ = ["to_corpus_json", "error_json"]
 
 # Model note positions -> the names PlantUML's NotePosition uses (``across`` is an over_several note).
 _POSITION = {"left": "left", "right": "right", "over": "over", "over_several": "over_several",
-             "across": "over_several"}
+             "across": "over_several", "top": "top", "bottom": "bottom"}
 
 
 def _message(m) -> dict:

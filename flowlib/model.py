@@ -22,8 +22,9 @@ HEADS = ("normal", "async", "crossx")
 #: Boundary sides of an exo message (``[->``, ``->]``, ``?->``): where the message comes from or goes.
 EXO_KINDS = ("from_left", "to_left", "from_right", "to_right")
 
-#: Note positions: ``left``/``right`` of one participant, ``over`` one, ``over_several``, ``across`` all.
-NOTE_POSITIONS = ("left", "right", "over", "over_several", "across")
+#: Note positions: ``left``/``right`` of one participant, ``over`` one, ``over_several``, ``across`` all;
+#: ``top``/``bottom`` only for a note attached to a message.
+NOTE_POSITIONS = ("left", "right", "over", "over_several", "across", "top", "bottom")
 
 #: Note shapes: ``note`` normal, ``hnote`` hexagonal, ``rnote`` box.
 NOTE_STYLES = ("normal", "hexagonal", "box")

@@ -102,7 +102,7 @@ _SIMPLE_ARROW = re.compile(r"(\w+)\s*(--?)(>>?)\s*(\w+)\s*(?::\s*(.*))?", re.ASC
 
 _EXO_LEFT = _rx(rf"""
     (?P<parallel>&\s*)?
-    (?P<short>[?\[\]][ox]?)                     # [ ] or ? : the diagram's edge
+    (?P<short>[?\[\]][ox]?)?                    # [ ] or ? : the diagram's edge (none: the left one)
     (?:
         (?P<both><<?|//?|\\\\?)?(?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)(?P<d1>>>?|//?|\\\\?)
       | (?P<d2><<?|//?|\\\\?)(?P<bb2>-*)(?P<st2>{_STYLE})?(?P<ba2>-+)
@@ -205,7 +205,7 @@ _END_NOTE = _rx(r"end\s?(?:note|hnote|rnote)$")
 
 _BOX_START = _rx(rf"""
     box
-    (?:\s+[{_G}](?P<name1>[^{_G}]+)[{_G}]|\s+(?P<name2>[^\#]+?))?
+    (?:\s+[{_G}](?P<name1>[^{_G}]+)[{_G}]|\s+(?P<name2>[^\#]+))?
     \s*(?P<stereo><<.*>>)?
     \s*(?P<color>{_COLOR})?
     $""")
@@ -219,7 +219,7 @@ _GROUP = _rx(r"""
     $""")
 _GROUP_TITLE = re.compile(r"(.*?)\[(.*)\]$")
 
-_RETURN = _rx(r"(?P<parallel>&\s*)?return(?:\s+\#\w+)?(?:\s+(?P<label>.*))?$")
+_RETURN = _rx(r"(?P<parallel>&\s*)?return(?:\s+\#\w+)?\s*(?P<label>.*)$")
 _NEWPAGE = _rx(r"@?newpage(?:(?:\s*:\s*|\s+)(?P<title>.*[\w.].*))?$")
 _DIVIDER = _rx(r"==\s*(?P<text>.*)==$")
 _SPACER = _rx(r"(?:\|\|(?P<size>\d+)\|\||\|{3,})$")
@@ -241,7 +241,7 @@ _AUTONUMBER = _rx(rf"""
     \s*$""")
 _AUTONUMBER_STOP = _rx(r"autonumber\s+stop\s*$")
 _AUTONUMBER_RESUME = _rx(rf"autonumber\s+resume(?:\s+(?P<step>\d+))?(?:\s+[{_G}](?P<format>[^{_G}]+)[{_G}])?\s*$")
-_AUTONUMBER_INC = _rx(r"autonumber\s+inc\s*[a-z]\s*$")
+_AUTONUMBER_INC = _rx(r"autonumber\s+inc\s*(?P<level>[a-z])\s*$")
 _AUTOACTIVATE = _rx(r"autoactivate\s+(?P<on>on|off)\s*$")
 
 # Lines PlantUML accepts and we keep nothing of (styling, layout, paging).
@@ -297,35 +297,46 @@ KIND_PHRASES = {
     "yaml": "a YAML diagram",
 }
 
-_OTHER_KINDS = [  # first match wins; each pattern looks at one stripped line
-    ("PSystemDot", re.compile(r"(?:strict\s+)?(?:di)?graph\b[^{]*\{", re.I)),
-    ("nwdiag", re.compile(r"nwdiag\s*\{", re.I)),
-    ("mindmap", re.compile(r"@startmindmap", re.I)),
-    ("wbs", re.compile(r"@startwbs", re.I)),
-    ("gantt", re.compile(r"@startgantt|\[[^\]]+\]\s+(?:lasts|starts|requires)\b", re.I)),
-    ("salt", re.compile(r"@startsalt|salt$", re.I)),
-    ("json", re.compile(r"@startjson|json\s+\S+\s*\{", re.I)),
-    ("yaml", re.compile(r"@startyaml", re.I)),
-    ("timing", re.compile(r"(?:concise|robust|clock|binary)\s+.+|@\d+$|@[\w\"]+\s*$", re.I)),
-    ("state", re.compile(r"\[\*\]|state\s+\S+|\w+\s*:\s*\S.*$(?<!:)", re.I)),
-    ("activity", re.compile(r"start;?$|stop;?$|end;?$|:[^;]*[;|<>\]}/]$|if\s*\(.*\)\s*then|repeat\b|while\s*\(|"
-                            r"fork$|partition\s+|\(\*\)|endif$|detach$", re.I)),
-    ("class", re.compile(r"(?:abstract\s+class|class|interface|enum|annotation|entity)\s+[\w.\"]+.*\{?$|"
-                         r"!define\s+\w+\(\w+\)\s+(?:class|entity)\b|\w+\s*(?:<\|--|--\|>|\*--|--\*|o--|--o|\.\.\|>)",
-                         re.I)),
-    ("description", re.compile(r"(?:component|node|frame|rectangle|cloud|folder|package|usecase|artifact|"
-                               r"storage|card|file|interface|agent|stack)\s+.+|\[[^\]]+\]|\(\)\s|\([^)]+\)|"
-                               r"actor\s*:[^:]+:|left\s+to\s+right\s+direction$", re.I)),
+_OTHER_KINDS = [  # (kind, weight, pattern on one stripped line): the kind with the highest total wins
+    ("PSystemDot", 10, r"(?:strict\s+)?(?:di)?graph\b[^{]*\{"),
+    ("nwdiag", 10, r"nwdiag\s*\{"),
+    ("timing", 5, r"(?:concise|robust|clock|binary)\s+\S"),
+    ("timing", 3, r"@\d+$"),
+    ("activity", 3, r"(?:start|stop|detach|kill|endif|endwhile|end\s+fork|fork(?:\s+again)?)\s*;?$"),
+    ("activity", 3, r":.*(?:;|\||<|>|\]|\}|/)$"),
+    ("activity", 3, r"(?:else\s*)?if\s*\(.*\)\s*then|while\s*\(|repeat(?:\s+while)?\b|partition\s+\S|\(\*\)"),
+    ("state", 3, r".*\[\*\]|state\s+\S|hide\s+empty\s+description"),
+    ("state", 1, r"\w+\s*:\s*\S"),
+    ("class", 3, r"(?:abstract\s+class|abstract|class|enum|annotation|protocol|struct)\s+[\w.\"]+"),
+    ("class", 3, r".*\{(?:abstract|static|field|method|classifier)\}"),
+    ("class", 3, r"!define\s+\w+(?:\([^)]*\))?\s+(?:class|entity)\b"),
+    ("class", 2, r"hide\s+(?:methods|members|fields|attributes|circle|stereotypes?|empty\s+members)$"),
+    ("class", 3, r"[\w.\"]+\s*(?:<\|--|--\|>|\*--|--\*|o--|--o|\.\.\|>|<\|\.\.)"),
+    ("description", 3, r"(?:component|node|frame|rectangle|cloud|folder|usecase|artifact|storage|card|file|agent|"
+                       r"stack|person|hexagon|interface)\s+\S"),
+    ("description", 2, r"\[[^\]]+\]\s*(?:as\b|-|\.|$)|\(\)\s|\([^)*]+\)\s*(?:as\b|-|$)|actor\s*:[^:]+:"),
+    ("description", 2, r"left\s+to\s+right\s+direction$|.*-+>\s*\([^)]+\)"),
+    ("description", 1, r"package\s+\S"),
 ]
+_OTHER_KIND_RX = [(kind, weight, re.compile(pattern, re.I)) for kind, weight, pattern in _OTHER_KINDS]
 
 
 def _guess_other_kind(lines: list[str]) -> str | None:
-    """PlantUML's diagram type that these lines look like, or None when they look like nothing else."""
-    for kind, pattern in _OTHER_KINDS:
+    """PlantUML's type of the diagram these lines look like, or None when they look like no other kind."""
+    scores: dict[str, int] = {}
+    for kind, weight, pattern in _OTHER_KIND_RX:
+        hits = 0
         for line in lines:
             if pattern.match(line):
-                return kind
-    return None
+                hits += 1
+                if hits == 3:   # a few hits are evidence enough; many weak ones must not outvote strong ones
+                    break
+        if hits:
+            scores[kind] = scores.get(kind, 0) + weight * hits
+    if not scores:
+        return None
+    kind = max(scores, key=scores.get)
+    return kind if scores[kind] >= 3 else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,39 +431,49 @@ def _decimal_format(pattern: str) -> Callable[[int], str]:
 
 
 class _Numbering:
-    """PlantUML's autonumber state: a dotted prefix, a counter, a step and a format."""
+    """PlantUML's autonumber state: dotted levels (``1.2.3``: the last one counts), a step and a format."""
 
-    __slots__ = ("on", "prefix", "value", "step", "fmt")
+    __slots__ = ("on", "parts", "seps", "step", "fmt")
 
     def __init__(self):
         self.on = False
-        self.prefix = ""
-        self.value = 1
+        self.parts = [1]          # the levels; the last is the counter
+        self.seps: list[str] = []  # what stands between levels ("." in 1.2.3)
         self.step = 1
-        self.fmt = _decimal_format("<b>0</b>")
+        self.fmt = _DEFAULT_FORMAT
 
     def start(self, start: str | None, step: str | None, fmt: str | None):
         self.on = True
-        self.prefix, self.value = "", 1
         if start:
-            head, _, last = start.rpartition(".") if "." in start else ("", "", start)
-            m = re.match(r"(.*?)(\d+)$", start)
-            self.prefix, self.value = (m.group(1), int(m.group(2))) if m else ("", 1)
-            del head, last
+            self.parts = [int(x) for x in re.findall(r"\d+", start)]
+            self.seps = re.findall(r"[^\d]+", start)
+        else:
+            self.parts, self.seps = [1], []
         self.step = int(step) if step else 1
-        if fmt is not None:
-            self.fmt = _decimal_format(fmt)
+        self.fmt = _decimal_format(fmt) if fmt is not None else _DEFAULT_FORMAT
+
+    def increment(self, letter: str):
+        """``autonumber inc A``: count up level A (B, C...) and restart the levels below it."""
+        level = ord(letter.lower()) - ord("a")
+        if level < len(self.parts) - 1:
+            self.parts[level] += 1
+            for k in range(level + 1, len(self.parts)):
+                self.parts[k] = 1
 
     def next(self) -> str | None:
         if not self.on:
             return None
-        value = self.value
-        self.value += self.step
-        if self.prefix:
-            # Dotted numbers are formatted as text inside the format's affixes.
-            text = self.fmt(0)
-            return text.replace("0", self.prefix + str(value), 1) if "0" in text else self.prefix + str(value)
-        return self.fmt(value)
+        value = self.parts[-1]
+        self.parts[-1] += self.step
+        if not self.seps:
+            return self.fmt(value)
+        # Dotted numbers are written as text where the format puts its digits.
+        dotted = "".join(f"{p}{sep}" for p, sep in zip(self.parts[:-1], self.seps)) + str(value)
+        text = self.fmt(0)
+        return text.replace("0", dotted, 1) if "0" in text else dotted
+
+
+_DEFAULT_FORMAT = _decimal_format("<b>0</b>")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -795,9 +816,7 @@ def _do_note_on_arrow(b: _Builder, m: re.Match, text: str):
     target = b.last_note_target
     if target is None:
         raise _LineError("Note on arrow: there is no message before this note")
-    position = m.group("position").lower()
-    # top/bottom notes on arrows are drawn like left/right ones; PlantUML stores the position as given.
-    b.note(position=position if position in ("left", "right") else "over", participants=(), text=text,
+    b.note(position=m.group("position").lower(), participants=(), text=text,
            style=_STYLES[m.group("style").lower()], attached_to=target[0])
 
 
@@ -805,9 +824,7 @@ def _do_box_start(b: _Builder, m: re.Match):
     if b.box is not None:
         raise _LineError("Box cannot be nested")
     name = m.group("name1") if m.group("name1") is not None else m.group("name2")
-    b.box = _display(name.strip()) if name is not None else ""
-    if name is not None and m.group("name1") is None:
-        b.box = _display(name)
+    b.box = _display(name) if name is not None else ""
 
 
 def _do_box_end(b: _Builder, m: re.Match):
@@ -835,6 +852,9 @@ def _do_group(b: _Builder, m: re.Match):
             label = comment if comment else None
             g.else_labels.append(label)
             b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line))
+            b.last_with_deactivate = b.events[-1]
+            b.deactivated_after_last = set()
+            b.last_note_target = ("group", None)
         return
     title = kind
     if kind == "group":
@@ -845,6 +865,7 @@ def _do_group(b: _Builder, m: re.Match):
             title, comment = tm.group(1), tm.group(2)
     label = comment if comment else None
     level = len(b.open_groups)
+    parallel = parallel or kind == "par2"     # PlantUML draws par2 branches side by side
     g = _GroupState(kind, title, label, level, parallel, b.line, len(b.groups))
     b.groups.append(g)
     b.open_groups.append(g)
@@ -853,13 +874,19 @@ def _do_group(b: _Builder, m: re.Match):
 
 
 def _do_return(b: _Builder, m: re.Match):
-    if not b.activation_stack:
+    # PlantUML answers the message that activated the innermost active lifeline; with no activation
+    # left, it answers (reverses) the last message, without a deactivation.
+    if b.activation_stack:
+        caller, deactivate = b.activation_stack[-1], True
+    elif isinstance(b.last_with_deactivate, Message):
+        caller, deactivate = b.last_with_deactivate, False
+    else:
         raise _LineError("Nowhere to return to.")
-    caller = b.activation_stack[-1]
     label = m.group("label")
     b.message(source=caller.target, target=caller.source, label=_display(label) if label else "",
               dotted=True, is_return=True, parallel=m.group("parallel") is not None)
-    b.life("deactivate", caller.target, implicit=True)
+    if deactivate:
+        b.life("deactivate", caller.target, implicit=True)
 
 
 def _do_divider(b: _Builder, m: re.Match):
@@ -901,6 +928,10 @@ def _do_ref_multi(b: _Builder, m: re.Match, text: str):
 
 def _do_autonumber(b: _Builder, m: re.Match):
     b.numbering.start(m.group("start"), m.group("step"), m.group("format"))
+
+
+def _do_autonumber_inc(b: _Builder, m: re.Match):
+    b.numbering.increment(m.group("level"))
 
 
 def _do_autonumber_stop(b: _Builder, m: re.Match):
@@ -960,7 +991,8 @@ class _Block(NamedTuple):
     start: re.Pattern
     end: re.Pattern
     action: Callable
-    raw: bool = False          # keep the lines as they are (skinparam, sprite): no text is stored
+    raw: bool = False          # styling (skinparam, sprite): no text is stored
+    nested: bool = False       # braces nest: the block ends at the ``}`` matching its ``{``
 
 
 _END_TITLE = _rx(r"end\s?title$")
@@ -1001,8 +1033,8 @@ COMMANDS: tuple = (
     _Block("header", "hflrc", _HEADER_MULTI, _END_HEADER, _do_header),
     _Single("header", "hflrc", _HEADER, _do_header),
     _Block("legend", "l", _LEGEND, _END_LEGEND, _do_legend),
-    _Block("skinparam", "s", _SKINPARAM_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True),
-    _Block("sprite", "s", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True),
+    _Block("skinparam", "s", _SKINPARAM_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
+    _Block("sprite", "s", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
     _Block("style", "<", _STYLE_BLOCK, _END_STYLE, _do_nothing, raw=True),
     _Single("sprite", "s", _SPRITE_LINE, _do_nothing),
     _Single("ignored", "hsfaiumc{!", _IGNORED, _do_nothing),
@@ -1014,7 +1046,7 @@ COMMANDS: tuple = (
     _Single("participant", "pabcedq", _DECL_A3, _do_decl_a),
     _Single("participant", "pabcedq", _DECL_A4, _do_decl_a4),
     _Single("arrow", "", _ARROW, _do_arrow),
-    _Single("exo arrow", "[]?&", _EXO_LEFT, _do_exo_left),
+    _Single("exo arrow", "[]?&-<>/\\", _EXO_LEFT, _do_exo_left),
     _Single("exo arrow", "", _EXO_RIGHT, _do_exo_right),
     _Single("note", "&/nhr", _NOTE, _single_text(_do_note)),
     _Single("note", "&/nhr", _NOTE_SEVERAL, _single_text(_do_note_several)),
@@ -1036,7 +1068,7 @@ COMMANDS: tuple = (
     _Block("ref", "r", _REF_MULTI, _END_REF, _do_ref_multi),
     _Single("autonumber", "a", _AUTONUMBER_STOP, _do_autonumber_stop),
     _Single("autonumber", "a", _AUTONUMBER_RESUME, _do_autonumber_resume),
-    _Single("autonumber", "a", _AUTONUMBER_INC, _do_nothing),
+    _Single("autonumber", "a", _AUTONUMBER_INC, _do_autonumber_inc),
     _Single("autonumber", "a", _AUTONUMBER, _do_autonumber),
     _Single("autoactivate", "a", _AUTOACTIVATE, _do_autoactivate),
     _Single("delay", ".\u2026", _DELAY, _do_delay),
@@ -1098,11 +1130,135 @@ def _block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
     return out, count
 
 
-def _logical_lines(block: list[tuple[int, str]]):
-    """Yield (line number, trimmed text, raw line) without comment lines ("" for a blank line)."""
-    in_comment = False
+def _joined(block: list[tuple[int, str]]):
+    """Join lines ending with a single backslash to the next line, as PlantUML does."""
+    pending = None
     for number, raw in block:
+        if pending is not None:
+            number, raw = pending[0], pending[1] + raw
+            pending = None
+        if raw.endswith("\\") and not raw.endswith("\\\\"):
+            pending = (number, raw[:-1])
+            continue
+        yield number, raw
+    if pending is not None:
+        yield pending
+
+
+_PRE_DEFINE = re.compile(r"!define\s+(?P<name>\w+)(?:\((?P<args>[^)]*)\))?(?:\s+(?P<body>.*))?$", re.I)
+_PRE_VAR = re.compile(r"!(?:global\s+|local\s+)?(?P<name>\$?\w+)\s*\??=\s*(?P<value>.*)$", re.I)
+_PRE_IF = re.compile(r"!(?P<kw>if|ifdef|ifndef|elseif|else|endif)\b\s*(?P<cond>.*)$", re.I)
+_PRE_EXISTS = re.compile(r"%(?:variable_exists|function_exists)\(\s*[\"']?(\$?\w+)[\"']?\s*\)$", re.I)
+_PRE_IGNORED = re.compile(r"!(?:pragma|theme|undef|unquoted|assert|log|dump_memory)\b", re.I)
+
+
+class _Preprocessor:
+    """The small part of PlantUML's preprocessor real diagrams use: ``!define``, ``!$var =``, ``!if``."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+        self.macros: list[tuple[re.Pattern, str, list[str]]] = []
+        self.stack: list[list[bool]] = []    # per !if: [this branch active, some branch taken]
+
+    @property
+    def active(self) -> bool:
+        return all(frame[0] for frame in self.stack)
+
+    def _true(self, kw: str, cond: str) -> bool:
+        cond = cond.strip()
+        if kw == "ifdef":
+            return cond in self.names
+        if kw == "ifndef":
+            return cond not in self.names
+        negate = cond.startswith("not ") or cond.startswith("!")
+        cond = re.sub(r"^(?:not\s+|!)", "", cond).strip()
+        m = _PRE_EXISTS.match(cond)
+        if m:
+            value = m.group(1) in self.names
+        else:
+            m = re.match(r"(\$?\w+)\s*(==|!=)\s*(.*)$", cond)
+            if m:
+                left = self.names.get(m.group(1), m.group(1))
+                right = m.group(3).strip().strip("\"'")
+                value = (left.strip("\"'") == right) == (m.group(2) == "==")
+            else:
+                value = cond.strip("\"'") not in ("", "0", "false")
+        return value != negate
+
+    def directive(self, line: str) -> bool:
+        """Handle a ``!`` line; False when it is not one this preprocessor knows."""
+        m = _PRE_IF.match(line)
+        if m:
+            kw = m.group("kw").lower()
+            if kw in ("if", "ifdef", "ifndef"):
+                value = self.active and self._true(kw, m.group("cond"))
+                self.stack.append([value, value])
+            elif not self.stack:
+                raise _LineError(f"!{kw} without !if")
+            elif kw == "endif":
+                self.stack.pop()
+            else:
+                frame = self.stack[-1]
+                outer = all(f[0] for f in self.stack[:-1])
+                value = outer and not frame[1] and (kw == "else" or self._true("if", m.group("cond")))
+                frame[0] = value
+                frame[1] = frame[1] or value
+            return True
+        if not self.active:
+            return True
+        if _PRE_IGNORED.match(line):
+            return True
+        m = _PRE_DEFINE.match(line)
+        if m:
+            name, body = m.group("name"), m.group("body") or ""
+            self.names[name] = body
+            if m.group("args") is not None:
+                args = [a.strip() for a in m.group("args").split(",") if a.strip()]
+                self.macros.append((re.compile(rf"\b{name}\(([^()]*)\)"), body, args))
+            else:
+                self.macros.append((re.compile(rf"\b{name}\b"), body, []))
+            return True
+        m = _PRE_VAR.match(line)
+        if m:
+            self.names[m.group("name")] = m.group("value").strip().strip("\"'")
+            if m.group("name").startswith("$"):
+                self.macros.append((re.compile(re.escape(m.group("name")) + r"\b"), self.names[m.group("name")], []))
+            return True
+        return False
+
+    def expand(self, line: str) -> str:
+        for pattern, body, args in self.macros:
+            if args:
+                def call(m, body=body, args=args):
+                    values = [v.strip() for v in m.group(1).split(",")]
+                    out = body
+                    for a, v in zip(args, values):
+                        out = re.sub(rf"\b{re.escape(a)}\b", lambda _m, v=v: v, out)
+                    return out
+                line = pattern.sub(call, line)
+            else:
+                line = pattern.sub(lambda _m, body=body: body, line)
+        return line
+
+
+def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, file=None):
+    """Yield (line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank)."""
+    in_comment = False
+    pre = _Preprocessor()
+    for number, raw in _joined(block):
         stripped = raw.strip()
+        if stripped[:1] == "!" and not in_comment:
+            try:
+                if pre.directive(stripped):
+                    continue
+            except _LineError as err:
+                if errors is not None:
+                    errors.append(_error(err.message, file, number, _column_of(raw), raw))
+                continue
+        if pre.stack and not pre.active:
+            continue
+        if pre.macros and stripped:
+            stripped = pre.expand(stripped)
         if in_comment:
             if stripped.endswith("'/"):
                 in_comment = False
@@ -1159,7 +1315,7 @@ def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[Dia
     errors: list[DiagramError] = []
     block, block_count = _block_lines(text, file)
     builder = _Builder(file)
-    stream = list(_logical_lines(block))
+    stream = list(_logical_lines(block, errors, file))
     raw_by_number = dict(block)
     i = 0
     n = len(stream)
@@ -1173,7 +1329,9 @@ def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[Dia
         builder.column = _column_of(raw)
         i += 1
         try:
-            if line[0] == "!" and not _IGNORED.match(line):
+            if line[0] == "!":
+                if re.match(r"!include\w*\s*<[^>]*>\s*$", line, re.I):
+                    continue  # PlantUML's standard library (sprites, macros): nothing a sequence needs
                 if line.lower().startswith("!include"):
                     raise _LineError(f"cannot include {line.split(None, 1)[1] if ' ' in line else ''}: "
                                      "flowlib does not resolve !include")
@@ -1193,9 +1351,15 @@ def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[Dia
                 if m is None:
                     continue
                 first = i
+                depth = 1
                 while i < n:
-                    if command.end.match(stream[i][1]):
-                        break
+                    inner = stream[i][1]
+                    if command.nested and inner.endswith("{"):
+                        depth += 1
+                    elif command.end.match(inner):
+                        depth -= 1
+                        if depth == 0 or not command.nested:
+                            break
                     i += 1
                 else:
                     raise _LineError(f"this {command.name} is never closed: no matching end line", 1)
