@@ -286,7 +286,7 @@ KIND_PHRASES = {
     "activity": "an activity diagram",
     "description": "a component, deployment or use-case diagram",
     "timing": "a timing diagram",
-    "nwdiag": "a network diagram (nwdiag)",
+    "nwdiag": "an nwdiag network diagram",
     "PSystemDot": "a Graphviz dot diagram",
     "mindmap": "a mind map",
     "wbs": "a work breakdown structure",
