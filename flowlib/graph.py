@@ -351,7 +351,9 @@ class CommunicationView(graphviz.Digraph):
 
     def _copy_kwargs(self, **kwargs):
         """graphviz's ``copy()`` rebuilds through ``__init__``: hand it the plan and the text too."""
-        return super()._copy_kwargs(plan=self.plan, text=self._text, **kwargs)
+        kwargs = super()._copy_kwargs(**kwargs)
+        kwargs.update(plan=self.plan, text=self._text)
+        return kwargs
 
     @property
     def text(self) -> str:

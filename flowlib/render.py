@@ -1,0 +1,176 @@
+"""``python -m flowlib render``: one view of a diagram to a file or stdout, as SVG, PNG, Mermaid, text or DOT.
+
+Bad options (an unknown phase, a malformed ``--steps``, a step the filters leave out) print one
+``python -m flowlib render: error: ...`` line and exit 2, as argparse does; a missing program (``dot``,
+an SVG-to-PNG converter) prints what to install and exits 1. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from typing import TextIO
+
+from .model import Diagram
+from .textview import check_highlight, select_messages, step_list
+
+_PROG = "python -m flowlib render"
+
+#: Output format for each file suffix.
+SUFFIX_FORMATS = {
+    ".svg": "svg",
+    ".png": "png",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".txt": "text",
+    ".dot": "dot",
+    ".gv": "dot",
+}
+
+
+class _Usage(Exception):
+    """A bad option: exit 2."""
+
+
+class _Missing(Exception):
+    """A program the output needs is not installed: exit 1."""
+
+
+def parse_steps(text: str) -> tuple[int, int]:
+    """``"A-B"`` (or ``"N"``) as ``(A, B)``; ValueError with a one-line message otherwise.
+
+    >>> parse_steps("3-7")
+    (3, 7)
+    """
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
+    if not match:
+        raise ValueError(f"--steps: expected A-B with step numbers 1 <= A <= B, got {text!r}")
+    first = int(match[1])
+    last = int(match[2]) if match[2] else first
+    if first < 1 or last < first:
+        raise ValueError(f"--steps: expected A-B with step numbers 1 <= A <= B, got {text!r}")
+    return first, last
+
+
+def output_format(args) -> str:
+    """The format asked for: ``--format``, else from ``-o``'s suffix, else SVG."""
+    if args.format:
+        return args.format
+    if args.output:
+        suffix = os.path.splitext(args.output)[1].lower()
+        if suffix in SUFFIX_FORMATS:
+            return SUFFIX_FORMATS[suffix]
+        raise _Usage(f"cannot tell the format from {args.output!r}: use --format svg|png|mermaid|text|dot")
+    return "svg"
+
+
+def service_groups(diagram: Diagram) -> dict[str, str] | None:
+    """Clusters by OpenStack service when the components data knows every participant, else None."""
+    try:
+        from .components import load_components
+
+        components = load_components()
+    except Exception:  # no components data for this checkout: draw without clusters
+        return None
+    codes = [p.code for p in diagram.participants]
+    if not codes or any(code not in components for code in codes):
+        return None
+    return {code: components[code].service for code in codes}
+
+
+def _svg_to_png(svg: str) -> bytes:
+    """PNG bytes from SVG text, with whichever converter is installed (rsvg-convert, cairosvg, inkscape)."""
+    tool = shutil.which("rsvg-convert")
+    if tool:
+        return subprocess.run([tool, "-f", "png"], input=svg.encode(), capture_output=True, check=True).stdout
+    try:
+        import cairosvg
+    except ImportError:
+        pass
+    else:
+        return cairosvg.svg2png(bytestring=svg.encode())
+    tool = shutil.which("inkscape")
+    if tool:
+        done = subprocess.run(
+            [tool, "--pipe", "--export-type=png", "--export-filename=-"], input=svg.encode(), capture_output=True,
+            check=True,
+        )
+        return done.stdout
+    raise _Missing(
+        "no SVG-to-PNG converter found: install one (`sudo apt install librsvg2-bin`, `brew install librsvg` "
+        "or `pip install cairosvg`), or write SVG with -o OUT.svg"
+    )
+
+
+def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
+    """The output of one view in one format."""
+    filters = dict(phase=args.phase, steps=steps, highlight=args.highlight)
+    if fmt == "text":
+        return step_list(diagram, **filters)
+    if args.view == "communication":
+        import graphviz
+
+        from .graph import INSTALL_HINT, communication_view
+
+        view = communication_view(diagram, groups=service_groups(diagram), aggregate=args.aggregate, **filters)
+        if fmt == "dot":
+            return view.source
+        if fmt == "mermaid":
+            return view.mermaid()
+        try:
+            return view.svg() if fmt == "svg" else view.pipe(format="png")
+        except graphviz.ExecutableNotFound:
+            raise _Missing(f"{INSTALL_HINT} Or write --format mermaid, dot or text.") from None
+    if args.aggregate:
+        raise _Usage("--aggregate applies to --view communication only")
+    if fmt == "dot":
+        raise _Usage("--format dot applies to --view communication only")
+    if fmt == "mermaid":
+        from .mermaid import to_mermaid
+
+        return to_mermaid(diagram, **filters).source
+    try:
+        from .svg import sequence_svg
+    except ImportError:
+        raise _Missing("the sequence view (flowlib.svg) is not part of this checkout") from None
+    svg = sequence_svg(diagram, **filters).source
+    return svg if fmt == "svg" else _svg_to_png(svg)
+
+
+def render_command(diagram: Diagram, args, out: TextIO) -> int:
+    """Run ``render`` for a parsed diagram: write the view to ``args.output`` or ``out``; the exit status."""
+    try:
+        fmt = output_format(args)
+        steps = parse_steps(args.steps) if args.steps else None
+        shown = select_messages(diagram, phase=args.phase, steps=steps)  # check filters before any work
+        check_highlight(diagram, args.highlight, shown)
+        if fmt == "png" and not args.output:
+            raise _Usage("PNG output needs a file: -o OUT.png")
+        result = _draw(diagram, args, fmt, steps)
+    except (ValueError, _Usage) as err:
+        print(f"{_PROG}: error: {err}", file=sys.stderr)
+        return 2
+    except _Missing as err:
+        print(f"{_PROG}: error: {err}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as err:
+        detail = (err.stderr or b"").decode(errors="replace").strip().splitlines()
+        print(f"{_PROG}: error: {err.cmd[0]} failed: {detail[-1] if detail else err.returncode}", file=sys.stderr)
+        return 1
+    if args.output:
+        try:
+            if isinstance(result, bytes):
+                with open(args.output, "wb") as fh:
+                    fh.write(result)
+            else:
+                with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(result)
+        except OSError as exc:
+            print(f"{_PROG}: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    else:
+        out.write(result if result.endswith("\n") else result + "\n")
+    return 0
