@@ -14,6 +14,7 @@ prints its parse of any file; the corpus tests compare the two.
 
 from __future__ import annotations
 
+import gc
 import re
 from typing import Callable, NamedTuple
 
@@ -50,9 +51,29 @@ _STEREO = r"<<.*>>"
 _F = re.IGNORECASE | re.VERBOSE
 
 
-def _rx(pattern: str) -> re.Pattern:
-    """A line pattern: verbose, case-insensitive, always matched against the whole trimmed line."""
-    return re.compile(pattern, _F)
+class _Pattern:
+    """A line pattern (verbose, case-insensitive, anchored at the line's start), compiled on first use.
+
+    Most diagrams use a handful of the table's commands; compiling the rest would cost more than
+    parsing a large diagram. The compiled regex is a cache: it never changes what a parse returns.
+    """
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str):
+        self.source = source
+        self._compiled = None
+
+    def match(self, text: str):
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self.source, _F)
+        return compiled.match(text)
+
+
+def _rx(pattern: str) -> _Pattern:
+    """A line pattern, matched against the whole trimmed line (each pattern ends with ``$``)."""
+    return _Pattern(pattern)
 
 
 def _part(prefix: str) -> str:
@@ -98,7 +119,7 @@ _EARLY_WORDS = frozenset("""title caption header footer left right center legend
     sprite hide show skin scale autonewpage ignore mainframe url footbox""".split())
 
 # Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>).
-_SIMPLE_ARROW = re.compile(r"(\w+)\s*(--?)(>>?)\s*(\w+)\s*(?::\s*(.*))?", re.ASCII)
+_SIMPLE_ARROW = re.compile(r"""(\w+|"[^"]+")\s*(--?)(>>?)\s*(\w+|"[^"]+")\s*(\+\+|--)?\s*(?::\s*(.*))?""", re.ASCII)
 
 _EXO_LEFT = _rx(rf"""
     (?P<parallel>&\s*)?
@@ -318,16 +339,15 @@ _OTHER_KINDS = [  # (kind, weight, pattern on one stripped line): the kind with 
     ("description", 2, r"left\s+to\s+right\s+direction$|.*-+>\s*\([^)]+\)"),
     ("description", 1, r"package\s+\S"),
 ]
-_OTHER_KIND_RX = [(kind, weight, re.compile(pattern, re.I)) for kind, weight, pattern in _OTHER_KINDS]
 
 
 def _guess_other_kind(lines: list[str]) -> str | None:
     """PlantUML's type of the diagram these lines look like, or None when they look like no other kind."""
     scores: dict[str, int] = {}
-    for kind, weight, pattern in _OTHER_KIND_RX:
+    for kind, weight, pattern in _OTHER_KINDS:
         hits = 0
         for line in lines:
-            if pattern.match(line):
+            if re.match(pattern, line, re.I):
                 hits += 1
                 if hits == 3:   # a few hits are evidence enough; many weak ones must not outvote strong ones
                     break
@@ -489,15 +509,21 @@ class _LineError(Exception):
 
 
 class _GroupState:
-    __slots__ = ("kind", "title", "label", "level", "else_labels", "parallel", "first", "last", "line",
+    __slots__ = ("kind", "title", "label", "level", "else_labels", "parallel", "before", "after", "line",
                  "end_line", "index")
 
-    def __init__(self, kind, title, label, level, parallel, line, index):
+    def __init__(self, kind, title, label, level, parallel, line, index, before):
         self.kind, self.title, self.label, self.level = kind, title, label, level
         self.else_labels: list = []
         self.parallel, self.line, self.index = parallel, line, index
-        self.first = self.last = None
+        self.before = before       # messages before the group opened
+        self.after = None          # messages when it closed (None while open)
         self.end_line = 0
+
+    def steps(self, total: int) -> tuple[int | None, int | None]:
+        """First and last step inside the group (None, None when it holds no message)."""
+        last = self.after if self.after is not None else total
+        return (self.before + 1, last) if last > self.before else (None, None)
 
 
 class _Builder:
@@ -517,7 +543,7 @@ class _Builder:
         self.box: str | None = None
         self.title = self.header = self.footer = self.legend = self.caption = None
         self.line = 0
-        self.column = 1
+        self.raw = ""                            # the current line as written
         # PlantUML's life-line bookkeeping (SequenceDiagram.activate).
         self.last_with_deactivate = None        # the last message or group end
         self.deactivated_after_last: set[str] = set()
@@ -563,16 +589,14 @@ class _Builder:
             self.deactivated_after_last.add(who)
 
     # -- messages ------------------------------------------------------------------------------
-    def message(self, **fields) -> Message:
-        step = len(self.messages) + 1
-        msg = Message(step=step, number=self.numbering.next(), phase=self.phase, line=self.line,
-                      column=self.column, **fields)
+    def message(self, source, target, label="", dotted=False, head="normal", bidirectional=False, exo=None,
+                exo_short=None, parallel=False, is_return=False, color=None) -> Message:
+        raw = self.raw
+        msg = Message(len(self.messages) + 1, source, target, label, dotted, head, bidirectional, exo, exo_short,
+                      parallel, self.numbering.next() if self.numbering.on else None, self.phase, is_return,
+                      color, self.line, len(raw) - len(raw.lstrip()) + 1)
         self.messages.append(msg)
         self.events.append(msg)
-        for g in self.open_groups:
-            if g.first is None:
-                g.first = step
-            g.last = step
         self.last_with_deactivate = msg
         self.deactivated_after_last = set()
         self.last_was_delay = False
@@ -594,9 +618,11 @@ class _Builder:
         people = list(self.participants.values())
         if any(p["order"] is not None for p in people):
             people.sort(key=lambda p: p["order"] or 0)   # stable: ties keep declaration order
+        total = len(self.messages)
         groups = tuple(
             Group(kind=g.kind, title=g.title, label=g.label, level=g.level, else_labels=tuple(g.else_labels),
-                  parallel=g.parallel, first_step=g.first, last_step=g.last, line=g.line, end_line=g.end_line)
+                  parallel=g.parallel, first_step=g.steps(total)[0], last_step=g.steps(total)[1], line=g.line,
+                  end_line=g.end_line)
             for g in self.groups)
         return Diagram(
             participants=tuple(Participant(**p) for p in people),
@@ -687,13 +713,24 @@ def _send(b: _Builder, source, target, act, lifecolor, act_col, **fields):
 
 
 def _do_simple_arrow(b: _Builder, m: re.Match):
-    source = b.participant(m.group(1))
-    target = b.participant(m.group(4))
-    label = m.group(5)
-    msg = b.message(source=source, target=target,
-                    label="" if label is None else _display(label.rstrip()),
-                    dotted=len(m.group(2)) > 1, head="async" if len(m.group(3)) > 1 else "normal")
-    if b.autoactivate:
+    source, body, head, target, act, label = m.groups()
+    if source[0] == '"':
+        source = source[1:-1]
+    if target[0] == '"':
+        target = target[1:-1]
+    people = b.participants
+    if source not in people:
+        b.participant(source)
+    if target not in people:
+        b.participant(target)
+    msg = b.message(source, target, "" if label is None else _display(label), len(body) > 1,
+                    "normal" if len(head) == 1 else "async")
+    if act is not None:
+        if act == "++":
+            b.life("activate", target, implicit=True)
+        else:
+            b.life("deactivate", source, implicit=True)
+    elif b.autoactivate:
         if msg.dotted:
             b.life("deactivate", source, implicit=True)
         else:
@@ -844,6 +881,7 @@ def _do_group(b: _Builder, m: re.Match):
         if kind == "end":
             b.open_groups.pop()
             g.end_line = b.line
+            g.after = len(b.messages)
             b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = set()
@@ -866,7 +904,7 @@ def _do_group(b: _Builder, m: re.Match):
     label = comment if comment else None
     level = len(b.open_groups)
     parallel = parallel or kind == "par2"     # PlantUML draws par2 branches side by side
-    g = _GroupState(kind, title, label, level, parallel, b.line, len(b.groups))
+    g = _GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages))
     b.groups.append(g)
     b.open_groups.append(g)
     b.events.append(GroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
@@ -975,7 +1013,7 @@ def _do_legend(b: _Builder, m: re.Match, text: str):
 # The command table.
 
 class _Single(NamedTuple):
-    """A one-line command: ``keys`` are the lower-cased first characters it can start with ("" = any)."""
+    """A one-line command; ``keys``: the first words (or characters) its lines start with ("" = any line)."""
 
     name: str
     keys: str
@@ -1024,72 +1062,77 @@ def _single_text(action):
     return run
 
 
+_KINDS = "participant actor boundary control entity database collections queue create"
+
 COMMANDS: tuple = (
     # Common to every PlantUML diagram (title, legend, skinparam...).
-    _Block("title", "t", _TITLE_MULTI, _END_TITLE, _do_title),
-    _Single("title", "t", _TITLE, _do_title),
-    _Block("caption", "c", _CAPTION_MULTI, _END_CAPTION, _do_caption),
-    _Single("caption", "c", _CAPTION, _do_caption),
-    _Block("header", "hflrc", _HEADER_MULTI, _END_HEADER, _do_header),
-    _Single("header", "hflrc", _HEADER, _do_header),
-    _Block("legend", "l", _LEGEND, _END_LEGEND, _do_legend),
-    _Block("skinparam", "s", _SKINPARAM_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
-    _Block("sprite", "s", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
+    _Block("title", "title", _TITLE_MULTI, _END_TITLE, _do_title),
+    _Single("title", "title", _TITLE, _do_title),
+    _Block("caption", "caption", _CAPTION_MULTI, _END_CAPTION, _do_caption),
+    _Single("caption", "caption", _CAPTION, _do_caption),
+    _Block("header", "header footer left right center", _HEADER_MULTI, _END_HEADER, _do_header),
+    _Single("header", "header footer left right center", _HEADER, _do_header),
+    _Block("legend", "legend", _LEGEND, _END_LEGEND, _do_legend),
+    _Block("skinparam", "skinparam skinparamlocked", _SKINPARAM_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
+    _Block("sprite", "sprite", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
     _Block("style", "<", _STYLE_BLOCK, _END_STYLE, _do_nothing, raw=True),
-    _Single("sprite", "s", _SPRITE_LINE, _do_nothing),
-    _Single("ignored", "hsfaiumc{!", _IGNORED, _do_nothing),
+    _Single("sprite", "sprite", _SPRITE_LINE, _do_nothing),
+    _Single("ignored", "hide show footbox skin skinparam skinparamlocked scale autonewpage ignore mainframe url { allowmixing allow_mixing", _IGNORED, _do_nothing),
     # Sequence diagram commands, in SequenceDiagramFactory's order.
-    _Single("activate", "adc", _ACTIVATE, _do_activate),
-    _Single("deactivate", "d", _DEACTIVATE_SHORT, _do_deactivate_short),
-    _Single("participant", "pabcedq", _DECL_A, _do_decl_a),
-    _Single("participant", "pabcedq", _DECL_A2, _do_decl_a),
-    _Single("participant", "pabcedq", _DECL_A3, _do_decl_a),
-    _Single("participant", "pabcedq", _DECL_A4, _do_decl_a4),
+    _Single("activate", "activate deactivate destroy create", _ACTIVATE, _do_activate),
+    _Single("deactivate", "deactivate", _DEACTIVATE_SHORT, _do_deactivate_short),
+    _Single("participant", _KINDS, _DECL_A, _do_decl_a),
+    _Single("participant", _KINDS, _DECL_A2, _do_decl_a),
+    _Single("participant", _KINDS, _DECL_A3, _do_decl_a),
+    _Single("participant", _KINDS, _DECL_A4, _do_decl_a4),
     _Single("arrow", "", _ARROW, _do_arrow),
-    _Single("exo arrow", "[]?&-<>/\\", _EXO_LEFT, _do_exo_left),
+    _Single("exo arrow", "[ ] ? & - < / \\", _EXO_LEFT, _do_exo_left),
     _Single("exo arrow", "", _EXO_RIGHT, _do_exo_right),
-    _Single("note", "&/nhr", _NOTE, _single_text(_do_note)),
-    _Single("note", "&/nhr", _NOTE_SEVERAL, _single_text(_do_note_several)),
-    _Single("note", "/nhr", _NOTE_ACROSS, _single_text(_do_note_across)),
-    _Single("box", "b", _BOX_START, _do_box_start),
-    _Single("end box", "e", _BOX_END, _do_box_end),
-    _Single("group", "&oalpbceg", _GROUP, _do_group),
+    _Single("note", "& / note hnote rnote", _NOTE, _single_text(_do_note)),
+    _Single("note", "& / note hnote rnote", _NOTE_SEVERAL, _single_text(_do_note_several)),
+    _Single("note", "/ note hnote rnote", _NOTE_ACROSS, _single_text(_do_note_across)),
+    _Single("box", "box", _BOX_START, _do_box_start),
+    _Single("end box", "end endbox", _BOX_END, _do_box_end),
+    _Single("group", "& opt alt loop par par2 break critical else end also group", _GROUP, _do_group),
     _Single("activate", "", _ACTIVATE2, _do_activate2),
-    _Single("return", "&r", _RETURN, _do_return),
-    _Single("note", "nhr", _NOTE_ON_ARROW, _single_text(_do_note_on_arrow)),
-    _Block("note", "&/nhr", _NOTE_MULTI, _END_NOTE, _do_note),
-    _Block("note", "&/nhr", _NOTE_SEVERAL_MULTI, _END_NOTE, _do_note_several),
-    _Block("note", "nhr", _NOTE_ON_ARROW_MULTI, _END_NOTE_ON_ARROW, _do_note_on_arrow),
-    _Block("note", "/nhr", _NOTE_ACROSS_MULTI, _END_NOTE, _do_note_across),
-    _Single("newpage", "n@", _NEWPAGE, _do_newpage),
+    _Single("return", "& return", _RETURN, _do_return),
+    _Single("note", "note hnote rnote", _NOTE_ON_ARROW, _single_text(_do_note_on_arrow)),
+    _Block("note", "& / note hnote rnote", _NOTE_MULTI, _END_NOTE, _do_note),
+    _Block("note", "& / note hnote rnote", _NOTE_SEVERAL_MULTI, _END_NOTE, _do_note_several),
+    _Block("note", "note hnote rnote", _NOTE_ON_ARROW_MULTI, _END_NOTE_ON_ARROW, _do_note_on_arrow),
+    _Block("note", "/ note hnote rnote", _NOTE_ACROSS_MULTI, _END_NOTE, _do_note_across),
+    _Single("newpage", "newpage @", _NEWPAGE, _do_newpage),
     _Single("divider", "=", _DIVIDER, _do_divider),
     _Single("spacer", "|", _SPACER, _do_spacer),
-    _Single("ref", "r", _REF, _do_ref),
-    _Block("ref", "r", _REF_MULTI, _END_REF, _do_ref_multi),
-    _Single("autonumber", "a", _AUTONUMBER_STOP, _do_autonumber_stop),
-    _Single("autonumber", "a", _AUTONUMBER_RESUME, _do_autonumber_resume),
-    _Single("autonumber", "a", _AUTONUMBER_INC, _do_autonumber_inc),
-    _Single("autonumber", "a", _AUTONUMBER, _do_autonumber),
-    _Single("autoactivate", "a", _AUTOACTIVATE, _do_autoactivate),
-    _Single("delay", ".\u2026", _DELAY, _do_delay),
+    _Single("ref", "ref", _REF, _do_ref),
+    _Block("ref", "ref", _REF_MULTI, _END_REF, _do_ref_multi),
+    _Single("autonumber", "autonumber", _AUTONUMBER_STOP, _do_autonumber_stop),
+    _Single("autonumber", "autonumber", _AUTONUMBER_RESUME, _do_autonumber_resume),
+    _Single("autonumber", "autonumber", _AUTONUMBER_INC, _do_autonumber_inc),
+    _Single("autonumber", "autonumber", _AUTONUMBER, _do_autonumber),
+    _Single("autoactivate", "autoactivate", _AUTOACTIVATE, _do_autoactivate),
+    _Single("delay", ". \u2026", _DELAY, _do_delay),
 )
 
 
 def _dispatch_table(commands) -> dict[str, tuple]:
-    """First character -> the commands worth trying for a line starting with it, in table order."""
-    chars = {k for c in commands for k in c.keys}
-    table = {}
-    for ch in chars | {""}:
-        table[ch] = tuple(c for c in commands if not c.keys or ch in c.keys)
+    """First token -> the commands worth trying for a line starting with it, in table order."""
+    tokens = {k for c in commands for k in c.keys.split()}
+    table = {"": tuple(c for c in commands if not c.keys)}
+    for token in tokens:
+        table[token] = tuple(c for c in commands if not c.keys or token in c.keys.split())
     return table
 
 
 _DISPATCH = _dispatch_table(COMMANDS)
 _ANY = _DISPATCH[""]
+_FIRST_WORD = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _candidates(line: str) -> tuple:
-    return _DISPATCH.get(line[0].lower(), _ANY)
+    """The commands that may accept ``line``: those keyed on its first word (or character), then the rest."""
+    m = _FIRST_WORD.match(line)
+    return _DISPATCH.get(m.group().lower() if m else line[0], _ANY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1145,11 +1188,11 @@ def _joined(block: list[tuple[int, str]]):
         yield pending
 
 
-_PRE_DEFINE = re.compile(r"!define\s+(?P<name>\w+)(?:\((?P<args>[^)]*)\))?(?:\s+(?P<body>.*))?$", re.I)
-_PRE_VAR = re.compile(r"!(?:global\s+|local\s+)?(?P<name>\$?\w+)\s*\??=\s*(?P<value>.*)$", re.I)
-_PRE_IF = re.compile(r"!(?P<kw>if|ifdef|ifndef|elseif|else|endif)\b\s*(?P<cond>.*)$", re.I)
-_PRE_EXISTS = re.compile(r"%(?:variable_exists|function_exists)\(\s*[\"']?(\$?\w+)[\"']?\s*\)$", re.I)
-_PRE_IGNORED = re.compile(r"!(?:pragma|theme|undef|unquoted|assert|log|dump_memory)\b", re.I)
+_PRE_DEFINE = _rx(r"!define\s+(?P<name>\w+)(?:\((?P<args>[^)]*)\))?(?:\s+(?P<body>.*))?$")
+_PRE_VAR = _rx(r"!(?:global\s+|local\s+)?(?P<name>\$?\w+)\s*\??=\s*(?P<value>.*)$")
+_PRE_IF = _rx(r"!(?P<kw>if|ifdef|ifndef|elseif|else|endif)\b\s*(?P<cond>.*)$")
+_PRE_EXISTS = _rx(r"%(?:variable_exists|function_exists)\(\s*[\"']?(\$?\w+)[\"']?\s*\)$")
+_PRE_IGNORED = _rx(r"!(?:pragma|theme|undef|unquoted|assert|log|dump_memory)\b")
 
 
 class _Preprocessor:
@@ -1310,6 +1353,18 @@ def _why_not(line: str) -> tuple[str, int]:
 
 
 def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
+    # A parse allocates many small objects and no reference cycles: pausing the cyclic collector
+    # keeps large diagrams linear in time (it would otherwise rescan the growing model again and again).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_text(text, file, lenient)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
     if not isinstance(text, str):
         raise TypeError(f"parse() needs text (str), not {type(text).__name__}")
     errors: list[DiagramError] = []
@@ -1326,7 +1381,7 @@ def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[Dia
             i += 1
             continue
         builder.line = number
-        builder.column = _column_of(raw)
+        builder.raw = raw
         i += 1
         try:
             if line[0] == "!":
@@ -1374,7 +1429,7 @@ def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[Dia
                 message, column = _why_not(line)
                 raise _LineError(message, column)
         except _LineError as err:
-            column = builder.column + err.column - 1
+            column = _column_of(raw) + err.column - 1
             errors.append(_error(err.message, file, number, column, raw))
             if not lenient:
                 break
