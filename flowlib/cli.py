@@ -85,7 +85,7 @@ def cmd_lint(args, out: TextIO) -> int:
     status = 0
     for path in args.files:
         try:
-            problems = lint_text(_read(path), file=path)
+            problems = lint_text(_read(path), file=path, known_phases=args.phases)
         except DiagramError as err:  # unreadable file
             problems = [err]
         for problem in problems:
@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lint", help="list every problem and warning in diagrams")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--phases",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        metavar="A,B,...",
+        help="known phase names: warn about any divider not among them",
+    )
     p.set_defaults(func=cmd_lint)
 
     p = sub.add_parser("render", help="draw a communication or sequence view")
