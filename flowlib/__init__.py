@@ -47,6 +47,8 @@ _LAZY = {
     "phases_table": "tables",
     "interaction_matrix": "tables",
     "style_messages": "tables",
+    "lint": "lint",
+    "lint_text": "lint",
     "communication_view": "graph",
     "to_mermaid": "mermaid",
     "step_list": "textview",
