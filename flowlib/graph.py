@@ -536,7 +536,7 @@ def mermaid_flowchart(plan: GraphPlan) -> str:
     from .mermaid import mermaid_text
 
     def label(text: str) -> str:
-        return '"' + mermaid_text(text) + '"'
+        return '"' + (mermaid_text(text) or " ") + '"'  # Mermaid refuses an empty [""]
 
     shapes = {"database": ('[(', ')]'), "actor": ('([', '])'), "queue": ('[/', '/]'), "collections": ('[[', ']]')}
     out = [
