@@ -54,6 +54,8 @@ _PROTOCOL_WORDS = (
     (re.compile(r"\brpc\.call\b", re.IGNORECASE), "rpc.call"),
     (re.compile(r"\bhttps?\s+rest(?:ful)?\b", re.IGNORECASE), "REST"),
     (re.compile(r"\bREST(?:ful)?\b"), "REST"),
+    # an HTTP method in capitals that starts the label or comes before a path or URL: "POST /v2.1/servers"
+    (re.compile(r"^\s*(?:GET|POST|PUT|PATCH|DELETE|HEAD)\b|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD)\s+(?:/|https?://)"), "REST"),
     (re.compile(r"\bHTTPS?\b"), "HTTP"),
 )
 
@@ -65,7 +67,8 @@ def protocol_tag(label: str) -> str | None:
     wins and gives its text (``[socket]`` -> ``"socket"``), spelled canonically when it is one of the
     known words below (``[rest]`` -> ``"REST"``); a guard such as ``[x=1]`` is not a tag.
     Otherwise the earliest known word anywhere in the label: ``rpc.cast``, ``rpc.call`` (any case),
-    ``http rest`` or ``REST``/``RESTful`` in capitals (-> ``"REST"``), ``HTTP``/``HTTPS`` in capitals
+    ``http rest``, ``REST``/``RESTful`` in capitals, or an HTTP method in capitals that starts the label or
+    precedes a path or URL (``POST /v2.1/servers``) (-> ``"REST"``), ``HTTP``/``HTTPS`` in capitals
     (-> ``"HTTP"``).
 
     >>> protocol_tag("[rpc.cast] to request new instance"), protocol_tag("http rest 169.254.169.254")

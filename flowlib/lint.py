@@ -28,8 +28,9 @@ def lint(diagram: Diagram, *, known_phases: Iterable[str] | None = None) -> list
     diagram that has dividers; phases without messages; a phase name opened a second time.
     Each warning carries the line (and, for messages, the column) of the element it is about.
 
-    >>> [w.message for w in lint(parse("A -> B: hi\\nB --> A"))]  # doctest: +SKIP
-    ['reply from 'B' to 'A' has no label']
+    >>> from flowlib import parse
+    >>> [w.message for w in lint(parse("A -> B: hi\\nB --> A"))]
+    ["reply from 'B' to 'A' has no label"]
     """
     found: list[DiagramError] = []
 

@@ -62,8 +62,9 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
     line          int64     source line of the arrow
     ============  ========  ==============================================================
 
-    >>> messages_table(parse("A -> B: [REST] hi\\nB --> A")).arrow.tolist()  # doctest: +SKIP
-    ['request', 'reply']
+    >>> from flowlib import parse
+    >>> messages_table(parse("A -> B: [REST] hi\\nB --> A")).loc[:, ["arrow", "protocol"]].values.tolist()
+    [['request', 'REST'], ['reply', <NA>]]
     """
     messages = diagram.messages
     depths = message_depths(diagram)

@@ -48,6 +48,11 @@ PROTOCOL_CASES = [
     ("[[http://example.org link]] go", None),  # a PlantUML link, not a tag
     ("get [REST] later", "REST"),  # not leading, but REST in capitals is a known word
     ("rpc.call, then REST", "rpc.call"),  # the earliest word wins
+    ("POST /v2.1/servers (flavor, image)", "REST"),
+    ("GET with X-Instance-ID", "REST"),
+    ("GET http://169.254.169.254/openstack", "REST"),  # the method comes before the HTTP word
+    ("then POST /v3/attachments", "REST"),
+    ("write a POST office", None),  # a capital method word not followed by a path
     ("", None),
 ]
 
@@ -128,3 +133,12 @@ def test_unbalanced_and_destroy():
 def test_exo_side_has_no_depth():
     d = _diagram(Message(1, None, "B", "in", exo="from_left", line=1), Message(2, "B", None, "out", exo="to_right"))
     assert message_depths(d) == ((None, 0), (0, None))
+
+
+@pytest.mark.parametrize("module", ["analysis", "components", "tables", "lint"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"flowlib.{module}"))
+    assert result.attempted > 0 and result.failed == 0
