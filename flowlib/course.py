@@ -213,7 +213,7 @@ def label_protocol(label: str) -> str | None:
     return None
 
 
-FILTERS = ("phase", "source", "target", "participant", "between", "label_contains", "protocol", "dotted")
+FILTERS = ("phase", "source", "target", "participant", "between", "label", "label_contains", "protocol", "dotted")
 FIELDS = ("source", "target", "participant", "phase", "label", "step")
 
 
@@ -234,6 +234,8 @@ def _matches(m: Message, f: dict) -> bool:
         a, b = f["between"]
         if not ((_one_of(m.source, a) and _one_of(m.target, b)) or (_one_of(m.source, b) and _one_of(m.target, a))):
             return False
+    if "label" in f and m.label != f["label"]:
+        return False
     if "label_contains" in f and f["label_contains"].lower() not in m.label.lower():
         return False
     if "protocol" in f and label_protocol(m.label) != f["protocol"]:
@@ -386,10 +388,10 @@ def load_course(data_dir: str | Path | None = None) -> Course:
     diagram = parse_file(str(folder / DIAGRAM_FILE))
     return Course(
         diagram=diagram,
-        phases=tuple(_read(folder / "phases.yaml", _phase)),
-        narrations=tuple(_unique(_read(folder / "narration.yaml", _narration), "step", folder / "narration.yaml")),
-        questions=tuple(_unique(_read(folder / "quiz.yaml", _question), "id", folder / "quiz.yaml")),
-        all_exercises=tuple(_unique(_read(folder / "exercises.yaml", _exercise), "id", folder / "exercises.yaml")),
+        phases=tuple(_read(folder / "phases.yaml", _phase, "name")),
+        narrations=tuple(_read(folder / "narration.yaml", _narration, "step")),
+        questions=tuple(_read(folder / "quiz.yaml", _question, "id")),
+        all_exercises=tuple(_read(folder / "exercises.yaml", _exercise, "id")),
         data_dir=str(folder),
     )
 
@@ -516,12 +518,14 @@ class _Entry:
     def __init__(self, file: str, lines: list[str], node: yaml.MappingNode, kind: str):
         self.file, self.lines, self.node, self.kind = file, lines, node, kind
         self.nodes: dict[str, yaml.Node] = {}
+        self.key_nodes: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error("keys must be plain words", key_node)
             if key_node.value in self.nodes:
                 raise self.error(f"duplicate key {key_node.value!r}", key_node)
             self.nodes[key_node.value] = value_node
+            self.key_nodes[key_node.value] = key_node
         self.data = {key: _construct(value) for key, value in self.nodes.items()}
         self.name = str(self.data.get("id", self.data.get("step", self.data.get("name", "?"))))
 
@@ -544,7 +548,7 @@ class _Entry:
         for key in self.nodes:
             if key not in required + optional:
                 allowed = ", ".join(required + optional)
-                raise self.error(f"unknown key {key!r} (allowed: {allowed})", self.nodes[key])
+                raise self.error(f"unknown key {key!r} (allowed: {allowed})", self.key_nodes[key])
         missing = [key for key in required if key not in self.nodes]
         if missing:
             raise self.error(f"missing {', '.join(map(repr, missing))}")
@@ -605,7 +609,8 @@ def _freeze(value):
     return tuple(_freeze(v) for v in value) if isinstance(value, list) else value
 
 
-def _read(path: Path, make: Callable[[_Entry], Any]) -> list:
+def _read(path: Path, make: Callable[[_Entry], Any], unique: str) -> list:
+    """The entries of one content file, each made by ``make``; ``unique`` names the field that must differ."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -627,24 +632,21 @@ def _read(path: Path, make: Callable[[_Entry], Any]) -> list:
     if not isinstance(root, yaml.SequenceNode):
         raise DiagramError("expected a list of entries (lines starting with '- ')", file=file, line=1)
     kind = make.__name__.strip("_")
-    result = []
+    result, seen = [], {}
     for node in root.value:
+        line = node.start_mark.line + 1
+        source = lines[line - 1] if line <= len(lines) else None
         if not isinstance(node, yaml.MappingNode):
-            line = node.start_mark.line + 1
-            raise DiagramError(f"each {kind} must be a mapping of keys", file=file, line=line,
-                               source_line=lines[line - 1] if line <= len(lines) else None)
-        result.append(make(_Entry(file, lines, node, kind)))
+            raise DiagramError(f"each {kind} must be a mapping of keys", file=file, line=line, source_line=source)
+        item = make(_Entry(file, lines, node, kind))
+        key = getattr(item, unique)
+        if key in seen:
+            raise DiagramError(
+                f"duplicate {unique} {key!r} (first at line {seen[key]})", file=file, line=line, source_line=source
+            )
+        seen[key] = line
+        result.append(item)
     return result
-
-
-def _unique(items: list, key: str, path: Path) -> list:
-    seen: dict = {}
-    for item in items:
-        value = getattr(item, key)
-        if value in seen:
-            raise DiagramError(f"duplicate {key} {value!r} (first at line {seen[value]})", file=str(path), line=item.line)
-        seen[value] = item.line
-    return items
 
 
 def _reference(entry: _Entry, value, node) -> DocReference:

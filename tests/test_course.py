@@ -1,0 +1,303 @@
+"""The course content agrees with the diagram: narration per step, computed quiz answers, runnable solutions."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flowlib import DiagramError, parse
+from flowlib.course import (
+    CAPSTONE,
+    DEFAULT_DATA_DIR,
+    PHASE_ORDER,
+    PROTOCOLS,
+    REFERENCE_HOSTS,
+    Query,
+    QueryError,
+    check_answer,
+    check_exercise,
+    label_protocol,
+    load_course,
+    message_text,
+    reference_problem,
+    run_solution,
+    show_solutions,
+)
+
+DATA_FILES = ("phases.yaml", "narration.yaml", "quiz.yaml", "exercises.yaml", "launch-instance.puml")
+LEARNING_PHASES = PHASE_ORDER[:-1]  # auth .. metadata: the phases with their own notebook
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course()
+
+
+@pytest.fixture(scope="module")
+def diagram(course):
+    return course.diagram
+
+
+def test_content_agrees_with_diagram(course):
+    assert course.problems() == ()
+
+
+def test_every_step_has_a_narration_naming_its_message(course, diagram):
+    assert len(diagram.messages) == 62
+    wrong = []
+    for m in diagram.messages:
+        n = course.narration(m.step)
+        if n.message != message_text(m):
+            wrong.append(f"step {m.step}: narration says {n.message!r}, diagram has {message_text(m)!r}")
+        assert n.protocol in PROTOCOLS
+        assert n.what and n.why and n.if_it_fails
+    assert not wrong, "\n".join(wrong)
+    assert len(course.narrations) == len(diagram.messages)
+
+
+def test_narration_protocol_agrees_with_what_the_label_says(course, diagram):
+    marked = [m for m in diagram.messages if label_protocol(m.label)]
+    assert len(marked) >= 8  # the seed marks rpc.cast, rpc.call, REST and socket
+    for m in marked:
+        assert course.narration(m.step).protocol == label_protocol(m.label), m.step
+
+
+def test_outdated_steps_say_what_changed(course):
+    # The "then vs now" table's outdated items: token store, API DB, cast target, scheduler DB, RGW, DHCP IP.
+    for step in (4, 8, 9, 14, 26, 30):
+        assert course.narration(step).now, f"step {step} should say how current OpenStack differs"
+
+
+def test_phases_in_course_order_with_objectives_and_minutes(course, diagram):
+    assert tuple(p.name for p in course.phases) == PHASE_ORDER == diagram.phases
+    for p in course.phases:
+        assert 3 <= len(p.objectives) <= 4, p.name
+        assert p.minutes > 0 and p.title and p.summary and p.then_and_now
+        assert p.references, p.name
+    assert "poll" in course.phase("status").summary.lower()
+    with pytest.raises(KeyError):
+        course.phase("nope")
+
+
+def test_every_phase_has_quizzes_and_exercises(course):
+    for name in PHASE_ORDER:
+        assert len(course.quiz(name)) >= 4, name
+        assert len(course.exercises(name)) >= 2, name
+    for name in LEARNING_PHASES:
+        assert any(q.computed for q in course.quiz(name)), f"{name} needs a flow question computed from the diagram"
+    assert len(course.quiz(None)) >= 8
+    assert all(q.phase == "review" for q in course.quiz(None))
+    assert len(course.exercises(None)) >= 2 and course.exercises(None) == course.exercises(CAPSTONE)
+
+
+def test_every_quiz_has_exactly_one_right_choice(course, diagram):
+    for q in course.questions:
+        right = q.answer(diagram)
+        assert q.choices.count(right) == 1, f"{q.id}: {right!r} not exactly once in {q.choices}"
+
+
+def test_check_answer_explains_right_and_wrong(course, diagram):
+    for q in course.questions:
+        right = q.answer(diagram)
+        verdict = check_answer(q, right, diagram)
+        assert verdict.correct and verdict.message.startswith("Right."), q.id
+        for choice in q.choices:
+            if choice != right:
+                verdict = check_answer(q, choice, diagram)
+                assert not verdict.correct and verdict.message.startswith("Not quite."), q.id
+                assert "{answer}" not in verdict.message
+                note = dict(q.feedback).get(choice)
+                assert note is None or note in verdict.message
+    assert not check_answer(course.quiz("auth")[0], "nonsense", diagram).correct
+
+
+def test_flow_answers_follow_the_diagram_not_the_text(course, diagram):
+    # Move the token store into the DB: the computed answer moves with it, the fixed ones do not care.
+    text = Path(DEFAULT_DATA_DIR, "launch-instance.puml").read_text()
+    changed = parse(text.replace('Keystone->"Token Store": Save token', "Keystone->DB: Save token"))
+    (q,) = [q for q in course.questions if q.id == "auth-token-store"]
+    assert q.answer(diagram) == "Token Store"
+    assert q.answer(changed) == "DB"
+    assert check_answer(q, "DB", changed).correct and not check_answer(q, "Token Store", changed).correct
+
+
+def test_each_solution_computes_the_expected_value(course, diagram):
+    pytest.importorskip("pandas")
+    for x in course.all_exercises:
+        got = run_solution(x, diagram)
+        expected = x.expected(diagram)
+        assert check_exercise(x, got, diagram).correct, f"{x.id}: solution gave {got!r}, query {expected!r}"
+
+
+def _wrong_values(expected):
+    if isinstance(expected, int):
+        return [expected + 1, max(expected - 1, 0)]
+    if isinstance(expected, str):
+        return ["Nobody"]
+    return [list(expected[:-1]), list(expected) + ["extra"]]
+
+
+def test_check_exercise_hints_without_revealing(course, diagram):
+    for x in course.all_exercises:
+        expected = x.expected(diagram)
+        plain = list(expected) if isinstance(expected, tuple) else expected
+        assert check_exercise(x, plain, diagram).correct, x.id
+        for wrong in _wrong_values(expected):
+            first = check_exercise(x, wrong, diagram, attempt=1)
+            assert not first.correct, x.id
+            assert "Hint:" in first.message
+            if isinstance(expected, int):
+                assert not re.search(rf"\b{expected}\b", first.message), f"{x.id} reveals {expected}: {first.message}"
+            else:
+                assert repr(expected) not in first.message and str(plain) not in first.message, x.id
+        later = check_exercise(x, _wrong_values(expected)[0], diagram, attempt=9)
+        assert not later.correct
+        if not any(later.message.endswith(hint) for _, hint in x.mistakes):
+            assert later.message.endswith(x.hints[-1]), x.id
+
+
+def test_hints_get_more_specific_and_mistakes_get_their_own(course, diagram):
+    (x,) = [x for x in course.all_exercises if x.id == "network-through-mq"]
+    expected = x.expected(diagram)
+    assert check_exercise(x, expected - 2, diagram).message == (
+        f"You counted {expected - 2}; the expected number is larger. Hint: {x.hints[0]}"
+    )
+    assert check_exercise(x, expected + 3, diagram, attempt=2).message.endswith(x.hints[1])
+    assert "smaller" in check_exercise(x, expected + 3, diagram).message
+    for x in course.all_exercises:
+        for wrong, hint in x.mistakes:
+            value = list(wrong) if isinstance(wrong, tuple) else wrong
+            verdict = check_exercise(x, value, diagram)
+            assert not verdict.correct and verdict.message.endswith(hint), x.id
+
+
+def test_check_exercise_takes_pandas_values_and_says_what_kind_is_wanted(course, diagram):
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    count = next(x for x in course.all_exercises if isinstance(x.expected(diagram), int))
+    steps = next(x for x in course.all_exercises if isinstance(x.expected(diagram), tuple) and not x.ordered)
+    name = next(x for x in course.all_exercises if isinstance(x.expected(diagram), str))
+    assert check_exercise(count, np.int64(count.expected(diagram)), diagram).correct
+    assert check_exercise(steps, pd.Series(list(reversed(steps.expected(diagram)))), diagram).correct
+    assert check_exercise(name, " " + name.expected(diagram).upper() + " ", diagram).correct
+    table = pd.DataFrame({"step": [1, 2]})
+    assert "a table with 2 rows" in check_exercise(count, table, diagram).message
+    assert "idxmax" in check_exercise(name, pd.Series([3, 1]), diagram).message
+    assert ".tolist()" in check_exercise(steps, 5, diagram).message
+
+
+def test_ordered_lists_must_come_in_order(course, diagram):
+    (x,) = [x for x in course.all_exercises if x.id == "metadata-order"]
+    expected = list(x.expected(diagram))
+    assert check_exercise(x, expected, diagram).correct
+    verdict = check_exercise(x, expected[::-1], diagram)
+    assert not verdict.correct and "wrong order" in verdict.message
+
+
+def test_show_solutions_follows_the_environment(monkeypatch):
+    monkeypatch.delenv("COURSE_SOLUTIONS", raising=False)
+    assert show_solutions() is False
+    monkeypatch.setenv("COURSE_SOLUTIONS", "1")
+    assert show_solutions() is True
+    monkeypatch.setenv("COURSE_SOLUTIONS", "0")
+    assert show_solutions() is False
+
+
+def test_every_reference_is_well_formed(course):
+    refs = [r for p in course.phases for r in p.references]
+    assert len(refs) >= len(course.phases)
+    for r in refs:
+        assert r.title.strip()
+        assert reference_problem(r.url) is None, r.url
+        assert r.url.startswith("https://") and r.url.split("/")[2] in REFERENCE_HOSTS
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://docs.openstack.org/nova/latest/",
+        "https:///nova/latest/",
+        "https://example.com/nova.html",
+        "https://docs.openstack.org/",
+        "https://docs.openstack.org/nova/latest/a b.html",
+        None,
+    ],
+    ids=["http", "no-host", "unofficial-host", "front-page", "space", "missing"],
+)
+def test_bad_reference_urls_are_refused(url):
+    assert reference_problem(url)
+
+
+def test_queries_refuse_ambiguous_questions(diagram):
+    with pytest.raises(QueryError, match="exactly one"):
+        Query("target_of", (("source", "Nova-api"),), origin="x.yaml:1").evaluate(diagram)
+    with pytest.raises(QueryError, match="tie"):
+        Query("most_common", (("field", "phase"), ("phase", ("network", "volume")))).evaluate(diagram)
+    assert Query("count", (("between", ("Nova-compute", ("ceph_mon", "ceph_rgw"))),)).evaluate(diagram) == 4
+    assert Query("steps", (("phase", ("auth", "status")), ("dotted", True))).evaluate(diagram) == (3, 5, 6)
+
+
+def _data_copy(tmp_path):
+    for name in DATA_FILES:
+        shutil.copy(Path(DEFAULT_DATA_DIR, name), tmp_path / name)
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> int:
+    """Replace the first ``old`` in the file; return the 1-based line where it was."""
+    text = path.read_text()
+    at = text.index(old)
+    path.write_text(text[:at] + new + text[at + len(old):])
+    return text.count("\n", 0, at) + 1
+
+
+@pytest.mark.parametrize(
+    "file, old, new, says",
+    [
+        ("quiz.yaml", "  choices: [\"4\", \"5\", \"6\", \"8\"]", "  chioces: [\"4\"]", "question 'auth-count': unknown key 'chioces'"),
+        ("quiz.yaml", "query: {count: {phase: auth}}", "query: {tally: {phase: auth}}", "unknown query 'tally'"),
+        ("quiz.yaml", "query: {count: {phase: auth}}", "query: {count: {fase: auth}}", "unknown argument 'fase'"),
+        ("quiz.yaml", "query: {count: {phase: auth}}", "answer: \"7\"", "answer '7' is not one of the choices"),
+        ("narration.yaml", "  protocol: LDAP", "  protocol: carrier pigeon", "narration '2': unknown protocol"),
+        ("narration.yaml", "  why: >-", "  wy: >-", "unknown key 'wy'"),
+        ("exercises.yaml", "    answer = int((auth", "    answer = int((auth(", "solution is not valid Python"),
+        ("phases.yaml", "https://docs.openstack.org/keystone", "http://docs.openstack.org/keystone", "must start with https://"),
+        ("phases.yaml", "  minutes: 10", "  minutes: ten", "'minutes' must be a whole number"),
+        ("quiz.yaml", "- id: auth-count", "- id: auth-token-store", "duplicate id 'auth-token-store'"),
+    ],
+    ids=["unknown-key", "unknown-query", "unknown-filter", "answer-not-a-choice", "bad-protocol",
+         "narration-typo", "bad-solution", "http-reference", "minutes-text", "duplicate-id"],
+)
+def test_malformed_content_names_file_line_and_entry(tmp_path, file, old, new, says):
+    folder = _data_copy(tmp_path)
+    line = _edit(folder / file, old, new)
+    with pytest.raises(DiagramError) as caught:
+        load_course(folder)
+    err = caught.value
+    assert err.file == str(folder / file)
+    assert says in str(err)
+    assert err.line is not None and abs(err.line - line) <= 12  # the entry's or the key's own line
+    assert err.source_line is not None
+
+
+def test_broken_yaml_points_at_the_line(tmp_path):
+    folder = _data_copy(tmp_path)
+    line = _edit(folder / "quiz.yaml", "  phase: auth\n", "  phase: [auth\n")
+    with pytest.raises(DiagramError, match="not valid YAML") as caught:
+        load_course(folder)
+    assert caught.value.file.endswith("quiz.yaml") and caught.value.line >= line
+
+
+def test_content_that_contradicts_the_diagram_is_reported(tmp_path):
+    folder = _data_copy(tmp_path)
+    _edit(folder / "narration.yaml", '"Keystone -> LDAP: authn"', '"Keystone -> LDAP: login"')
+    _edit(folder / "quiz.yaml", 'choices: ["4", "5", "6", "8"]', 'choices: ["4", "5", "7", "8"]')
+    problems = load_course(folder).problems()
+    assert any("narration.yaml" in p and "step 2" in p for p in problems)
+    assert any("quiz.yaml" in p and "auth-count" in p and "not among the choices" in p for p in problems)
+
+
+def test_components_come_from_data(course, diagram):
+    components = course.components
+    assert {p.code for p in diagram.participants} <= set(components)
