@@ -82,7 +82,7 @@ def service_groups(diagram: Diagram) -> dict[str, str] | None:
 
 
 def _svg_to_png(svg: str) -> bytes:
-    """PNG bytes from SVG text, with whichever converter is installed (rsvg-convert, cairosvg, inkscape)."""
+    """PNG bytes from SVG text, with whichever converter is installed (rsvg-convert, cairosvg, inkscape, Chromium)."""
     tool = shutil.which("rsvg-convert")
     if tool:
         return subprocess.run([tool, "-f", "png"], input=svg.encode(), capture_output=True, check=True).stdout
@@ -99,10 +99,33 @@ def _svg_to_png(svg: str) -> bytes:
             check=True,
         )
         return done.stdout
+    browser = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    if browser:
+        return _screenshot(browser, svg)
     raise _Missing(
         "no SVG-to-PNG converter found: install one (`sudo apt install librsvg2-bin`, `brew install librsvg` "
         "or `pip install cairosvg`), or write SVG with -o OUT.svg"
     )
+
+
+def _screenshot(browser: str, svg: str) -> bytes:
+    """PNG of the SVG drawn by a headless Chromium, at the SVG's own size."""
+    import tempfile
+
+    size = re.search(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', svg)
+    scale = 4 / 3 if size and size[2] == "pt" else 1
+    width, height = (round(float(size[1]) * scale), round(float(size[3]) * scale)) if size else (1200, 800)
+    with tempfile.TemporaryDirectory() as tmp:
+        page, shot = os.path.join(tmp, "view.svg"), os.path.join(tmp, "view.png")
+        with open(page, "w", encoding="utf-8") as fh:
+            fh.write(svg)
+        command = [
+            browser, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
+            f"--window-size={width},{height}", f"--screenshot={shot}", "file://" + page,
+        ]
+        subprocess.run(command, capture_output=True, check=True, timeout=120)
+        with open(shot, "rb") as fh:
+            return fh.read()
 
 
 def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
@@ -155,6 +178,9 @@ def render_command(diagram: Diagram, args, out: TextIO) -> int:
         return 2
     except _Missing as err:
         print(f"{_PROG}: error: {err}", file=sys.stderr)
+        return 1
+    except subprocess.TimeoutExpired as err:
+        print(f"{_PROG}: error: {os.path.basename(err.cmd[0])} took longer than {err.timeout:g} s", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as err:
         detail = (err.stderr or b"").decode(errors="replace").strip().splitlines()

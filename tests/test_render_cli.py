@@ -1,0 +1,123 @@
+"""``python -m flowlib render``: every view and format, and one-line errors (exit 2) for bad options."""
+
+import io
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from flowlib import parse_file
+from flowlib.cli import main
+from flowlib.graph import INSTALL_HINT
+from flowlib.render import parse_steps
+from flowlib.textview import step_list
+
+SEED = str(Path(__file__).resolve().parents[1] / "data" / "launch-instance.puml")
+SVG = "{http://www.w3.org/2000/svg}"
+requires_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's dot is not installed: sudo apt install graphviz (or brew/conda install graphviz)",
+)
+
+
+def run(*argv):
+    out = io.StringIO()
+    status = main(["render", SEED, *argv], out=out)
+    return status, out.getvalue()
+
+
+@pytest.mark.dot
+@requires_dot
+def test_communication_svg_file_is_accessible_xml(tmp_path):
+    target = tmp_path / "auth.svg"
+    assert run("--view", "communication", "--phase", "auth", "--highlight", "4", "-o", str(target)) == (0, "")
+    root = ET.parse(target).getroot()
+    assert root.tag == SVG + "svg"
+    assert root[0].tag == SVG + "title" and "step 4 highlighted" in root[0].text
+    assert root[1].text == step_list(parse_file(SEED), phase="auth", highlight=4)
+    edges = [g for g in root.iter(SVG + "g") if g.get("class") == "edge"]
+    assert len(edges) == 6
+
+
+@pytest.mark.dot
+@requires_dot
+def test_communication_png_and_aggregate(tmp_path):
+    target = tmp_path / "all.png"
+    assert run("--view", "communication", "--aggregate", "-o", str(target))[0] == 0
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_dot_source_clusters_the_seed_by_service():
+    status, dot = run("--view", "communication", "--format", "dot", "--steps", "1-6")
+    assert status == 0 and dot.startswith("digraph communication {")
+    assert 'label="Identity"' in dot  # from data/components.yaml
+    assert dot.count(" -> ") == 6
+
+
+def test_text_and_mermaid_formats():
+    d = parse_file(SEED)
+    status, text = run("--format", "text", "--steps", "3-5", "--highlight", "4")
+    assert status == 0 and text == step_list(d, steps=(3, 5), highlight=4)
+    status, mermaid = run("--format", "mermaid", "--phase", "network")
+    assert status == 0 and mermaid.startswith("sequenceDiagram\n")
+    assert mermaid.count("->>") + mermaid.count("-->>") >= len(d.phase_messages("network"))
+    status, chart = run("--view", "communication", "--format", "mermaid", "--phase", "auth")
+    assert status == 0 and "flowchart LR" in chart
+
+
+def test_sequence_svg_to_stdout_and_file(tmp_path):
+    pytest.importorskip("flowlib.svg", reason="the sequence view (flowlib/svg.py) is not in this checkout")
+    status, svg = run("--phase", "auth", "--highlight", "2")
+    assert status == 0
+    root = ET.fromstring(svg)
+    assert root.tag == SVG + "svg" and root.find(SVG + "title") is not None
+    target = tmp_path / "seq.mmd"
+    assert run("--steps", "1-3", "-o", str(target)) == (0, "")
+    assert target.read_text().startswith("sequenceDiagram")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--steps", "3-x"], "--steps: expected A-B with step numbers 1 <= A <= B, got '3-x'"),
+        (["--steps", "5-2"], "--steps: expected A-B with step numbers 1 <= A <= B, got '5-2'"),
+        (["--steps", "70-80"], "steps 70-80: the diagram has 62 steps"),
+        (["--phase", "boot"], "unknown phase 'boot'; phases: auth, scheduling, image, network, volume, metadata, status"),
+        (["--phase", "auth", "--highlight", "9"], "cannot highlight step 9: the filters leave it out"),
+        (["--highlight", "99"], "cannot highlight step 99: the diagram has steps 1 to 62"),
+        (["--format", "png"], "PNG output needs a file: -o OUT.png"),
+        (["-o", "out.xyz"], "cannot tell the format from 'out.xyz': use --format svg|png|mermaid|text|dot"),
+        (["--format", "dot"], "--format dot applies to --view communication only"),
+        (["--aggregate"], "--aggregate applies to --view communication only"),
+    ],
+    ids=["steps-syntax", "steps-reversed", "steps-past-end", "phase", "highlight-filtered", "highlight-range",
+         "png-stdout", "suffix", "dot-sequence", "aggregate-sequence"],
+)
+def test_bad_options_give_one_line_and_exit_2(argv, message, capsys):
+    status, out = run(*argv)
+    err = capsys.readouterr().err
+    assert (status, out) == (2, "")
+    assert err == f"python -m flowlib render: error: {message}\n"
+
+
+def test_without_dot_svg_says_how_to_install_and_text_still_works(monkeypatch, tmp_path, capsys):
+    from flowlib import graph
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    for cached in (graph._layout, graph._layout_tree, graph._finish):
+        cached.cache_clear()
+    status, out = run("--view", "communication", "--phase", "image")
+    err = capsys.readouterr().err
+    assert (status, out) == (1, "")
+    assert err.count("\n") == 1 and INSTALL_HINT in err and "Traceback" not in err
+    assert run("--view", "communication", "--format", "mermaid", "--phase", "image")[0] == 0
+    assert run("--view", "communication", "--format", "dot")[0] == 0
+
+
+def test_parse_steps():
+    assert parse_steps("3-7") == (3, 7)
+    assert parse_steps(" 4 ") == (4, 4)
+    for bad in ("", "a-b", "3-", "-3", "0-2", "4-3", "1-2-3"):
+        with pytest.raises(ValueError):
+            parse_steps(bad)
