@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .analysis import protocol_tag
 from .errors import DiagramError
 from .model import Diagram, Message
 
@@ -195,22 +196,21 @@ def message_text(message: Message) -> str:
     return f"{text}: {message.label}" if message.label else text
 
 
+# How the course names the protocols that flowlib.analysis.protocol_tag finds in labels.
+_COURSE_PROTOCOLS = {"rpc.cast": "RPC cast", "rpc.call": "RPC call", "REST": "REST", "HTTP": "REST"}
+
+
 def label_protocol(label: str) -> str | None:
-    """The protocol a label names, if any: ``RPC cast``, ``RPC call``, ``socket``, ``REST`` or None.
+    """The protocol a label names, in the course's words (``RPC cast``, ``RPC call``, ``REST``, ...), or None.
+
+    The rule is flowlib.analysis.protocol_tag's (the same as the messages table's ``protocol`` column);
+    only the spelling differs.
 
     >>> label_protocol("[rpc.cast] to request new instance"), label_protocol("http rest 169.254.169.254")
     ('RPC cast', 'REST')
     """
-    text = label.lower()
-    if "rpc.cast" in text:
-        return "RPC cast"
-    if "rpc.call" in text:
-        return "RPC call"
-    if re.search(r"\bsocket\b", text):
-        return "socket"
-    if re.search(r"\b(rest|https?)\b", text):
-        return "REST"
-    return None
+    tag = protocol_tag(label)
+    return _COURSE_PROTOCOLS.get(tag, tag)
 
 
 FILTERS = ("phase", "source", "target", "participant", "between", "label", "label_contains", "protocol", "dotted")
