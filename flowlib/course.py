@@ -11,7 +11,6 @@ Rule 2: this module needs only PyYAML and the parser; pandas is imported by exer
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
