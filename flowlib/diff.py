@@ -1,0 +1,576 @@
+"""Compare two flows: participants added and removed, messages added, removed, re-routed or changed.
+
+Rule 1: messages are compared only within the same phase. Two messages *match* when their ends are
+the same participants (up to the equivalence map of data/equivalences.yaml) or share one of them,
+and their labels are alike (:func:`label_similarity`: difflib ratios on normalised labels). Each
+message matches at most one other; the best-scoring pairs are taken first (ties by step), so the
+result never depends on dictionary order.
+
+Rule 2: the kind of a match:
+- ``unchanged``: same ends, same direction, same normalised label;
+- ``changed``: same ends and direction (same source, same target), the label differs;
+- ``rerouted``: the same intent by another path: the source or the target kept (or a relay such as
+  the message queue, which stands for whoever is on its other side), the other end replaced, and a
+  similarity of at least :data:`REROUTED_MIN`; or both ends replaced and a nearly identical label
+  (:data:`MOVED_MIN`);
+- an old message matching nothing is ``removed``, a new one ``added``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .datafile import load_yaml, require
+from .errors import DiagramError
+from .model import Diagram, Message
+from .palette import HIGHLIGHT, PHASE_COLORS
+
+__all__ = [
+    "KINDS",
+    "PARTICIPANT_KINDS",
+    "KIND_COLORS",
+    "Equivalences",
+    "ParticipantChange",
+    "MessageChange",
+    "FlowDiff",
+    "diff_flows",
+    "load_equivalences",
+    "normalise_label",
+    "label_similarity",
+    "message_text",
+    "diff_command",
+]
+
+#: Message change kinds, in report order.
+KINDS = ("unchanged", "changed", "rerouted", "removed", "added")
+
+#: Participant change kinds: kept under the same name, replaced by an equivalent one, or not.
+PARTICIPANT_KINDS = ("same", "equivalent", "removed", "added")
+
+#: Thresholds on :func:`label_similarity` (see Rule 2).
+REROUTED_MIN = 0.4
+MOVED_MIN = 0.8
+
+#: Colours of the kinds in the side-by-side views (from the course palette, colour-blind friendly).
+KIND_COLORS = {
+    "unchanged": "#7F7F7F",
+    "changed": PHASE_COLORS["auth"],
+    "rerouted": PHASE_COLORS["metadata"],
+    "removed": HIGHLIGHT,
+    "added": PHASE_COLORS["image"],
+}
+
+#: Words that carry no intent; dropped before labels are compared.
+_STOP = frozenset("a an the to of for and or with on in into by from at as is are its it this that".split())
+
+
+def normalise_key(name: str) -> str:
+    """A participant name compared loosely: case folded, ``_`` and blanks read as ``-``.
+
+    >>> normalise_key("Nova-Scheduler") == normalise_key("nova_scheduler")
+    True
+    """
+    return re.sub(r"[\s_-]+", "-", name.strip().casefold())
+
+
+def normalise_label(label: str) -> str:
+    """A label reduced to its words: lower case, punctuation and little words dropped.
+
+    >>> normalise_label("[rpc.cast] to request new instance")
+    'rpc cast request new instance'
+    """
+    words = re.findall(r"[a-z0-9]+", label.casefold())
+    return " ".join(w for w in words if w not in _STOP)
+
+
+def label_similarity(a: str, b: str) -> float:
+    """How alike two labels are, from 0 to 1: the mean of difflib's ratio on their normalised text
+    (letters, which credits "instance" ~ "instances") and on their word lists (which does not let
+    scattered letters add up). Equal normalised labels, two empty ones included, give 1.0.
+
+    >>> label_similarity("[rpc.cast] launch instance", "rpc.cast to launch the instance")
+    1.0
+    """
+    na, nb = normalise_label(a), normalise_label(b)
+    if na == nb:
+        return 1.0
+    chars = difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
+    words = difflib.SequenceMatcher(None, na.split(), nb.split(), autojunk=False).ratio()
+    return (chars + words) / 2
+
+
+def message_text(message: Message) -> str:
+    """``Source -> Target: label`` as the course writes a step (``-->`` for a dotted arrow)."""
+    source = message.source if message.source is not None else "["
+    target = message.target if message.target is not None else "]"
+    arrow = "-->" if message.dotted else "->"
+    text = f"{source} {arrow} {target}"
+    return f"{text}: {message.label}" if message.label else text
+
+
+# ---------------------------------------------------------------------------------------------------
+# The equivalence map
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalences:
+    """Participant codes that name one component (``groups``: name and member codes), and the relays
+    (codes of participants that only carry messages between others, such as the message queue)."""
+
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    relays: tuple[str, ...] = ()
+    _canon: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self):
+        canon = {}
+        for name, members in self.groups:
+            for member in members:
+                canon[normalise_key(member)] = normalise_key(name)
+        object.__setattr__(self, "_canon", canon)
+
+    def canonical(self, code: str | None) -> str | None:
+        """The group name of ``code``, or its own normalised name when it is in no group."""
+        if code is None:
+            return None
+        key = normalise_key(code)
+        return self._canon.get(key, key)
+
+    def group_of(self, code: str) -> str | None:
+        """The group name ``code`` belongs to, or None."""
+        return self._canon.get(normalise_key(code))
+
+    def is_relay(self, code: str | None) -> bool:
+        """True when ``code`` names a relay."""
+        return code is not None and normalise_key(code) in {normalise_key(r) for r in self.relays}
+
+
+def load_equivalences(path=None) -> Equivalences:
+    """Read an equivalence file (default: data/equivalences.yaml); a code in two groups is an error.
+
+    >>> load_equivalences().canonical("super-conductor")
+    'nova-conductor'
+    """
+    path = path if path is not None else "equivalences.yaml"
+    data = load_yaml(path)
+    file = str(path)
+    groups = require(data, "groups", list, file, "file") if isinstance(data, dict) else None
+    if groups is None:
+        raise DiagramError("expected a mapping with a 'groups' list", file=file, line=1)
+    relays = data.get("relays", [])
+    if not isinstance(relays, list):
+        raise DiagramError("'relays' must be a list of participant codes", file=file, line=data.line)
+    seen: dict[str, str] = {}
+    result = []
+    for entry in groups:
+        name = require(entry, "name", str, file, "group")
+        members = require(entry, "members", list, file, f"group {name!r}")
+        for member in members:
+            key = normalise_key(str(member))
+            if key in seen:
+                raise DiagramError(
+                    f"group {name!r}: {member!r} is already in group {seen[key]!r}", file=file, line=entry.line
+                )
+            seen[key] = name
+        result.append((name, tuple(str(m) for m in members)))
+    return Equivalences(tuple(result), tuple(str(r) for r in relays))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantChange:
+    """How one component fares: ``kind`` in :data:`PARTICIPANT_KINDS`, its codes in each flow."""
+
+    kind: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageChange:
+    """One row of the diff: ``kind`` in :data:`KINDS`, the old and/or new step, their text, and the
+    label similarity of a matched pair (None for an added or removed message)."""
+
+    kind: str
+    phase: str | None
+    old_step: int | None
+    new_step: int | None
+    old: str | None
+    new: str | None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class FlowDiff:
+    """The differences between flow ``old`` and flow ``new`` (see :func:`diff_flows`)."""
+
+    old: Diagram
+    new: Diagram
+    participants: tuple[ParticipantChange, ...]
+    messages: tuple[MessageChange, ...]
+
+    @property
+    def participants_added(self) -> tuple[str, ...]:
+        """Codes of new participants with no counterpart in the old flow."""
+        return tuple(c for p in self.participants if p.kind == "added" for c in p.new)
+
+    @property
+    def participants_removed(self) -> tuple[str, ...]:
+        """Codes of old participants with no counterpart in the new flow."""
+        return tuple(c for p in self.participants if p.kind == "removed" for c in p.old)
+
+    @property
+    def phases(self) -> tuple[str | None, ...]:
+        """The phases of the two flows, old order first, then new phases in their order."""
+        seen: dict = {}
+        for change in self.messages:
+            seen.setdefault(change.phase, None)
+        return tuple(seen)
+
+    def counts(self, phase: str | None = ...) -> dict[str, int]:
+        """Number of messages of each kind (all phases, or one), every kind present, in :data:`KINDS` order."""
+        rows = self.messages if phase is ... else self.phase(phase)
+        return {kind: sum(1 for c in rows if c.kind == kind) for kind in KINDS}
+
+    def phase(self, name: str | None) -> tuple[MessageChange, ...]:
+        """The rows of one phase, in diff order."""
+        key = _phase_key(name)
+        return tuple(c for c in self.messages if _phase_key(c.phase) == key)
+
+    def kind(self, kind: str) -> tuple[MessageChange, ...]:
+        """The rows of one kind, in diff order."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        return tuple(c for c in self.messages if c.kind == kind)
+
+    def table(self, phase: str | None = ..., *, changes_only: bool = False):
+        """The diff as a pandas DataFrame, one row per :class:`MessageChange`."""
+        import pandas as pd
+
+        rows = self.messages if phase is ... else self.phase(phase)
+        if changes_only:
+            rows = tuple(r for r in rows if r.kind != "unchanged")
+        frame = pd.DataFrame(
+            {
+                "kind": pd.Categorical([r.kind for r in rows], categories=list(KINDS)),
+                "phase": pd.Series([r.phase for r in rows], dtype="string"),
+                "old_step": pd.array([r.old_step for r in rows], dtype="Int64"),
+                "old": pd.Series([r.old for r in rows], dtype="string"),
+                "new_step": pd.array([r.new_step for r in rows], dtype="Int64"),
+                "new": pd.Series([r.new for r in rows], dtype="string"),
+                "similarity": pd.array([r.similarity for r in rows], dtype="Float64"),
+            }
+        )
+        return frame
+
+    def participants_table(self):
+        """The participant changes as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "kind": pd.Categorical([p.kind for p in self.participants], categories=list(PARTICIPANT_KINDS)),
+                "old": pd.Series([", ".join(p.old) for p in self.participants], dtype="string"),
+                "new": pd.Series([", ".join(p.new) for p in self.participants], dtype="string"),
+                "group": pd.Series([p.group for p in self.participants], dtype="string"),
+            }
+        )
+
+    def summary(self) -> str:
+        """A readable report: participant changes, counts, then every change phase by phase."""
+        return "".join(_summary_lines(self))
+
+    def html(self, phase: str | None = ..., *, changes_only: bool = False) -> str:
+        """The rows as an HTML table, each coloured by its kind; all text escaped."""
+        rows = self.messages if phase is ... else self.phase(phase)
+        if changes_only:
+            rows = tuple(r for r in rows if r.kind != "unchanged")
+        return _html_table(rows)
+
+    def _repr_html_(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
+        head = f"<p><b>{html.escape(_name(self.old))}</b> &rarr; <b>{html.escape(_name(self.new))}</b>: {counts}</p>"
+        return head + self.html(changes_only=True)
+
+    def step_colors(self, side: str) -> dict[int, str]:
+        """step -> colour of its kind, for the ``"old"`` or ``"new"`` flow (unchanged steps left out)."""
+        if side not in ("old", "new"):
+            raise ValueError("side must be 'old' or 'new'")
+        colors = {}
+        for change in self.messages:
+            step = change.old_step if side == "old" else change.new_step
+            if step is not None and change.kind != "unchanged":
+                colors[step] = KIND_COLORS[change.kind]
+        return colors
+
+    def side_by_side(self, phase: str | None = None) -> "SideBySide":
+        """The two flows' sequence diagrams side by side (one phase, or whole), differences coloured."""
+        from .overlay import color_steps, legend_html, side_by_side_html
+        from .svg import sequence_svg
+
+        views = []
+        for side, diagram in (("old", self.old), ("new", self.new)):
+            if phase is not None and not diagram.phase_messages(phase):
+                views.append(f"<p><i>no {html.escape(phase)} phase in this flow</i></p>")
+                continue
+            svg = sequence_svg(diagram, phase=phase)
+            colors = self.step_colors(side)
+            unchanged = {s for s in svg.steps if s not in colors}
+            views.append(color_steps(svg.source, colors, faded=unchanged, opacity=0.45))
+        legend = legend_html((k, KIND_COLORS[k]) for k in KINDS if k != "unchanged")
+        body = side_by_side_html(
+            views[0], views[1], left_title=_name(self.old), right_title=_name(self.new), legend=legend
+        )
+        return SideBySide(body, self.summary() if phase is None else "".join(_phase_lines(self, phase)))
+
+
+@dataclass(frozen=True, slots=True)
+class SideBySide:
+    """HTML of two views side by side; ``text`` is its text alternative."""
+
+    html: str
+    text: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# ---------------------------------------------------------------------------------------------------
+# The comparison
+
+
+def diff_flows(old: Diagram, new: Diagram, equivalences: Equivalences | Mapping | None = None) -> FlowDiff:
+    """Compare two flows (see the module's rules); ``equivalences`` defaults to data/equivalences.yaml.
+
+    equivalences may also be a plain mapping ``{group name: [codes]}``.
+
+    >>> from flowlib import parse
+    >>> a = parse("@startuml\\n== go ==\\nA -> Q: ask B\\nB -> Q: read\\n@enduml")
+    >>> b = parse("@startuml\\n== go ==\\nA -> B: ask B\\n@enduml")
+    >>> [c.kind for c in diff_flows(a, b, {}).messages]
+    ['rerouted', 'removed']
+    """
+    eq = _equivalences(equivalences)
+    participants = _participant_changes(old, new, eq)
+    pairs = _match(old, new, eq)
+    return FlowDiff(old, new, participants, _ordered(old, new, pairs))
+
+
+def _equivalences(value) -> Equivalences:
+    if value is None:
+        return load_equivalences()
+    if isinstance(value, Equivalences):
+        return value
+    return Equivalences(tuple((str(k), tuple(str(m) for m in v)) for k, v in value.items()))
+
+
+def _participant_changes(old: Diagram, new: Diagram, eq: Equivalences) -> tuple[ParticipantChange, ...]:
+    new_keys = {normalise_key(p.code): p.code for p in new.participants}
+    old_keys = {normalise_key(p.code): p.code for p in old.participants}
+    changes: list[ParticipantChange] = []
+    placed_new: set[str] = set()
+    for p in old.participants:
+        key = normalise_key(p.code)
+        if key in new_keys:
+            changes.append(ParticipantChange("same", (p.code,), (new_keys[key],), eq.group_of(p.code)))
+            placed_new.add(new_keys[key])
+            continue
+        group = eq.group_of(p.code)
+        partners = tuple(
+            q.code for q in new.participants
+            if group is not None and eq.group_of(q.code) == group and normalise_key(q.code) not in old_keys
+        )
+        if partners:
+            changes.append(ParticipantChange("equivalent", (p.code,), partners, group))
+            placed_new.update(partners)
+        else:
+            changes.append(ParticipantChange("removed", (p.code,), (), group))
+    for q in new.participants:
+        if q.code not in placed_new:
+            changes.append(ParticipantChange("added", (), (q.code,), eq.group_of(q.code)))
+    return tuple(changes)
+
+
+def _phase_key(phase: str | None) -> str | None:
+    return phase.strip().casefold() if phase is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    kind: str
+    old: Message
+    new: Message
+    similarity: float
+
+
+def _classify(a: Message, b: Message, eq: Equivalences) -> tuple[str, float, float] | None:
+    """(kind, score, similarity) of a possible match, or None when the two cannot match."""
+    ends_a = (eq.canonical(a.source), eq.canonical(a.target))
+    ends_b = (eq.canonical(b.source), eq.canonical(b.target))
+    ratio = label_similarity(a.label, b.label)
+    if ends_a == ends_b and not eq.is_relay(a.target) and not eq.is_relay(a.source):
+        if normalise_label(a.label) == normalise_label(b.label):
+            return "unchanged", 4.0, 1.0
+        return "changed", 2.0 + ratio, ratio
+    kept = any(
+        x == y or eq.is_relay(u) or eq.is_relay(v)
+        for x, y, u, v in zip(ends_a, ends_b, (a.source, a.target), (b.source, b.target))
+    )
+    if kept and ratio >= REROUTED_MIN:
+        return "rerouted", 1.0 + ratio, ratio
+    if ratio >= MOVED_MIN:
+        return "rerouted", ratio, ratio
+    return None
+
+
+def _match(old: Diagram, new: Diagram, eq: Equivalences) -> list[_Pair]:
+    candidates = []
+    by_phase: dict = {}
+    for b in new.messages:
+        by_phase.setdefault(_phase_key(b.phase), []).append(b)
+    for a in old.messages:
+        for b in by_phase.get(_phase_key(a.phase), ()):
+            found = _classify(a, b, eq)
+            if found is not None:
+                kind, score, ratio = found
+                candidates.append((-score, a.step, b.step, kind, ratio, a, b))
+    candidates.sort(key=lambda c: c[:3])
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _, step_a, step_b, kind, ratio, a, b in candidates:
+        if step_a in used_old or step_b in used_new:
+            continue
+        used_old.add(step_a)
+        used_new.add(step_b)
+        pairs.append(_Pair(kind, a, b, round(ratio, 3)))
+    return pairs
+
+
+def _ordered(old: Diagram, new: Diagram, pairs: list[_Pair]) -> tuple[MessageChange, ...]:
+    """Rows phase by phase (old phases first); within a phase in new-flow order, each removed old
+    message placed after the row of the old message before it."""
+    phase_rank: dict = {}
+    for m in (*old.messages, *new.messages):
+        phase_rank.setdefault(_phase_key(m.phase), len(phase_rank))
+    matched_old = {p.old.step: p for p in pairs}
+    matched_new = {p.new.step: p for p in pairs}
+    rows = []
+    for b in new.messages:
+        pair = matched_new.get(b.step)
+        if pair is None:
+            change = MessageChange("added", b.phase, None, b.step, None, message_text(b))
+        else:
+            a = pair.old
+            change = MessageChange(pair.kind, b.phase, a.step, b.step, message_text(a), message_text(b),
+                                   pair.similarity)
+        rows.append(((phase_rank[_phase_key(b.phase)], float(b.step), 0, b.step), change))
+    anchor = 0.0  # new step of the last matched old message seen, within its phase
+    current = object()
+    for a in old.messages:
+        if _phase_key(a.phase) != current:
+            current = _phase_key(a.phase)
+            anchor = 0.0
+        pair = matched_old.get(a.step)
+        if pair is not None:
+            anchor = float(pair.new.step) if _phase_key(pair.new.phase) == current else anchor
+            continue
+        change = MessageChange("removed", a.phase, a.step, None, message_text(a), None)
+        rows.append(((phase_rank[current], anchor, 1, a.step), change))
+    rows.sort(key=lambda r: r[0])
+    return tuple(change for _, change in rows)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Text and HTML
+
+_SIGNS = {"unchanged": "=", "changed": "~", "rerouted": ">", "removed": "-", "added": "+"}
+
+
+def _name(diagram: Diagram) -> str:
+    return diagram.file or diagram.title or "(untitled)"
+
+
+def _row_text(change: MessageChange) -> str:
+    sign = _SIGNS[change.kind]
+    if change.kind == "added":
+        return f"  {sign} {change.kind:<9}       #{change.new_step:<3} {change.new}\n"
+    if change.kind == "removed":
+        return f"  {sign} {change.kind:<9} #{change.old_step:<3}       {change.old}\n"
+    head = f"  {sign} {change.kind:<9} #{change.old_step:<3} #{change.new_step:<3} "
+    if change.kind == "unchanged":
+        return head + f"{change.new}\n"
+    return head + f"{change.old}\n{'':<30}=> {change.new}\n"
+
+
+def _phase_lines(diff: FlowDiff, phase) -> list[str]:
+    counts = ", ".join(f"{n} {k}" for k, n in diff.counts(phase).items() if n)
+    lines = [f"== {phase if phase is not None else '(no phase)'} == ({counts})\n"]
+    lines += [_row_text(c) for c in diff.phase(phase) if c.kind != "unchanged"]
+    return lines
+
+
+def _summary_lines(diff: FlowDiff) -> list[str]:
+    lines = [
+        f"old: {_name(diff.old)} ({len(diff.old.participants)} participants, {len(diff.old.messages)} messages)\n",
+        f"new: {_name(diff.new)} ({len(diff.new.participants)} participants, {len(diff.new.messages)} messages)\n",
+    ]
+    pcounts = {k: sum(1 for p in diff.participants if p.kind == k) for k in PARTICIPANT_KINDS}
+    lines.append("participants: " + ", ".join(f"{n} {k}" for k, n in pcounts.items()) + "\n")
+    for p in diff.participants:
+        if p.kind == "equivalent":
+            lines.append(f"  ~ {', '.join(p.old)} => {', '.join(p.new)} ({p.group})\n")
+    if diff.participants_removed:
+        lines.append(f"  - removed: {', '.join(diff.participants_removed)}\n")
+    if diff.participants_added:
+        lines.append(f"  + added:   {', '.join(diff.participants_added)}\n")
+    lines.append("messages: " + ", ".join(f"{n} {k}" for k, n in diff.counts().items()) + "\n")
+    for phase in diff.phases:
+        lines += _phase_lines(diff, phase)
+    return lines
+
+
+def _html_table(rows: Iterable[MessageChange]) -> str:
+    out = [
+        '<table class="flowlib-diff" style="border-collapse:collapse;font-size:90%">',
+        "<thead><tr><th>kind</th><th>phase</th><th>old</th><th>then (old flow)</th><th>new</th>"
+        "<th>now (new flow)</th><th>similarity</th></tr></thead><tbody>",
+    ]
+    for r in rows:
+        color = KIND_COLORS[r.kind]
+        cells = (
+            f'<td style="color:{color};font-weight:bold">{r.kind}</td>',
+            f"<td>{html.escape(r.phase or '')}</td>",
+            f"<td>{r.old_step if r.old_step is not None else ''}</td>",
+            f"<td>{html.escape(r.old or '')}</td>",
+            f"<td>{r.new_step if r.new_step is not None else ''}</td>",
+            f"<td>{html.escape(r.new or '')}</td>",
+            f"<td>{'' if r.similarity is None else format(r.similarity, '.2f')}</td>",
+        )
+        out.append(f'<tr style="border-left:4px solid {color}">{"".join(cells)}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The command line
+
+
+def diff_command(old: Diagram, new: Diagram, args, out) -> int:
+    """``python -m flowlib diff OLD NEW [--format text|csv]``: print the summary or the table."""
+    result = diff_flows(old, new)
+    if getattr(args, "format", "text") == "csv":
+        result.table().to_csv(out, index=False, lineterminator="\n")
+    else:
+        out.write(result.summary())
+    return 0
