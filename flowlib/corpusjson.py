@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import DiagramError
-from .model import Delay, Diagram, Divider, GroupElse, LifeEvent, NewPage, Note, Reference, Spacer
+from .model import Delay, Diagram, Divider, GroupElse, GroupEnd, LifeEvent, Message, NewPage, Note, Reference, Spacer
 
 __all__ = ["to_corpus_json", "error_json"]
 
@@ -48,9 +48,17 @@ def to_corpus_json(diagram: Diagram, file: str | None = None) -> dict:
     life = {"activate": 0, "deactivate": 0, "destroy": 0, "create": 0}
     dividers, delays, references = [], [], []
     spacers = newpages = 0
-    for e in diagram.events:
+    # PlantUML lists a note attached to a message (or group branch) with that message, before any
+    # free-standing note written between the two.
+    placed: list[tuple[int, int, Note]] = []
+    anchor = -1
+    for index, e in enumerate(diagram.events):
         kind = type(e)
-        if kind is LifeEvent:
+        if kind is Message or kind is GroupElse or kind is GroupEnd:
+            anchor = index
+        elif kind is Note:
+            placed.append((anchor if e.attached_to is not None else index, len(placed), e))
+        elif kind is LifeEvent:
             life[e.action] += 1
         elif kind is Divider:
             dividers.append(e.text)
@@ -80,7 +88,7 @@ def to_corpus_json(diagram: Diagram, file: str | None = None) -> dict:
         ],
         "messages": [_message(m) for m in diagram.messages],
         "notes": len(diagram.notes),
-        "note_list": [_note(n) for n in diagram.notes],
+        "note_list": [_note(n) for _, _, n in sorted(placed, key=lambda t: t[:2])],
         "groups": groups,
         "dividers": dividers,
         "delays": delays,

@@ -565,7 +565,7 @@ class _Builder:
     # -- life events ---------------------------------------------------------------------------
     def life(self, action: str, who: str, *, implicit: bool, color: str | None = None):
         if self.last_was_delay:
-            raise _LineError("You cannot Activate/Deactivate just after a ...")
+            raise _LineError(f"cannot {action} {who} right after a '...' delay: put a message between them")
         event = LifeEvent(action=action, participant=who, implicit=implicit, color=color,
                           after_step=len(self.messages), line=self.line)
         self.events.append(event)
@@ -576,15 +576,15 @@ class _Builder:
         if self.last_with_deactivate is None:
             if action == "activate":
                 return
-            raise _LineError("You cannot deactivate here" if action == "deactivate"
-                             else "Only activate command can occur before message are send")
+            raise _LineError(f"cannot {action} {who} before the first message: only 'activate' may come first")
         last = self.last_with_deactivate
         if action == "activate" and isinstance(last, Message):
             self.activation_stack.append(last)
         elif action == "deactivate" and self.activation_stack:
             self.activation_stack.pop()
         if action == "activate" and who in self.deactivated_after_last:
-            raise _LineError(f"Activate/Deactivate already done on {who}")
+            raise _LineError(f"cannot activate {who} again before the next message: it was just deactivated "
+                             f"(PlantUML: Activate/Deactivate already done on {who})")
         if action in ("deactivate", "destroy"):
             self.deactivated_after_last.add(who)
 
@@ -605,7 +605,7 @@ class _Builder:
             who = self.pending_create
             self.pending_create = None
             if who not in (msg.source, msg.target):
-                raise _LineError(f'After create command, you have to send a message to "{who}"')
+                raise _LineError(f"after 'create {who}' the next message must go to or come from {who}")
         return msg
 
     def note(self, **fields):
@@ -674,7 +674,8 @@ def _do_arrow(b: _Builder, m: re.Match):
         target = _arrow_part(b, m, "a")
         source = _arrow_part(b, m, "b")
     else:
-        raise _LineError("Illegal sequence arrow", m.end("bb2") + 1 if m.group("bb2") else m.start("d1") + 1)
+        raise _LineError("this arrow has no head: write '->' or '<-'",
+                         (m.start("ba1") if m.group("ba1") is not None else m.start("bb2")) + 1)
     body = len(m.group("ba1") or m.group("ba2") or "") + len(m.group("bb1") or m.group("bb2") or "")
     style_dotted, color = _style_of(m)
     head = "normal"
@@ -826,7 +827,7 @@ def _do_activate2(b: _Builder, m: re.Match):
 def _do_deactivate_short(b: _Builder, m: re.Match):
     last = b.last_with_deactivate
     if not isinstance(last, Message) or last.source is None:
-        raise _LineError("Nothing to deactivate.")
+        raise _LineError("'deactivate' without a name needs a message before it")
     b.life("deactivate", last.source, implicit=False)
 
 
@@ -852,21 +853,21 @@ def _do_note_across(b: _Builder, m: re.Match, text: str):
 def _do_note_on_arrow(b: _Builder, m: re.Match, text: str):
     target = b.last_note_target
     if target is None:
-        raise _LineError("Note on arrow: there is no message before this note")
+        raise _LineError("a note without 'of' or 'over' belongs to the message before it, and there is none")
     b.note(position=m.group("position").lower(), participants=(), text=text,
            style=_STYLES[m.group("style").lower()], attached_to=target[0])
 
 
 def _do_box_start(b: _Builder, m: re.Match):
     if b.box is not None:
-        raise _LineError("Box cannot be nested")
+        raise _LineError("a box cannot be nested in another box: close the first with 'end box'")
     name = m.group("name1") if m.group("name1") is not None else m.group("name2")
     b.box = _display(name) if name is not None else ""
 
 
 def _do_box_end(b: _Builder, m: re.Match):
     if b.box is None:
-        raise _LineError("Missing starting box")
+        raise _LineError("'end box' without a 'box' before it")
     b.box = None
 
 
@@ -876,7 +877,7 @@ def _do_group(b: _Builder, m: re.Match):
     parallel = m.group("parallel") is not None
     if kind in ("else", "also", "end"):
         if not b.open_groups:
-            raise _LineError("Cannot create group")
+            raise _LineError(f"'{kind}' without an open group (alt, opt, loop, par, break, critical, group)")
         g = b.open_groups[-1]
         if kind == "end":
             b.open_groups.pop()
@@ -919,7 +920,7 @@ def _do_return(b: _Builder, m: re.Match):
     elif isinstance(b.last_with_deactivate, Message):
         caller, deactivate = b.last_with_deactivate, False
     else:
-        raise _LineError("Nowhere to return to.")
+        raise _LineError("'return' has nowhere to return to: no message before it")
     label = m.group("label")
     b.message(source=caller.target, target=caller.source, label=_display(label) if label else "",
               dotted=True, is_return=True, parallel=m.group("parallel") is not None)
@@ -1029,6 +1030,7 @@ class _Block(NamedTuple):
     start: re.Pattern
     end: re.Pattern
     action: Callable
+    closing: str = "end"       # what closes it, for the error message
     raw: bool = False          # styling (skinparam, sprite): no text is stored
     nested: bool = False       # braces nest: the block ends at the ``}`` matching its ``{``
 
@@ -1066,18 +1068,20 @@ _KINDS = "participant actor boundary control entity database collections queue c
 
 COMMANDS: tuple = (
     # Common to every PlantUML diagram (title, legend, skinparam...).
-    _Block("title", "title", _TITLE_MULTI, _END_TITLE, _do_title),
+    _Block("title", "title", _TITLE_MULTI, _END_TITLE, _do_title, "end title"),
     _Single("title", "title", _TITLE, _do_title),
-    _Block("caption", "caption", _CAPTION_MULTI, _END_CAPTION, _do_caption),
+    _Block("caption", "caption", _CAPTION_MULTI, _END_CAPTION, _do_caption, "end caption"),
     _Single("caption", "caption", _CAPTION, _do_caption),
-    _Block("header", "header footer left right center", _HEADER_MULTI, _END_HEADER, _do_header),
+    _Block("header", "header footer left right center", _HEADER_MULTI, _END_HEADER, _do_header, "end header"),
     _Single("header", "header footer left right center", _HEADER, _do_header),
-    _Block("legend", "legend", _LEGEND, _END_LEGEND, _do_legend),
-    _Block("skinparam", "skinparam skinparamlocked", _SKINPARAM_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
-    _Block("sprite", "sprite", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, raw=True, nested=True),
-    _Block("style", "<", _STYLE_BLOCK, _END_STYLE, _do_nothing, raw=True),
+    _Block("legend", "legend", _LEGEND, _END_LEGEND, _do_legend, "end legend"),
+    _Block("skinparam", "skinparam skinparamlocked", _SKINPARAM_BLOCK, _CLOSE_BRACE, _do_nothing, "}", raw=True,
+           nested=True),
+    _Block("sprite", "sprite", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, "}", raw=True, nested=True),
+    _Block("style", "<", _STYLE_BLOCK, _END_STYLE, _do_nothing, "</style>", raw=True),
     _Single("sprite", "sprite", _SPRITE_LINE, _do_nothing),
-    _Single("ignored", "hide show footbox skin skinparam skinparamlocked scale autonewpage ignore mainframe url { allowmixing allow_mixing", _IGNORED, _do_nothing),
+    _Single("ignored", "hide show footbox skin skinparam skinparamlocked scale autonewpage ignore mainframe url { "
+                       "allowmixing allow_mixing", _IGNORED, _do_nothing),
     # Sequence diagram commands, in SequenceDiagramFactory's order.
     _Single("activate", "activate deactivate destroy create", _ACTIVATE, _do_activate),
     _Single("deactivate", "deactivate", _DEACTIVATE_SHORT, _do_deactivate_short),
@@ -1097,15 +1101,15 @@ COMMANDS: tuple = (
     _Single("activate", "", _ACTIVATE2, _do_activate2),
     _Single("return", "& return", _RETURN, _do_return),
     _Single("note", "note hnote rnote", _NOTE_ON_ARROW, _single_text(_do_note_on_arrow)),
-    _Block("note", "& / note hnote rnote", _NOTE_MULTI, _END_NOTE, _do_note),
-    _Block("note", "& / note hnote rnote", _NOTE_SEVERAL_MULTI, _END_NOTE, _do_note_several),
-    _Block("note", "note hnote rnote", _NOTE_ON_ARROW_MULTI, _END_NOTE_ON_ARROW, _do_note_on_arrow),
-    _Block("note", "/ note hnote rnote", _NOTE_ACROSS_MULTI, _END_NOTE, _do_note_across),
+    _Block("note", "& / note hnote rnote", _NOTE_MULTI, _END_NOTE, _do_note, "end note"),
+    _Block("note", "& / note hnote rnote", _NOTE_SEVERAL_MULTI, _END_NOTE, _do_note_several, "end note"),
+    _Block("note", "note hnote rnote", _NOTE_ON_ARROW_MULTI, _END_NOTE_ON_ARROW, _do_note_on_arrow, "end note"),
+    _Block("note", "/ note hnote rnote", _NOTE_ACROSS_MULTI, _END_NOTE, _do_note_across, "end note"),
     _Single("newpage", "newpage @", _NEWPAGE, _do_newpage),
     _Single("divider", "=", _DIVIDER, _do_divider),
     _Single("spacer", "|", _SPACER, _do_spacer),
     _Single("ref", "ref", _REF, _do_ref),
-    _Block("ref", "ref", _REF_MULTI, _END_REF, _do_ref_multi),
+    _Block("ref", "ref", _REF_MULTI, _END_REF, _do_ref_multi, "end ref"),
     _Single("autonumber", "autonumber", _AUTONUMBER_STOP, _do_autonumber_stop),
     _Single("autonumber", "autonumber", _AUTONUMBER_RESUME, _do_autonumber_resume),
     _Single("autonumber", "autonumber", _AUTONUMBER_INC, _do_autonumber_inc),
@@ -1303,18 +1307,32 @@ def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, fil
         if pre.macros and stripped:
             stripped = pre.expand(stripped)
         if in_comment:
-            if stripped.endswith("'/"):
-                in_comment = False
-            continue
+            end = raw.find("'/")
+            if end == -1:
+                continue
+            in_comment = False
+            raw = raw[end + 2:]            # text after the comment's end still counts
+            stripped = raw.strip()
         if not stripped:
             yield number, "", raw
             continue
         if stripped[0] == "'":
             continue
         if stripped.startswith("/'"):
-            if not stripped.endswith("'/") or len(stripped) < 4:
+            end = stripped.find("'/", 2)
+            if end == -1:
                 in_comment = True
-            continue
+                continue
+            raw = stripped[end + 2:]
+            stripped = raw.strip()
+            if not stripped:
+                continue
+        elif stripped.endswith("'/") and "/'" in stripped:
+            # A comment closing at the end of the line is dropped; one in the middle stays text.
+            raw = raw[:raw.rfind("/'")].rstrip()
+            stripped = raw.strip()
+            if not stripped:
+                continue
         yield number, stripped, raw
 
 
@@ -1338,18 +1356,21 @@ def _column_of(raw: str) -> int:
     return len(raw) - len(raw.lstrip()) + 1
 
 
+_HYPHENATED = re.compile(r"(?<![\w.@\"-])[\w.@]*\w-[\w.@-]*\w(?![\w.@\"])")
+_DANGLING_ARROW = re.compile(r".*(?:-+>{1,2}|<{1,2}-+|-+[\\/]{1,2}|[\\/]{1,2}-+)\s*$")
+
+
 def _why_not(line: str) -> tuple[str, int]:
-    """A helpful message and column for a line no command accepts."""
-    m = re.match(r"([\w.@]+)(-[\w.@-]*)", line)
-    if m and re.match(r"[\w.@-]+\s*(?:<|-+>|-+\[|-+\\|-+/|->|o|x)", line[m.start():]) and \
-            re.search(r"->|<-|-\[|--", line):
-        name = m.group(1) + m.group(2)
-        name = re.match(r"[\w.@]+(?:-[\w.@]+)+", line).group() if re.match(r"[\w.@]+(?:-[\w.@]+)+", line) else name
-        return (f'participant name "{name}" contains a hyphen: quote it ("{name}") or use an alias '
-                f'(participant "{name}" as {name.replace("-", "_")})', 1)
-    if re.search(r"(?:-|<)[-<>]*$", line) and not re.search(r"[\w\"]\s*$", line):
-        return "expected a participant name after the arrow", len(line) + 1
-    return "Syntax Error? (no sequence-diagram command matches this line)", 1
+    """A helpful message and 1-based column (in the trimmed line) for a line no command accepts."""
+    head = line.split(":", 1)[0]
+    m = _HYPHENATED.search(head)
+    if m:
+        name = m.group()
+        return (f'unquoted name "{name}" contains a hyphen: write "{name}" in quotes, or declare '
+                f'participant "{name}" as {name.replace("-", "_")}', m.start() + 1)
+    if _DANGLING_ARROW.match(head):
+        return "expected a participant name after the arrow", len(head.rstrip()) + 1
+    return "syntax error: this line is not a sequence-diagram command", 1
 
 
 def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
@@ -1390,7 +1411,8 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                 if line.lower().startswith("!include"):
                     raise _LineError(f"cannot include {line.split(None, 1)[1] if ' ' in line else ''}: "
                                      "flowlib does not resolve !include")
-                raise _LineError("unsupported preprocessor directive")
+                raise _LineError(f"unsupported preprocessor directive {line.split()[0]}: flowlib knows !define, "
+                                 "!$variable =, !if/!ifdef/!else/!endif, !pragma and !theme")
             m = _SIMPLE_ARROW.fullmatch(line)
             if m is not None and m.group(1).lower() not in _EARLY_WORDS:
                 _do_simple_arrow(builder, m)
@@ -1417,7 +1439,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                             break
                     i += 1
                 else:
-                    raise _LineError(f"this {command.name} is never closed: no matching end line", 1)
+                    raise _LineError(f"this {command.name} is never closed: add '{command.closing}' after its text")
                 i += 1
                 if not command.raw:
                     # The block's lines as written: indentation and blank lines are part of the text.
@@ -1441,7 +1463,8 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                          _column_of(raw_by_number[number]), raw_by_number[number])
             errors = [err] + [e for e in errors if e.line != number]
     if builder.pending_create is not None and not errors:
-        errors.append(_error(f'After create command, you have to send a message to "{builder.pending_create}"',
+        errors.append(_error(f"after 'create {builder.pending_create}' the next message must go to or come from "
+                             f"{builder.pending_create}, and there is none",
                              file, builder.pending_create_line, 1, raw_by_number.get(builder.pending_create_line, "")))
     if not errors and builder.open_groups:
         pass  # PlantUML accepts a group left open at the end of the diagram

@@ -74,7 +74,7 @@ def test_refused_file_prints_location_on_stderr(bad, capsys):
     assert status == 1
     assert text == ""
     err = capsys.readouterr().err
-    assert err.startswith(f"{bad}:3:1: error: participant name \"Nova-api\" contains a hyphen")
+    assert err.startswith(f"{bad}:3:1: error: unquoted name \"Nova-api\" contains a hyphen")
     assert "Traceback" not in err
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse
-from flowlib.corpusjson import to_corpus_json
+from flowlib.corpusjson import error_json, to_corpus_json
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SEQUENCE = sorted((CORPUS / "sequence").glob("*.puml"))
@@ -60,3 +60,18 @@ def test_other_kind_is_refused_by_name(path):
     err = info.value
     assert f"{KIND_WORDS[kind]}, not a sequence diagram" in err.message
     assert err.file == str(path) and err.line is not None and err.column is not None
+
+
+def test_attached_note_is_listed_with_its_message():
+    # PlantUML keeps a note on a message with the message, ahead of notes written before it.
+    got = to_corpus_json(parse("A -> B\nnote over A: free\nnote right: on the message"))
+    assert [n["text"] for n in got["note_list"]] == ["on the message", "free"]
+    assert got["notes"] == 2
+
+
+def test_error_json_names_the_kind():
+    with pytest.raises(DiagramError) as info:
+        parse("@startuml\nclass A {\n}\n@enduml\n", file="c.puml")
+    assert error_json(info.value, "c.puml") == {
+        "file": "c.puml", "ok": False, "diagram_type": "class",
+        "error": {"line": 2, "message": "this looks like a class diagram, not a sequence diagram"}}
