@@ -1389,8 +1389,11 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
     if not isinstance(text, str):
         raise TypeError(f"parse() needs text (str), not {type(text).__name__}")
     errors: list[DiagramError] = []
-    block, block_count = _block_lines(text, file)
     builder = _Builder(file)
+    try:
+        block, block_count = _block_lines(text, file)
+    except DiagramError as err:
+        return builder.diagram(), (err,)
     stream = list(_logical_lines(block, errors, file))
     raw_by_number = dict(block)
     i = 0

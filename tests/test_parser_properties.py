@@ -1,0 +1,215 @@
+"""Properties of the parser: only DiagramError escapes, valid diagrams lose nothing, PlantUML agrees."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from flowlib import DiagramError, parse, parse_lenient
+from flowlib.corpusjson import to_corpus_json
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS_FILES = sorted((SHARED / "corpus" / "sequence").glob("*.puml"))
+ORACLE = SHARED / "tools" / "puml-oracle" / "oracle"
+PLANTUML_JAR = Path("/usr/share/plantuml/plantuml.jar")
+
+# ------------------------------------------------------------------------------------ random text
+
+FRAGMENTS = [
+    "@startuml", "@enduml", "participant", "actor", " as ", '"', "->", "-->", "<-", "->>", "-\\", "-/", "->x",
+    "<->", "o->", "-[#red]>", "[->", "->]", "?->", ":", " ", "\t", "++", "--", "**", "!!", "\\n", "note left of",
+    "note over", "end note", "alt", "else", "end", "loop", "group", "== x ==", "...", "|||", "||45||",
+    "autonumber", "activate", "deactivate", "create", "destroy", "return", "box", "end box", "ref over",
+    "end ref", "title", "legend", "endlegend", "skinparam {", "}", "'", "/'", "'/", "&", "!pragma teoz true",
+    "!define X Y", "!if", "!else", "!endif", "!include x", "\\", "A", "B", "Nova-api", "<<s>>", "#Red", "order 3",
+    "[*]", "class C {", ":act;", "start", "\u00e9", "\u2026", "\r\n",
+]
+
+puml_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=40).map("".join)
+puml_lines = st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=6).map(" ".join), max_size=25).map("\n".join)
+
+
+def check_only_diagram_errors(text: str):
+    try:
+        parse(text)
+    except DiagramError as err:
+        assert err.message and (err.line is None or err.line >= 1)
+        assert str(err)  # renders, caret and all
+    diagram, problems = parse_lenient(text)
+    assert all(isinstance(p, DiagramError) for p in problems)
+    count = len(text.splitlines())
+    assert all(p.line is None or 1 <= p.line <= max(count, 1) for p in problems)
+    assert len(diagram.messages) == len({m.step for m in diagram.messages})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(puml_text, puml_lines))
+def test_random_text_raises_only_diagram_errors(text):
+    check_only_diagram_errors(text)
+
+
+# ------------------------------------------------------------------------------------ mutated corpus
+
+
+def mutate(text: str, edits: list[tuple[str, int, str]]) -> str:
+    lines = text.split("\n")
+    for kind, where, char in edits:
+        if not lines:
+            break
+        i = where % len(lines)
+        if kind == "delete":
+            del lines[i]
+        elif kind == "duplicate":
+            lines.insert(i, lines[i])
+        elif kind == "swap" and i + 1 < len(lines):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif kind in ("replace", "insert"):
+            line = lines[i]
+            j = (where // 7) % (len(line) + 1)
+            lines[i] = line[:j] + char + line[j + (kind == "replace"):]
+    return "\n".join(lines)
+
+
+edits = st.lists(st.tuples(st.sampled_from(["delete", "duplicate", "swap", "replace", "insert"]),
+                           st.integers(0, 10_000), st.sampled_from(list("-<>\"':[]{}#*+!\\/ox&=.|\t") + ["", "\n"])),
+                 min_size=1, max_size=6)
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=f"the shared corpus is not checked out at {SHARED} (CI has it)")
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(CORPUS_FILES or [None]), edits)
+def test_mutated_corpus_raises_only_diagram_errors(path, changes):
+    check_only_diagram_errors(mutate(path.read_text(encoding="utf-8"), changes))
+
+
+# ------------------------------------------------------------------------------------ valid diagrams
+
+RESERVED = {"title", "caption", "header", "footer", "left", "right", "center", "legend", "skinparam",
+            "skinparamlocked", "sprite", "hide", "show", "skin", "scale", "autonewpage", "ignore", "mainframe",
+            "url", "footbox", "o", "x", "as", "autonumber", "autoactivate", "newpage"}
+
+plain_names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(lambda s: s.lower() not in RESERVED)
+quoted_names = st.from_regex(r"[A-Za-z][A-Za-z0-9 _-]{0,8}[A-Za-z0-9]", fullmatch=True).map(lambda s: f'"{s}"')
+names = st.one_of(plain_names, plain_names, quoted_names)
+labels = st.from_regex(r"[A-Za-z0-9(),.;=+*<>_#-]([A-Za-z0-9 (),.;=+*<>_#-]{0,18}[A-Za-z0-9(),.;=+*_-])?",
+                       fullmatch=True)
+
+# (arrow, reversed, dotted, head)
+ARROW_FORMS = [
+    ("->", False, False, "normal"), ("-->", False, True, "normal"), ("->>", False, False, "async"),
+    ("-->>", False, True, "async"), ("-\\", False, False, "normal"), ("-/", False, False, "normal"),
+    ("->x", False, False, "crossx"), ("<-", True, False, "normal"), ("<--", True, True, "normal"),
+    ("<<-", True, False, "async"), ("x<-", True, False, "crossx"), ("<->", False, False, "normal"),
+    ("-[#red]>", False, False, "normal"), ("-[#0000FF]->", False, True, "normal"), ("o->", False, False, "normal"),
+    ("->o", False, False, "normal"),
+]
+
+
+@st.composite
+def diagrams(draw):
+    """Text of a valid sequence diagram and the messages it holds: (source, target, label, dotted, head)."""
+    out = ["@startuml"]
+    if draw(st.booleans()):
+        out.append("title " + draw(st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}", fullmatch=True)))
+    if draw(st.booleans()):
+        out.append("autonumber")
+    expected = []
+    depth = 0
+    used = []
+    for _ in range(draw(st.integers(1, 14))):
+        kind = draw(st.sampled_from(["msg"] * 6 + ["note", "divider", "delay", "open", "else", "close", "decl",
+                                                  "comment", "spacer"]))
+        if kind == "msg" or not used:
+            a = draw(names) if not used or draw(st.booleans()) else draw(st.sampled_from(used))
+            b = draw(names) if not used or draw(st.booleans()) else draw(st.sampled_from(used))
+            arrow, rev, dotted, head = draw(st.sampled_from(ARROW_FORMS))
+            label = draw(st.one_of(st.none(), labels))
+            out.append(f"{a} {arrow} {b}" + ("" if label is None else f" : {label}"))
+            src, dst = (b, a) if rev else (a, b)
+            expected.append((src.strip('"'), dst.strip('"'), label or "", dotted, head))
+            used += [a, b]
+        elif kind == "note":
+            who = draw(st.sampled_from(used))
+            text = draw(labels)
+            form = draw(st.sampled_from(["left of", "right of", "over"]))
+            if draw(st.booleans()):
+                out.append(f"note {form} {who}: {text}")
+            else:
+                out += [f"note {form} {who}", f"  {text}", "end note"]
+        elif kind == "divider":
+            out.append(f"== {draw(labels)} ==")
+        elif kind == "delay":
+            out.append(draw(st.sampled_from(["...", f"... {draw(labels)} ..."])))
+        elif kind == "spacer":
+            out.append(draw(st.sampled_from(["|||", "||20||"])))
+        elif kind == "open":
+            out.append(draw(st.sampled_from(["alt ok", "opt", "loop 3 times", "group My [x]", "par", "critical"])))
+            depth += 1
+        elif kind == "else" and depth:
+            out.append("else " + draw(labels))
+        elif kind == "close" and depth:
+            out.append("end")
+            depth -= 1
+        elif kind == "decl":
+            out.append(f"{draw(st.sampled_from(['participant', 'actor', 'database', 'queue']))} {draw(plain_names)}")
+        elif kind == "comment":
+            out.append("' " + draw(labels))
+    out += ["end"] * depth
+    out.append("@enduml")
+    return "\n".join(out) + "\n", expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(diagrams())
+def test_valid_diagrams_keep_every_message(case):
+    text, expected = case
+    diagram = parse(text)
+    got = [(m.source, m.target, m.label, m.dotted, m.head) for m in diagram.messages]
+    assert got == expected
+    assert [m.step for m in diagram.messages] == list(range(1, len(expected) + 1))
+
+
+# ------------------------------------------------------------------------------------ PlantUML itself
+
+needs_plantuml = pytest.mark.skipif(
+    not (ORACLE.exists() and PLANTUML_JAR.exists() and shutil.which("java")),
+    reason="install plantuml (apt-get install -y plantuml) and check out ../shared to compare with PlantUML")
+
+
+@pytest.mark.plantuml
+@needs_plantuml
+@settings(max_examples=1, deadline=None, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(diagrams(), min_size=150, max_size=150))
+def test_plantuml_agrees_on_generated_diagrams(tmp_path_factory, cases):
+    folder = tmp_path_factory.mktemp("generated")
+    paths = []
+    for i, (text, _) in enumerate(cases):
+        path = folder / f"g{i:03d}.puml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    proc = subprocess.run([str(ORACLE), "--jsonl", "--stdin"], input="\n".join(paths), capture_output=True,
+                          text=True, timeout=300)
+    theirs = {r["file"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert len(theirs) == len(paths), proc.stderr
+    assert sum(len(r.get("messages", ())) for r in theirs.values()) >= len(paths)  # it really compared something
+    mismatches = []
+    for path in paths:
+        expected = theirs[path]
+        text = Path(path).read_text(encoding="utf-8")
+        if not expected["ok"]:
+            mismatches.append((path, "PlantUML refused it", expected["error"], text))
+            continue
+        ours = to_corpus_json(parse(text), file=path)
+        for key in ("participants", "messages", "note_list", "groups", "dividers", "delays"):
+            if ours[key] != expected[key]:
+                mismatches.append((path, key, expected[key], ours[key], text))
+                break
+    assert not mismatches, "\n\n".join(map(str, mismatches[:3]))
