@@ -26,7 +26,7 @@ import graphviz
 
 from . import palette
 from .model import Diagram, Message
-from .textview import check_highlight, describe, display_name, one_line, select_messages, step_list
+from .textview import check_highlight, check_steps, describe, display_name, one_line, select_messages, step_list
 
 #: Node shape for each participant kind (Graphviz has no stick figure: an actor is an ellipse).
 KIND_SHAPES = {
@@ -254,7 +254,8 @@ def _title(diagram: Diagram, phase, steps, participants) -> str:
     if phase is not None:
         parts.append(f"phase {phase}")
     if steps is not None:
-        parts.append(f"steps {steps[0]}-{steps[1]}")
+        first, last = check_steps(diagram, steps)
+        parts.append(f"steps {first}-{last}")
     if participants is not None:
         parts.append("messages of " + ", ".join(sorted(participants)))
     return "; ".join(parts)
@@ -461,7 +462,7 @@ def _layout(layout_source: str) -> bytes:
     return graphviz.pipe("dot", "svg", layout_source.encode("utf-8"))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _layout_tree(layout_source: str) -> ET.Element:
     return ET.fromstring(_layout(layout_source))
 

@@ -8,6 +8,7 @@ thing everywhere and a screen reader hears the same steps that the picture shows
 from __future__ import annotations
 
 import html
+import operator
 from collections.abc import Iterable
 
 from .model import Diagram, Message
@@ -24,11 +25,7 @@ _EDGE_NAMES = {
 
 
 def find_phase(diagram: Diagram, phase: str) -> str:
-    """The diagram's name for ``phase`` (exact, else case- and blank-insensitive); ValueError if unknown.
-
-    >>> find_phase(diagram, " Auth ")  # doctest: +SKIP
-    'auth'
-    """
+    """The diagram's name for ``phase`` (exact, else case- and blank-insensitive); ValueError if unknown."""
     phases = diagram.phases
     if phase in phases:
         return phase
@@ -41,20 +38,36 @@ def find_phase(diagram: Diagram, phase: str) -> str:
 
 
 def check_steps(diagram: Diagram, steps) -> tuple[int, int] | None:
-    """``steps`` as a checked ``(first, last)`` pair (both inclusive), or None; ValueError when it is not one."""
+    """``steps`` as a checked ``(first, last)`` pair (both inclusive), or None; ValueError when it is not one.
+
+    Accepts ``(first, last)``, a ``range`` with step 1, or a string ``"A-B"``, ``"A..B"`` or ``"N"``.
+    """
     if steps is None:
         return None
     try:
-        first, last = steps
-        first, last = int(first), int(last)
+        if isinstance(steps, range):
+            if steps.step != 1 or not steps:
+                raise ValueError
+            first, last = steps.start, steps.stop - 1
+        elif isinstance(steps, str):
+            parts = steps.replace("..", "-").split("-")
+            first, last = (parts * 2 if len(parts) == 1 else parts)
+        else:
+            first, last = steps
+        first, last = _number(first), _number(last)
     except (TypeError, ValueError):
-        raise ValueError(f"steps must be a pair (first, last) of step numbers, got {steps!r}") from None
+        raise ValueError(f"steps must be (first, last), a range or 'A-B', got {steps!r}") from None
     count = len(diagram.messages)
     if first < 1 or last < first:
         raise ValueError(f"steps {first}-{last}: need 1 <= first <= last")
     if first > count:
         raise ValueError(f"steps {first}-{last}: the diagram has {count} steps")
     return first, last
+
+
+def _number(value) -> int:
+    """An int from digits or from any integer type (numpy's too); TypeError or ValueError otherwise."""
+    return int(value) if isinstance(value, str) else operator.index(value)
 
 
 def select_messages(
@@ -92,8 +105,12 @@ def check_highlight(diagram: Diagram, highlight: int | None, shown: tuple[Messag
     """``highlight`` checked against the diagram and the shown messages; ValueError when it is not shown."""
     if highlight is None:
         return None
-    if isinstance(highlight, bool) or not isinstance(highlight, int):
-        raise ValueError(f"highlight must be a step number, got {highlight!r}")
+    try:
+        if isinstance(highlight, bool):
+            raise TypeError
+        highlight = operator.index(highlight)  # numpy integers from a table are fine too
+    except TypeError:
+        raise ValueError(f"highlight must be a step number, got {highlight!r}") from None
     count = len(diagram.messages)
     if not 1 <= highlight <= count:
         raise ValueError(f"cannot highlight step {highlight}: the diagram has steps 1 to {count}")

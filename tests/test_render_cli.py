@@ -121,3 +121,13 @@ def test_parse_steps():
     for bad in ("", "a-b", "3-", "-3", "0-2", "4-3", "1-2-3"):
         with pytest.raises(ValueError):
             parse_steps(bad)
+
+
+def test_service_groups_only_for_diagrams_the_components_data_knows():
+    from flowlib import parse, service_groups
+
+    seed = parse_file(SEED)
+    groups = service_groups(seed)
+    assert set(groups) == {p.code for p in seed.participants}
+    assert groups["Keystone"] == "Identity"
+    assert service_groups(parse("Keystone -> Stranger : hi")) is None

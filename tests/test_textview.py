@@ -51,6 +51,7 @@ def test_filters_phase_window_and_participants():
     assert [m.step for m in select_messages(d, phase="work")] == [4, 5, 6, 7]
     assert [m.step for m in select_messages(d, phase=" AUTH ")] == [1, 2, 3]  # blanks and case forgiven
     assert [m.step for m in select_messages(d, steps=(2, 4))] == [2, 3, 4]
+    assert select_messages(d, steps=range(2, 5)) == select_messages(d, steps="2-4") == select_messages(d, steps="2..4")
     assert [m.step for m in select_messages(d, participants={"Client"})] == [1, 7]
     assert [m.step for m in select_messages(d, phase="work", steps=(1, 5))] == [4, 5]
     assert step_list(d, steps=(3, 4)).splitlines() == [
@@ -68,12 +69,13 @@ def test_filters_phase_window_and_participants():
         (dict(steps=(3, 2)), "steps 3-2: need 1 <= first <= last"),
         (dict(steps=(0, 2)), "steps 0-2: need 1 <= first <= last"),
         (dict(steps=(9, 12)), "steps 9-12: the diagram has 7 steps"),
-        (dict(steps="2"), "steps must be a pair (first, last) of step numbers, got '2'"),
+        (dict(steps="2-x"), "steps must be (first, last), a range or 'A-B', got '2-x'"),
+        (dict(steps=range(3, 3)), "steps must be (first, last), a range or 'A-B', got range(3, 3)"),
         (dict(highlight=8), "cannot highlight step 8: the diagram has steps 1 to 7"),
         (dict(phase="auth", highlight=5), "cannot highlight step 5: the filters leave it out"),
         (dict(participants={"Nobody"}), "unknown participant(s): 'Nobody'"),
     ],
-    ids=["phase", "reversed", "zero", "past-end", "not-a-pair", "no-such-step", "filtered-out", "participant"],
+    ids=["phase", "reversed", "zero", "past-end", "not-a-pair", "empty-range", "no-such-step", "filtered-out", "participant"],
 )
 def test_bad_filters_say_what_is_wrong(kwargs, message):
     with pytest.raises(ValueError) as info:
