@@ -1,0 +1,340 @@
+"""flowlib's own sequence SVG: well-formed, one group per shown step, filters, highlight, escaping, geometry."""
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import flowlib
+from flowlib import Diagram, GroupEnd, GroupStart, LifeEvent, Message, Note, Participant, parse, parse_file
+from flowlib import svg as svgmod
+from flowlib.palette import HIGHLIGHT, phase_color
+from flowlib.svg import SequenceSVG, sequence_svg
+from flowlib.svglayout import layout, select
+from flowlib.svgtext import block, plain, runs, text_width
+from flowlib.textview import step_list
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "launch-instance.puml"
+CORPUS = ROOT.parent / "shared" / "corpus" / "sequence"
+SVG = "{http://www.w3.org/2000/svg}"
+
+#: Every element and attribute flowlib's sequence SVG may contain; anything else came from the diagram.
+ELEMENTS = {"svg", "title", "desc", "g", "rect", "line", "path", "polygon", "polyline", "circle", "text", "tspan"}
+ATTRIBUTES = {
+    "xmlns", "width", "height", "viewBox", "role", "aria-label", "font-family", "font-size", "fill", "class",
+    "{http://www.w3.org/XML/1998/namespace}space", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx",
+    "d", "points", "stroke", "stroke-width", "stroke-dasharray", "opacity", "text-anchor", "font-weight",
+    "font-style", "text-decoration", "data-step", "data-phase", "data-line", "data-code", "data-kind",
+}
+
+
+@pytest.fixture(scope="module")
+def seed() -> Diagram:
+    return parse_file(str(SEED))
+
+
+def corpus_files():
+    if not CORPUS.is_dir():
+        return []
+    return sorted(CORPUS.glob("*.puml"))
+
+
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"the shared corpus is not checked out at {CORPUS} (CI has it)")
+
+
+def messages_of(root: ET.Element) -> dict[int, ET.Element]:
+    """data-step -> the message group, asserting each step appears once."""
+    found: dict[int, ET.Element] = {}
+    for g in root.iter(SVG + "g"):
+        if "msg" in g.get("class", "").split():
+            step = int(g.get("data-step"))
+            assert step not in found, f"step {step} drawn twice"
+            found[step] = g
+    return found
+
+
+def check_only_drawing(source: str) -> ET.Element:
+    root = ET.fromstring(source)
+    for element in root.iter():
+        assert element.tag.startswith(SVG), element.tag
+        assert element.tag[len(SVG):] in ELEMENTS, element.tag
+        assert set(element.attrib) <= ATTRIBUTES, set(element.attrib) - ATTRIBUTES
+    return root
+
+
+# --- the seed -----------------------------------------------------------------------------------------
+
+
+def test_seed_is_well_formed_with_one_group_per_message(seed):
+    drawing = sequence_svg(seed)
+    root = check_only_drawing(drawing.source)
+    assert sorted(messages_of(root)) == [m.step for m in seed.messages]
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == drawing.title == plain(seed.title)
+    assert root.findtext(SVG + "title") == drawing.title
+    assert root.findtext(SVG + "desc") == drawing.text == step_list(seed)
+    assert root[0].tag == SVG + "title" and root[1].tag == SVG + "desc"
+
+
+def test_messages_are_coloured_by_phase(seed):
+    root = ET.fromstring(sequence_svg(seed).source)
+    for step, g in messages_of(root).items():
+        message = seed.messages[step - 1]
+        assert g.get("data-phase") == message.phase
+        line = next(e for e in g if e.tag in (SVG + "line", SVG + "path"))
+        assert line.get("stroke") == phase_color(message.phase, seed.phases)
+
+
+@pytest.mark.parametrize("highlight", [1, 17, 62])
+def test_highlight_marks_one_step_and_fades_the_rest(seed, highlight):
+    drawing = sequence_svg(seed, highlight=highlight)
+    root = check_only_drawing(drawing.source)
+    groups = messages_of(root)
+    marked = [step for step, g in groups.items() if "highlight" in g.get("class").split()]
+    assert marked == [highlight] == [drawing.highlight]
+    assert groups[highlight].find(SVG + "line").get("stroke") == HIGHLIGHT
+    faded = next(g for g in root if g.get("opacity"))
+    assert float(faded.get("opacity")) < 1
+    assert set(messages_of(faded)) == {m.step for m in seed.messages} - {highlight}
+    assert f"step {highlight}" in root.findtext(SVG + "title")
+    assert root.findtext(SVG + "desc") == step_list(seed, highlight=highlight)
+
+
+def test_phase_filter_keeps_exactly_that_phase(seed):
+    for phase in seed.phases:
+        drawing = sequence_svg(seed, phase=phase)
+        root = check_only_drawing(drawing.source)
+        expected = [m.step for m in seed.messages if m.phase == phase]
+        assert sorted(messages_of(root)) == expected == list(drawing.steps)
+        shown = {g.get("data-code") for g in root.iter(SVG + "g") if g.get("class") == "participant"}
+        assert shown == {c for m in seed.phase_messages(phase) for c in (m.source, m.target)}
+        assert phase in drawing.title
+
+
+@pytest.mark.parametrize("steps", [(3, 9), "3-9", range(3, 10)])
+def test_step_window_keeps_exactly_those_steps(seed, steps):
+    root = check_only_drawing(sequence_svg(seed, steps=steps).source)
+    assert sorted(messages_of(root)) == list(range(3, 10))
+
+
+def test_phase_and_window_together(seed):
+    auth = [m.step for m in seed.phase_messages("auth")]
+    first, last = auth[1], auth[-1] + 5
+    root = ET.fromstring(sequence_svg(seed, phase="auth", steps=(first, last), highlight=auth[2]).source)
+    assert sorted(messages_of(root)) == auth[1:]
+
+
+def test_bars_open_before_a_window_start_at_its_top(seed):
+    # Keystone is activated after step 1 and deactivated after step 6: a window 3..4 starts inside the bar.
+    sel = select(seed, None, (3, 4))
+    lay = layout(seed, sel)
+    keystone = [b for b in lay.bars if b.code == "Keystone"]
+    first_arrow = min(a.y for a in lay.arrows)
+    assert keystone and min(b.y1 for b in keystone) < first_arrow
+
+
+def test_errors_name_what_is_wrong(seed):
+    with pytest.raises(ValueError, match="unknown phase"):
+        sequence_svg(seed, phase="nope")
+    with pytest.raises(ValueError, match="outside"):
+        sequence_svg(seed, steps=(0, 3))
+    with pytest.raises(ValueError, match="not shown"):
+        sequence_svg(seed, phase="auth", highlight=seed.phase_messages("image")[0].step)
+
+
+def test_sequence_svg_object(seed, tmp_path):
+    drawing = sequence_svg(seed, phase="auth", highlight=2)
+    assert isinstance(drawing, SequenceSVG)
+    with pytest.raises(AttributeError):
+        drawing.source = ""
+    bundle = drawing._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == drawing._repr_svg_() == drawing.source
+    assert bundle["text/plain"] == drawing.text
+    assert drawing._repr_mimebundle_(include={"text/plain"}) == {"text/plain": drawing.text}
+    out = drawing.save(tmp_path / "auth.svg")
+    assert Path(out).read_text(encoding="utf-8") == drawing.source
+    assert flowlib.sequence_svg is sequence_svg and flowlib.SequenceSVG is SequenceSVG
+
+
+def test_stepping_reuses_the_layout(seed, monkeypatch):
+    calls = []
+    real = svgmod.layout
+    monkeypatch.setattr(svgmod, "layout", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(svgmod, "_CACHE", type(svgmod._CACHE)())
+    first = sequence_svg(seed, phase="network", highlight=seed.phase_messages("network")[0].step)
+    for m in seed.phase_messages("network"):
+        drawing = sequence_svg(seed, phase="network", highlight=m.step)
+        assert drawing.width == first.width and drawing.height == first.height
+    assert len(calls) == 1
+    sequence_svg(seed, phase="auth")
+    assert len(calls) == 2
+
+
+# --- hostile text ---------------------------------------------------------------------------------------
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"]; x [label="pwned',
+    "<img src=x onerror=alert(1)>",
+    "</text></svg><svg onload=alert(1)>",
+    "&amp; & &#60; <<create>> {braces} \\ back",
+    "ünï 日本 🚀",
+]
+
+
+def hostile_diagram() -> Diagram:
+    people = tuple(Participant(f"P{i}", label, kind=kind) for i, (label, kind) in
+                   enumerate(zip(HOSTILE, ("participant", "actor", "database", "queue", "collections", "entity"))))
+    messages = tuple(Message(i + 1, people[i].code, people[(i + 1) % len(people)].code, label, phase=label)
+                     for i, label in enumerate(HOSTILE))
+    events = (GroupStart("group", HOSTILE[0], HOSTILE[2], 0, 0), *messages[:3],
+              Note("over", ("P0",), HOSTILE[3]), GroupEnd(0, 0), *messages[3:])
+    return Diagram(people, events, messages, notes=(events[4],), title=HOSTILE[0])
+
+
+@pytest.mark.parametrize("highlight", [None, 2])
+def test_hostile_labels_are_text(highlight):
+    d = hostile_diagram()
+    drawing = sequence_svg(d, highlight=highlight)
+    root = check_only_drawing(drawing.source)
+    groups = messages_of(root)
+    for m in d.messages:
+        texts = [t for t in groups[m.step].iter(SVG + "text")]
+        assert "".join(texts[0].itertext()) == f"{m.step} {m.label}"
+        assert groups[m.step].get("data-phase") == m.label
+    heads = {g.get("data-code"): g for g in root.iter(SVG + "g") if g.get("class") == "participant"}
+    for p in d.participants:
+        assert "".join(heads[p.code].find(SVG + "text").itertext()) == p.display
+    assert root.findtext(SVG + "title").startswith(HOSTILE[0])
+    assert root.get("aria-label").startswith(HOSTILE[0])
+    everything = "".join(root.itertext())
+    assert HOSTILE[3] in everything and HOSTILE[2] in everything
+
+
+def test_characters_xml_cannot_hold_are_dropped():
+    d = parse("@startuml\nA -> B: bell\x07 and nul\x00 here\n@enduml")
+    root = ET.fromstring(sequence_svg(d).source)
+    assert "bell and nul here" in "".join(messages_of(root)[1].itertext())
+
+
+def test_colours_from_the_diagram_are_checked():
+    d = parse('@startuml\nparticipant A #"red" \nparticipant B #LightBlue\nA -[#00ff00]> B: x\n@enduml'
+              if False else "@startuml\nparticipant B #LightBlue\nA -[#00ff00]> B: x\n@enduml")
+    root = ET.fromstring(sequence_svg(d).source)
+    fills = {e.get("fill") for e in root.iter() if e.get("fill")}
+    assert "lightblue" in fills
+    bad = Diagram((Participant("A", "A", color='red" onload="x'),), (), ())
+    assert "onload" not in sequence_svg(bad).source
+
+
+# --- Creole and widths ------------------------------------------------------------------------------------
+
+
+def test_creole_markup_is_rendered_not_shown():
+    (bold, plain_run, italic) = runs("**GET** /x //now//")
+    assert bold.bold and bold.text == "GET" and italic.italic and italic.text == "now"
+    assert plain("<color:red>Error</color> code: http://host/path") == "Error code: http://host/path"
+    assert plain("a -- b") == "a -- b"  # an unpaired marker stays text
+    assert plain("<script>x</script> <img onerror=y>") == "<script>x</script> <img onerror=y>"
+    assert plain("[[http://example.org Example]]") == "Example"
+
+
+def test_widths_follow_the_font_metrics():
+    assert text_width("iiii", 13) < text_width("MMMM", 13)
+    assert text_width("Ab", 13, bold=True) > text_width("Ab", 13)
+    assert text_width("日本", 10) == pytest.approx(20)
+    assert block("two\nlines", 13).count == 2
+
+
+# --- geometry, checked on every corpus diagram ------------------------------------------------------------
+
+
+def geometry_problems(d: Diagram) -> list[str]:
+    """Ways a layout breaks the rules a reader relies on; empty when the drawing is clean."""
+    lay = layout(d, select(d))
+    problems = []
+    xs = {c.code: c.x for c in lay.columns}
+    ys = [a.y for a in lay.arrows]
+    if ys != sorted(ys) or len(set(ys)) != len(ys):
+        problems.append("arrows not in step order, one per row")
+    bars = {}
+    for b in lay.bars:
+        bars.setdefault(b.code, []).append(b)
+    for a in lay.arrows:
+        label_right = a.label_x + a.label.width
+        if a.exo is None and a.source != a.target:
+            low, high = sorted((a.x1, a.x2))
+            if a.label_x < low or label_right > high + 1e-6:
+                problems.append(f"step {a.step}: label overflows its arrow")
+            for code, x in ((a.source, a.x1), (a.target, a.x2)):
+                created = any(c.code == code and c.created for c in lay.columns)
+                edges = {xs[code]} | {e for b in bars.get(code, ()) if b.y1 - 1e-6 <= a.y <= b.y2 + 1e-6
+                                      for e in (b.x, b.x + 10)}
+                if not created and not any(abs(x - e) < 1e-6 for e in edges):
+                    problems.append(f"step {a.step}: arrow end {x:.1f} is neither on {code}'s lifeline nor a bar")
+    for g, frame in zip((g for g in d.groups if g.first_step is not None), _frames_in_order(lay, d)):
+        for a in lay.arrows:
+            if g.first_step <= a.step <= g.last_step:
+                if not (frame.y1 < a.label_y and a.y2 < frame.y2):
+                    problems.append(f"step {a.step} is not inside its group frame vertically")
+                if not (frame.x1 <= min(a.x1, a.x2) and max(a.x1, a.x2) <= frame.x2):
+                    problems.append(f"step {a.step} is not inside its group frame horizontally")
+    boxes = [(a.label_x, a.label_y, a.label_x + a.label.width, a.label_y + a.label.count * 15) for a in lay.arrows
+             if a.label.count]
+    for n in lay.notes:
+        for x1, y1, x2, y2 in boxes:
+            if x1 < n.x + n.w and n.x < x2 and y1 < n.y + n.h and n.y < y2:
+                problems.append(f"note at line {n.line} covers a message label")
+    return problems
+
+
+def _frames_in_order(lay, d):
+    """Frames of non-empty groups, in the order their groups open (frames are stored as they close)."""
+    by_line = {f.line: f for f in lay.frames}
+    return [by_line[g.line] for g in d.groups if g.first_step is not None]
+
+
+def test_seed_geometry_is_clean(seed):
+    assert geometry_problems(seed) == []
+
+
+def test_a_note_beside_its_message_and_nested_activations():
+    d = parse("""@startuml
+actor U
+participant A
+database D
+U -> A ++ : call
+A -> A ++ : self\\nmulti
+note right: beside the loop
+A -> D : read
+return rows
+return done
+alt ok
+  A -> U : fine
+else no
+  A ->x U : lost
+end
+@enduml""")
+    assert geometry_problems(d) == []
+    root = check_only_drawing(sequence_svg(d).source)
+    assert len(messages_of(root)) == len(d.messages)
+    kinds = {g.get("data-code"): g.get("data-kind") for g in root.iter(SVG + "g") if g.get("class") == "participant"}
+    assert kinds == {"U": "actor", "A": "participant", "D": "database"}
+
+
+@needs_corpus
+def test_the_corpus_is_there():
+    assert len(corpus_files()) > 100
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.stem)
+def test_corpus_diagram_draws_cleanly(path):
+    d = parse_file(str(path))
+    drawing = sequence_svg(d)
+    root = ET.fromstring(drawing.source)
+    assert sorted(messages_of(root)) == [m.step for m in d.messages]
+    assert root.findtext(SVG + "title") and root.findtext(SVG + "desc") is not None
+    assert geometry_problems(d) == []
