@@ -16,7 +16,7 @@ import copy
 import html
 import shutil
 import textwrap
-import warnings
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -63,8 +63,21 @@ ET.register_namespace("", _SVG)
 ET.register_namespace("xlink", _XLINK)
 
 
-class GraphvizMissingWarning(UserWarning):
-    """Warned once when a communication view is shown without Graphviz's ``dot``."""
+#: The same advice, as the title of the Mermaid drawing shown instead (plain text: it goes into YAML quotes).
+FALLBACK_TITLE = (
+    "Graphviz (dot) not found, so Mermaid draws this view. Install Graphviz: apt install graphviz"
+    " | brew install graphviz | conda install -c conda-forge graphviz"
+)
+
+_hinted = False
+
+
+def _hint_once() -> None:
+    """Print the install hint on stderr, once per process (a step player redraws many times)."""
+    global _hinted
+    if not _hinted:
+        _hinted = True
+        print(INSTALL_HINT, file=sys.stderr)
 
 
 def dot_string(text: str) -> str:
@@ -397,7 +410,7 @@ class CommunicationView(graphviz.Digraph):
 
     def fallback(self) -> "GraphFallback":
         """What a notebook shows without ``dot``: the install hint, a Mermaid flowchart, the step list."""
-        return GraphFallback(self.mermaid(), self._text)
+        return GraphFallback(mermaid_flowchart(self.plan, title=FALLBACK_TITLE), self._text)
 
 
 @dataclass(frozen=True)
@@ -413,7 +426,7 @@ class GraphFallback:
         return f"{self.hint}\n{self.text}"
 
     def _repr_mimebundle_(self, include=None, exclude=None, **_):
-        warnings.warn(self.hint, GraphvizMissingWarning, stacklevel=2)
+        _hint_once()
         bundle = {"text/vnd.mermaid": self.source, "text/plain": self.to_text()}
         return {k: v for k, v in bundle.items() if (not include or k in include) and k not in (exclude or ())}
 
@@ -532,18 +545,19 @@ def _finish(layout_source: str, plan: GraphPlan, text: str) -> str:
 # --- Mermaid flowchart: the same plan without Graphviz -------------------------------------------------
 
 
-def mermaid_flowchart(plan: GraphPlan) -> str:
-    """The plan as a Mermaid ``flowchart`` (clusters as subgraphs, one link per edge, phase colours)."""
+def mermaid_flowchart(plan: GraphPlan, *, title: str | None = None) -> str:
+    """The plan as a Mermaid ``flowchart`` (clusters as subgraphs, one link per edge, phase colours).
+
+    title: a fixed text of flowlib's own (no quotes or backslashes), shown above the drawing.
+    """
     from .mermaid import mermaid_text
 
     def label(text: str) -> str:
         return '"' + (mermaid_text(text) or " ") + '"'  # Mermaid refuses an empty [""]
 
     shapes = {"database": ('[(', ')]'), "actor": ('([', '])'), "queue": ('[/', '/]'), "collections": ('[[', ']]')}
-    out = [
-        "---",
-        "title: Graphviz dot is missing - drawn by Mermaid instead",
-        "---",
+    out = ["---", f'title: "{title}"', "---"] if title else []
+    out += [
         "flowchart LR",
         f"    accTitle: {mermaid_text(plan.title)}",
         f"    accDescr: {len(plan.edges)} edges between {len(plan.nodes)} nodes",

@@ -3,7 +3,6 @@
 import re
 import shutil
 import time
-import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from flowlib.graph import (
     INSTALL_HINT,
     KIND_SHAPES,
     CommunicationView,
-    GraphvizMissingWarning,
+    FALLBACK_TITLE,
     communication_view,
     dot_string,
 )
@@ -198,24 +197,25 @@ def test_stepping_the_highlight_runs_dot_once(seed, monkeypatch):
     assert per_step < 0.1, f"{per_step * 1000:.1f} ms per highlighted step"
 
 
-def test_without_dot_the_notebook_gets_mermaid_and_the_install_hint(seed, monkeypatch, tmp_path):
+def test_without_dot_the_notebook_gets_mermaid_and_the_install_hint(seed, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("PATH", str(tmp_path))  # a directory without dot
     for cached in (graph._layout, graph._layout_tree, graph._finish):
         cached.cache_clear()
     view = communication_view(seed, phase="auth", highlight=2)
     with pytest.raises(graphviz.ExecutableNotFound):
         view.svg()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        bundle = view._repr_mimebundle_()
-    assert [str(w.message) for w in caught if w.category is GraphvizMissingWarning] == [INSTALL_HINT]
+    monkeypatch.setattr(graph, "_hinted", False)
+    bundle = view._repr_mimebundle_()
+    assert view._repr_mimebundle_() == bundle  # a redraw (a step player) ...
+    assert capsys.readouterr().err == INSTALL_HINT + "\n"  # ... does not repeat the one-line hint
     assert set(bundle) == {"text/vnd.mermaid", "text/plain"}
     assert "apt install graphviz" in INSTALL_HINT and "brew" in INSTALL_HINT and "conda" in INSTALL_HINT
     assert len(INSTALL_HINT.splitlines()) == 1
     plain = bundle["text/plain"].splitlines()
     assert plain[0] == INSTALL_HINT and "\n".join(plain[1:]) + "\n" == view.text
     mermaid = bundle["text/vnd.mermaid"]
-    assert "flowchart LR" in mermaid
+    assert "flowchart LR" in mermaid and f'title: "{FALLBACK_TITLE}"' in mermaid.splitlines()
+    assert "apt install graphviz" in FALLBACK_TITLE and not set(FALLBACK_TITLE) & set('"\\\n')
     links = [line for line in mermaid.splitlines() if re.match(r"\s+(p|x)\w* [-.x<]+[->x]\|", line)]
     assert len(links) == len(seed.phase_messages("auth"))
     assert f"stroke:{HIGHLIGHT}" in mermaid

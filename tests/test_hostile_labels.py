@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from flowlib import Diagram, Divider, GroupElse, GroupEnd, GroupStart, Message, Note, Participant, parse
-from flowlib.graph import KIND_SHAPES, communication_view
+from flowlib.graph import FALLBACK_TITLE, KIND_SHAPES, communication_view
 from flowlib.mermaid import to_mermaid
 from flowlib.textview import describe, one_line, step_list, step_list_html
 
@@ -257,7 +257,7 @@ SEQUENCE_LINE = re.compile(
 )
 FLOW_LINE = re.compile(
     rf"""(?x)
-    --- | title:\ Graphviz\ dot\ is\ missing\ -\ drawn\ by\ Mermaid\ instead | flowchart\ LR
+    --- | title:\ "(?P<title>[^"\\\n]*)" | flowchart\ LR
   | accTitle:\ {TEXT} | accDescr:\ {TEXT}
   | subgraph\ g\d+\ \["{TEXT}"\] | end
   | (?:p|x)\d+(?:\(\(\ \)\)|\["{TEXT}"\]|\(\["{TEXT}"\]\)|\[\("{TEXT}"\)\]|\[/"{TEXT}"/\]|\[\["{TEXT}"\]\])
@@ -290,15 +290,20 @@ def test_mermaid_sequence_is_only_flowlib_statements(hostile, highlight):
         assert text == expected.replace("\r\n", "\n")
 
 
-def test_mermaid_flowchart_is_only_flowlib_statements(hostile):
-    source = communication_view(hostile, highlight=1).mermaid()
-    links = []
+@pytest.mark.parametrize("fallback", [False, True], ids=["export", "fallback"])
+def test_mermaid_flowchart_is_only_flowlib_statements(hostile, fallback):
+    view = communication_view(hostile, highlight=1)
+    source = view.fallback().source if fallback else view.mermaid()
+    links, titles = [], []
     for line in source.splitlines():
         match = FLOW_LINE.fullmatch(line.strip())
         assert match, f"unexpected Mermaid line: {line!r}"
         if match["from"]:
             links.append(norm(mermaid_decode(match["text"])))
+        if match["title"] is not None:
+            titles.append(match["title"])
     assert links == [norm(f"{m.step}. {m.label}") for m in hostile.messages]
+    assert titles == ([FALLBACK_TITLE] if fallback else [])
 
 
 # --- text and HTML ----------------------------------------------------------------------------------------
