@@ -45,7 +45,7 @@ NOTE_FILL = "#FFF6C7"
 NOTE_STROKE = "#B49A32"
 TAB_FILL = "#EEF0F3"
 BOX_FILL = "#EEF1F5"
-FADE = "0.35"  # opacity of everything but the highlighted step
+FADE = "0.45"  # opacity of everything but the highlighted step
 
 __all__ = ["SequenceSVG", "sequence_svg"]
 

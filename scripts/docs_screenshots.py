@@ -35,7 +35,8 @@ DIAGRAMS = {
     "seed-full": (ROOT / "data" / "launch-instance.puml", None, 0.3),
     "login": (CORPUS / "sequence" / "143-login.puml", None, 0.9),
     "setwindow": (CORPUS / "sequence" / "106-seq-setwindow-6-1-2.puml", (0, 0, 1800, 1400), 0.5),
-    "exo": (CORPUS / "sequence" / "122-sequence-diagram.puml", None, 0.6),
+    "commitment": (CORPUS / "sequence" / "119-sequence.puml", None, 0.9),
+    "shapes": (ROOT / "docs" / "sequence-shapes.puml", None, 1.0),
 }
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>

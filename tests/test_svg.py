@@ -251,9 +251,9 @@ def test_widths_follow_the_font_metrics():
 # --- geometry, checked on every corpus diagram ------------------------------------------------------------
 
 
-def geometry_problems(d: Diagram) -> list[str]:
+def geometry_problems(d: Diagram, phase=None, window=None) -> list[str]:
     """Ways a layout breaks the rules a reader relies on; empty when the drawing is clean."""
-    lay = layout(d, select(d))
+    lay = layout(d, select(d, phase, window))
     problems = []
     xs = {c.code: c.x for c in lay.columns}
     ys = [a.y for a in lay.arrows]
@@ -274,7 +274,9 @@ def geometry_problems(d: Diagram) -> list[str]:
                                       for e in (b.x, b.x + 10)}
                 if not created and not any(abs(x - e) < 1e-6 for e in edges):
                     problems.append(f"step {a.step}: arrow end {x:.1f} is neither on {code}'s lifeline nor a bar")
-    for g, frame in zip((g for g in d.groups if g.first_step is not None), _frames_in_order(lay, d)):
+    shown = {a.step for a in lay.arrows}
+    groups = [g for g in d.groups if g.first_step is not None and g.first_step in shown and g.last_step in shown]
+    for g, frame in zip(groups, _frames_in_order(lay, groups)):
         for a in lay.arrows:
             if g.first_step <= a.step <= g.last_step:
                 if not (frame.y1 < a.label_y and a.y2 < frame.y2):
@@ -290,14 +292,19 @@ def geometry_problems(d: Diagram) -> list[str]:
     return problems
 
 
-def _frames_in_order(lay, d):
-    """Frames of non-empty groups, in the order their groups open (frames are stored as they close)."""
+def _frames_in_order(lay, groups):
+    """The frames of ``groups``, in that order (frames are stored as they close)."""
     by_line = {f.line: f for f in lay.frames}
-    return [by_line[g.line] for g in d.groups if g.first_step is not None]
+    return [by_line[g.line] for g in groups]
 
 
 def test_seed_geometry_is_clean(seed):
     assert geometry_problems(seed) == []
+    for phase in seed.phases:
+        assert geometry_problems(seed, phase) == [], phase
+    count = len(seed.messages)
+    for first in range(1, count + 1, 7):
+        assert geometry_problems(seed, None, (first, min(count, first + 9))) == [], first
 
 
 def test_a_note_beside_its_message_and_nested_activations():
@@ -338,3 +345,9 @@ def test_corpus_diagram_draws_cleanly(path):
     assert sorted(messages_of(root)) == [m.step for m in d.messages]
     assert root.findtext(SVG + "title") and root.findtext(SVG + "desc") is not None
     assert geometry_problems(d) == []
+    # A window over the middle third: groups, bars and notes cut by the window edges.
+    count = len(d.messages)
+    window = (max(1, count // 3), max(1, 2 * count // 3))
+    assert geometry_problems(d, None, window) == []
+    root = ET.fromstring(sequence_svg(d, steps=window, highlight=window[1]).source)
+    assert sorted(messages_of(root)) == list(range(window[0], window[1] + 1))
