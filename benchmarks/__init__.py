@@ -1,0 +1,1 @@
+"""Benchmarks: flowlib against PlantUML's own parser and renderer, on generated diagrams (``make bench``)."""

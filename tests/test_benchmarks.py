@@ -1,0 +1,68 @@
+"""The benchmark's own parts (nothing here is timed): the generator, the child-process meter, the Java harness."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import replace
+
+import pytest
+
+from benchmarks import plantuml
+from benchmarks.generate import generate
+from benchmarks.measure import run_child
+from flowlib import parse, to_plantuml
+
+
+@pytest.mark.parametrize("n", [1, 7, 250, 1200])
+def test_generator_gives_the_asked_number_of_messages(n):
+    d = parse(generate(n), file=f"generated-{n}")
+    assert len(d.messages) == n
+    if n >= 250:  # a few participants are implied: they appear with their first message
+        assert 20 <= len(d.participants) <= 30
+
+
+def test_generator_is_deterministic_and_realistic():
+    text = generate(1200)
+    assert text == generate(1200) != generate(1200, seed=1)
+    d = parse(text)
+    heads = {m.head for m in d.messages}
+    assert {"normal", "async"} <= heads and any(m.dotted for m in d.messages)
+    assert any(m.is_self for m in d.messages) and any(m.is_return for m in d.messages)
+    assert {g.kind for g in d.groups} >= {"alt", "loop", "opt", "group"}
+    assert d.notes and len(d.phases) == 7
+    assert {p.kind for p in d.participants} >= {"actor", "database", "queue", "control", "boundary", "entity"}
+    assert "autonumber" not in text and not any(m.number for m in d.messages)
+    assert '"Nova-api"' in text  # quoted names with hyphens, as in the seed
+    # Balanced life lines, explicit and implied.
+    life = [e for e in d.events if type(e).__name__ == "LifeEvent"]
+    assert sum(e.action == "activate" for e in life) == sum(e.action == "deactivate" for e in life)
+    assert {e.implicit for e in life} == {True, False}
+
+
+def test_generated_diagram_round_trips_through_the_writer():
+    d = parse(generate(600))
+    again = parse(to_plantuml(d))
+    assert [replace(m, line=0, column=1) for m in again.messages] == [
+        replace(m, line=0, column=1) for m in d.messages]
+    assert [replace(p, line=0) for p in again.participants] == [replace(p, line=0) for p in d.participants]
+
+
+def test_child_meter_sees_the_childs_own_peak_memory():
+    big = run_child([sys.executable, "-c", "x = bytearray(80 * 2**20); x[::4096] = b'1' * len(x[::4096])"])
+    small = run_child([sys.executable, "-c", "pass"])
+    assert big.status == 0 and small.status == 0
+    assert big.peak_mb >= 80 > small.peak_mb  # measured per child, not the largest child so far
+
+
+@pytest.mark.plantuml
+def test_plantuml_accepts_the_generated_diagram_and_the_harness_counts_its_messages(tmp_path):
+    if plantuml.missing():
+        pytest.skip(f"{plantuml.missing()}")
+    path = tmp_path / "generated.puml"
+    path.write_text(generate(400), encoding="utf-8")
+    check = run_child(["plantuml", "-checkonly", str(path)])
+    assert check.status == 0
+    (result,) = plantuml.warm_parse([path], warmup=0, runs=1)
+    assert result["messages"] == 400
+    assert re.fullmatch(r"[\d.]+", str(result["median_ms"]))
