@@ -1,0 +1,196 @@
+"""Driving one JupyterLab page from the tests: open a notebook, run it, read players and quizzes, time steps.
+
+The page's own objects (``window.jupyterapp``, exposed by ``--LabApp.expose_app_in_browser``) do the
+opening and running; the DOM is only read, except for real clicks and key presses on the widgets.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from playwright.sync_api import Page
+
+# In-page helpers, installed before JupyterLab loads. A player's "current frame" is the one frame of its
+# Stack that takes up space: ipywidgets may keep the others in the DOM, hidden.
+PAGE_JS = r"""
+window.__e2e = {
+  frame(player) {
+    for (const f of player.querySelectorAll('.flow-frame')) {
+      if (f.getClientRects().length) return f;
+    }
+    return null;
+  },
+  state(player) {
+    const f = this.frame(player);
+    if (!f) return null;
+    const row = f.querySelector('table.flow-table tr.flow-current');
+    const hl = f.querySelector('.flow-sequence g.msg.highlight');
+    const nar = f.querySelector('.flow-narration');
+    const handle = player.querySelector('.flow-slider .noUi-handle');
+    return {
+      step: f.dataset.step, position: Number(f.dataset.position),
+      total: handle ? Number(handle.getAttribute('aria-valuemax')) + 1 : null,
+      row: row && row.dataset.step, highlight: hl && hl.dataset.step,
+      narration: nar ? nar.textContent.replace(/\s+/g, ' ').trim() : null,
+    };
+  },
+  player(index) { return document.querySelectorAll('.jp-Notebook .flow-player')[index]; },
+  async open(path) {
+    const app = window.jupyterapp;
+    await this.closeAll();
+    const panel = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    app.shell.activateById(panel.id);
+    this.panel = panel;
+    return panel.id;
+  },
+  async closeAll() {
+    const app = window.jupyterapp;
+    for (const w of Array.from(app.shell.widgets('main'))) {
+      if (w.sessionContext) { try { await w.sessionContext.shutdown(); } catch (e) {} }
+      w.dispose();
+    }
+    this.panel = null;
+  },
+  kernelIdle() {
+    const k = this.panel && this.panel.sessionContext.session && this.panel.sessionContext.session.kernel;
+    return !!k && k.status === 'idle';
+  },
+  async runAll() {
+    await window.jupyterapp.commands.execute('notebook:run-all-cells');
+  },
+  cells() {
+    // Each code cell: its index, whether it ran, its error and stderr outputs.
+    const out = [];
+    this.panel.content.widgets.forEach((cell, i) => {
+      if (cell.model.type !== 'code') return;
+      const outputs = cell.model.outputs.toJSON();
+      out.push({
+        index: i, count: cell.model.executionCount,
+        source: cell.model.sharedModel.getSource().slice(0, 120),
+        errors: outputs.filter(o => o.output_type === 'error').map(o => `${o.ename}: ${o.evalue}`),
+        stderr: outputs.filter(o => o.output_type === 'stream' && o.name === 'stderr').map(o => o.text),
+      });
+    });
+    return out;
+  },
+  shownErrors() {
+    // What a learner would see as an error anywhere in the notebook, widget outputs included.
+    const sel = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+      + '.jp-RenderedText[data-mime-type*="error"]';
+    return Array.from(this.panel.node.querySelectorAll(sel)).map(e => e.textContent.slice(0, 500));
+  },
+  choose(card, text) {
+    for (const label of card.querySelectorAll('.widget-radio-box label')) {
+      if (label.textContent.trim() === text) { label.querySelector('input').click(); return true; }
+    }
+    return false;
+  },
+  question(index) {
+    const card = document.querySelectorAll('.jp-Notebook .flow-quiz .flow-question')[index];
+    if (!card) return null;
+    const prompt = card.querySelector('.flow-prompt');
+    const fb = card.querySelector('.flow-feedback');
+    return {
+      prompt: prompt ? prompt.textContent.replace(/\s+/g, ' ').trim() : '',
+      choices: Array.from(card.querySelectorAll('.widget-radio-box label')).map(l => l.textContent.trim()),
+      correct: fb ? fb.dataset.correct || null : null,
+      feedback: fb ? fb.textContent.trim() : null,
+    };
+  },
+  armLatency(player) {
+    // From the key press or pointer press to the first animation frame after the shown frame changed.
+    const self = this;
+    const lat = {t0: null, samples: [], last: (this.frame(player) || {dataset: {}}).dataset.step};
+    const start = () => { lat.t0 = performance.now(); };
+    document.addEventListener('keydown', start, true);
+    document.addEventListener('pointerdown', start, true);
+    const observer = new MutationObserver(() => {
+      const f = self.frame(player);
+      const step = f && f.dataset.step;
+      if (step && step !== lat.last && lat.t0 !== null) {
+        const t0 = lat.t0;
+        lat.t0 = null;
+        lat.last = step;
+        requestAnimationFrame(() => lat.samples.push(performance.now() - t0));
+      }
+    });
+    observer.observe(player, {subtree: true, childList: true, attributes: true});
+    lat.disarm = () => {
+      observer.disconnect();
+      document.removeEventListener('keydown', start, true);
+      document.removeEventListener('pointerdown', start, true);
+    };
+    this.lat = lat;
+  },
+};
+"""
+
+
+@dataclass(frozen=True)
+class PlayerState:
+    """What a player shows: the frame's step and position, the marked table row, the highlighted arrow."""
+
+    step: str
+    position: int
+    total: int | None
+    row: str | None
+    highlight: str | None
+    narration: str | None
+
+
+def player_state(page: Page, index: int = 0) -> PlayerState | None:
+    raw = page.evaluate("i => { const p = __e2e.player(i); return p ? __e2e.state(p) : null; }", index)
+    return None if raw is None else PlayerState(**raw)
+
+
+def open_notebook(page: Page, path: str, *, timeout: float = 60_000) -> None:
+    """Open ``path`` (relative to the server root) as the only notebook and wait for an idle kernel."""
+    page.evaluate("p => __e2e.open(p)", path)
+    page.wait_for_function("() => __e2e.kernelIdle()", timeout=timeout)
+
+
+def run_all(page: Page, *, timeout: float = 90_000) -> list[dict]:
+    """Run All, wait for the kernel to be idle again, and return each code cell's run record."""
+    page.evaluate("() => __e2e.runAll()")
+    page.wait_for_function("() => __e2e.kernelIdle()", timeout=timeout)
+    return page.evaluate("() => __e2e.cells()")
+
+
+def step_until_changed(page: Page, before: PlayerState, action, *, index: int = 0, timeout: float = 10_000) -> PlayerState:
+    """Do ``action()`` (a click or key press) and wait until the player shows another frame."""
+    action()
+    page.wait_for_function(
+        "([i, step]) => { const p = __e2e.player(i); const f = p && __e2e.frame(p); return f && f.dataset.step !== step; }",
+        arg=[index, before.step],
+        timeout=timeout,
+    )
+    after = player_state(page, index)
+    assert after is not None
+    return after
+
+
+def measure_latency(page: Page, press, *, steps: int = 20, index: int = 0) -> list[float]:
+    """Milliseconds from each of ``steps`` presses to the next painted frame; ``press(direction)`` steps
+    forward (+1) or back (-1) and turns back at either end of the player."""
+    page.evaluate("i => __e2e.armLatency(__e2e.player(i))", index)
+    try:
+        direction = +1
+        for n in range(steps):
+            state = player_state(page, index)
+            assert state is not None and state.total
+            if state.position >= state.total:
+                direction = -1
+            elif state.position <= 1:
+                direction = +1
+            press(direction)
+            page.wait_for_function("n => __e2e.lat.samples.length > n", arg=n, timeout=10_000)
+        return page.evaluate("() => __e2e.lat.samples")
+    finally:
+        page.evaluate("() => __e2e.lat && __e2e.lat.disarm()")
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)

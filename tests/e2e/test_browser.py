@@ -1,0 +1,187 @@
+"""Every notebook in a real JupyterLab and Chromium: runs clean, its step player steps, its quiz answers.
+
+One JupyterLab and one page serve all notebooks. For each: Run All, no error shown anywhere, the first
+player's Next button moves the highlighted arrow, the marked table row and the narration together, a
+wrong and a right quiz answer get their feedback, stepping costs a few milliseconds in the page (and
+still works with the kernel shut down), and nothing was requested outside 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+
+from notebook_page import measure_latency, open_notebook, player_state, run_all, step_until_changed
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+
+LATENCY: dict[str, dict[str, list[float]]] = {"client": {}, "kernel": {}}
+PLAYERS = ".jp-Notebook .flow-player"
+QUESTIONS = ".jp-Notebook .flow-quiz .flow-question"
+
+
+def _code(notebook) -> str:
+    cells = json.loads(notebook.read_text())["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def _calls(notebook, name: str) -> bool:
+    return re.search(rf"\b{name}\(", _code(notebook)) is not None
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[`*]", "", text)).strip()
+
+
+@pytest.fixture(scope="module")
+def course():
+    from flowlib import load_course
+
+    return load_course()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def latency_report(out_dir):
+    """After the module: the step latencies, per notebook and overall, printed and in out/latency.txt."""
+    yield
+    lines = []
+    for path, title in (("client", "slider key press (client side, jslink)"), ("kernel", "Next button (kernel round trip)")):
+        runs = LATENCY[path]
+        if not runs:
+            continue
+        every = [s for samples in runs.values() for s in samples]
+        lines.append(f"{title}: median {statistics.median(every):.1f} ms over {len(every)} steps")
+        for stem, samples in runs.items():
+            lines.append(f"  {stem}: median {statistics.median(samples):.1f} ms, max {max(samples):.1f} ms, n={len(samples)}")
+    if lines:
+        text = "Step player latency, press to next painted frame\n" + "\n".join(lines) + "\n"
+        (out_dir / "latency.txt").write_text(text)
+        print("\n" + text)
+
+
+def _question(course, shown: dict):
+    """The course question a quiz card shows: same choices, same prompt (markup aside)."""
+    prompt = re.sub(r"^\d+\.\s*", "", shown["prompt"])
+    same_choices = [q for q in course.questions if list(q.choices) == shown["choices"]]
+    for q in same_choices:
+        if _plain(q.prompt) == _plain(prompt):
+            return q
+    assert len(same_choices) == 1, f"no single course question matches {shown}"
+    return same_choices[0]
+
+
+def _answer(page, index: int, choice: str) -> dict:
+    """Pick ``choice`` in question ``index``, press Check, and return the question with its feedback."""
+    page.evaluate("([i, t]) => __e2e.question(i) && __e2e.choose(document.querySelectorAll(" + json.dumps(QUESTIONS) + ")[i], t)", [index, choice])
+    page.evaluate(
+        "i => { const fb = document.querySelectorAll(" + json.dumps(QUESTIONS) + ")[i].querySelector('.flow-feedback');"
+        " if (fb) fb.remove(); }",
+        index,
+    )
+    page.locator(QUESTIONS).nth(index).locator(".flow-check").click()
+    page.wait_for_function("i => { const q = __e2e.question(i); return q && q.correct !== null; }", arg=index)
+    return page.evaluate("i => __e2e.question(i)", index)
+
+
+def test_the_course_has_notebooks():
+    assert NOTEBOOKS, "notebooks/ has no .ipynb: nothing to test in the browser"
+
+
+def _drive_player(page, stem: str) -> None:
+    first = player_state(page)
+    assert first is not None, "the step player shows no frame"
+    assert first.position == 1 and first.total and first.total >= 2, first
+    assert first.row == first.step and first.highlight == first.step, f"step {first.step} not marked: {first}"
+    player = page.locator(PLAYERS).first
+    state = first
+    for _ in range(min(3, first.total - 1)):
+        after = step_until_changed(page, state, lambda: player.locator(".flow-next").click())
+        assert after.position == state.position + 1, (state, after)
+        assert after.highlight == after.step, f"the sequence view highlights {after.highlight}, the frame is {after.step}"
+        assert after.row == after.step, f"the table marks {after.row}, the frame is {after.step}"
+        assert after.narration and after.narration != state.narration, "the narration did not change"
+        state = after
+    player.scroll_into_view_if_needed()
+
+
+def _latency(page, stem: str) -> None:
+    player = page.locator(PLAYERS).first
+    handle = player.locator(".flow-slider .noUi-handle")
+
+    def key(direction: int) -> None:
+        handle.focus()
+        page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
+
+    client = measure_latency(page, key, steps=20)
+    LATENCY["client"][stem] = client
+    if not LATENCY["kernel"]:  # the round trip through the kernel, measured once for comparison
+        buttons = {+1: player.locator(".flow-next"), -1: player.locator(".flow-prev")}
+        LATENCY["kernel"][stem] = measure_latency(page, lambda d: buttons[d].click(), steps=20)
+    median = statistics.median(client)
+    print(f"\n{stem}: step latency (slider key, client side) median {median:.1f} ms over {len(client)} steps")
+    # Client-side stepping is a few ms; a round trip through a busy kernel would show as hundreds.
+    assert median < 250, f"client-side stepping took {median:.0f} ms (median): is the player still jslinked?"
+
+
+def _quiz(page, course) -> tuple[dict, dict]:
+    cards = page.locator(QUESTIONS).count()
+    assert cards >= 2, f"the quiz shows {cards} question(s)"
+    first = page.evaluate("() => __e2e.question(0)")
+    q0 = _question(course, first)
+    right0 = q0.answer(course.diagram)
+    assert right0 in first["choices"]
+    wrong = next(c for c in first["choices"] if c != right0)
+    judged_wrong = _answer(page, 0, wrong)
+    assert judged_wrong["correct"] == "false" and judged_wrong["feedback"], judged_wrong
+    second = page.evaluate("() => __e2e.question(1)")
+    q1 = _question(course, second)
+    judged_right = _answer(page, 1, q1.answer(course.diagram))
+    assert judged_right["correct"] == "true" and judged_right["feedback"], judged_right
+    return judged_wrong, judged_right
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, course, out_dir):
+    page = lab_page
+    blocked_before = len(page.blocked)
+    stem = notebook.stem
+    open_notebook(page, f"notebooks/{notebook.name}")
+    cells = run_all(page)
+    assert cells, "no code cell ran"
+    failed = [(c["index"], c["errors"] or c["stderr"]) for c in cells if c["errors"] or c["stderr"]]
+    assert not failed, f"cells with errors or stderr: {failed}"
+    not_run = [(c["index"], c["source"]) for c in cells if c["count"] is None]
+    assert not not_run, f"cells Run All did not reach: {not_run}"
+
+    if _calls(notebook, "StepPlayer"):
+        page.wait_for_selector(f"{PLAYERS} .flow-frame")
+        _drive_player(page, stem)
+        page.screenshot(path=str(out_dir / f"{stem}-player.png"))
+        _latency(page, stem)
+    if _calls(notebook, "Quiz"):
+        page.wait_for_selector(QUESTIONS)
+        _quiz(page, course)
+        quiz = page.locator(".jp-Notebook .flow-quiz").first
+        quiz.scroll_into_view_if_needed()
+        quiz.screenshot(path=str(out_dir / f"{stem}-quiz.png"))
+    page.screenshot(path=str(out_dir / f"{stem}.png"))
+
+    shown = page.evaluate("() => __e2e.shownErrors()")
+    assert not shown, f"errors shown on the page (widget callbacks included): {shown}"
+
+    if _calls(notebook, "StepPlayer"):
+        # The frames are linked in the browser: with the kernel gone, the slider still steps.
+        page.evaluate("() => __e2e.panel.sessionContext.shutdown()")
+        before = player_state(page)
+        handle = page.locator(PLAYERS).first.locator(".flow-slider .noUi-handle")
+        key = "ArrowLeft" if before.position == before.total else "ArrowRight"
+        after = step_until_changed(page, before, lambda: (handle.focus(), page.keyboard.press(key)))
+        assert after.row == after.step == after.highlight
+
+    assert page.blocked[blocked_before:] == [], "JupyterLab asked for something outside 127.0.0.1"
