@@ -274,6 +274,37 @@ def whole_process_render(args, targets: Targets, results: dict) -> None:
           rows)
 
 
+# --------------------------------------------------------------------------- where the time goes
+
+
+def profile(n: int = 10_000, top: int = 12) -> None:
+    """cProfile of flowlib's parse and sequence SVG of a generated diagram: the functions that cost most."""
+    import cProfile
+    import pstats
+
+    from flowlib import parse
+
+    text = diagrams((n,))[n].read_text(encoding="utf-8")
+    jobs = [("parse", lambda: parse(text))]
+    try:
+        from flowlib.svg import sequence_svg
+    except ImportError:
+        pass
+    else:
+        diagram = parse(text)
+        jobs.append(("sequence_svg (whole diagram, cold)", lambda: sequence_svg(diagram)))
+    for name, job in jobs:
+        prof = cProfile.Profile()
+        prof.runcall(job)
+        stats = pstats.Stats(prof)
+        rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+        total = stats.total_tt
+        table(f"Profile: {name} of {n:,} messages ({total * 1000:.0f} ms under cProfile), by own time",
+              ["function", "calls", "own ms", "own %", "with callees ms"],
+              [[f"{Path(f).name}:{line}({fn})", nc, tt * 1000, 100 * tt / total, ct * 1000]
+               for (f, line, fn), (cc, nc, tt, ct, _) in rows])
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -287,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-plantuml", dest="plantuml", action="store_false", help="time flowlib only")
     p.add_argument("--only", choices=["parse", "views", "render"], help="run one part")
     p.add_argument("--json", metavar="FILE", help="also write the raw numbers as JSON")
+    p.add_argument("--profile", action="store_true", help="also show where flowlib spends its time (cProfile)")
     return p
 
 
@@ -310,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         seed_views(args, targets, results)
     if args.only in (None, "render"):
         whole_process_render(args, targets, results)
+    if args.profile:
+        profile()
     failed = targets.print()
     print(f"\n{len(targets.rows)} targets, {failed} failed; the whole run took {time.perf_counter() - started:.0f} s.")
     if args.json:

@@ -438,6 +438,10 @@ class _Writer:
             i = self._event(events, i)
         self._flush_before(None)
         self.out.append("@enduml")
+        # The model keeps only the first block of a multi-block text; placeholders keep the count.
+        for n in range(2, d.block_count + 1):
+            self.out += ["", "@startuml", f"' block {n} of the original text: flowlib reads the first block only",
+                         "@enduml"]
         return self.out
 
     def _head(self, d: Diagram) -> None:

@@ -428,3 +428,10 @@ A -> B
     _, again = _round_trip(original)
     assert_same_model(again, original)
     assert again.title == "Multi\nline title" and again.legend == "a legend\nof two lines"
+
+
+def test_block_count_survives():
+    original = parse("@startuml\nA -> B\n@enduml\n@startuml\nC -> D\n@enduml\n@startuml\n@enduml\n")
+    assert original.block_count == 3
+    _, again = _round_trip(original)
+    assert_same_model(again, original)
