@@ -57,6 +57,9 @@ INSTALL_HINT = (
 )
 
 _LABEL_WIDTH = 30
+
+#: Above this many edges, edge labels are placed after the layout (``xlabel``): see :func:`_dot_lines`.
+LABEL_LIMIT = 100
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", _SVG)
@@ -187,6 +190,7 @@ def plan_view(
     """The nodes and edges of a communication view (see :func:`communication_view` for the arguments)."""
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
+    phases = diagram.phases  # a property that walks every message: read it once
     filtered = phase is not None or participants is not None or steps is not None
     if groups is None:
         groups = {p.code: p.box for p in diagram.participants if p.box is not None}
@@ -222,7 +226,7 @@ def plan_view(
                 nodes.append(point(f"x{m.step}", m))
             source, target = ends(m, f"x{m.step}")
             label = f"{m.step}. {m.label}" if m.label.strip() else str(m.step)
-            color = palette.phase_color(m.phase, diagram.phases)
+            color = palette.phase_color(m.phase, phases)
             edges.append(
                 GraphEdge(
                     f"s{m.step}", source, target, _wrap(label), describe(diagram, m), (m.step,), (color,),
@@ -239,7 +243,7 @@ def plan_view(
                 nodes.append(point(f"xe{index}", first))
             source, target = ends(first, f"xe{index}")
             step_numbers = tuple(m.step for m in messages)
-            colors = tuple(dict.fromkeys(palette.phase_color(m.phase, diagram.phases) for m in messages))
+            colors = tuple(dict.fromkeys(palette.phase_color(m.phase, phases) for m in messages))
             count = len(messages)
             label = f"{count}× (steps {_steps_text(step_numbers)})" if count > 1 else f"step {first.step}"
             names = f"{display_name(diagram, source_code, exo)} -> {display_name(diagram, target_code, exo)}"
@@ -256,7 +260,7 @@ def plan_view(
 
     group_names = tuple(dict.fromkeys(n.group for n in nodes if n.group is not None))
     shown_phases = tuple(dict.fromkeys(m.phase for m in shown if m.phase is not None))
-    legend = tuple((name, palette.phase_color(name, diagram.phases)) for name in shown_phases)
+    legend = tuple((name, palette.phase_color(name, phases)) for name in shown_phases)
     return GraphPlan(_title(diagram, phase, steps, participants), tuple(nodes), tuple(edges), group_names, legend, highlight)
 
 
@@ -277,6 +281,9 @@ def _title(diagram: Diagram, phase, steps, participants) -> str:
 def _dot_lines(plan: GraphPlan, highlighted: bool) -> list[str]:
     """The body of the DOT source; with ``highlighted``, the highlight's colours, else the phase colours."""
     hot_edge, hot_nodes = plan.highlight_edge, plan.highlight_nodes
+    # dot ranks a "label" as a node of its own: past a hundred edges that costs seconds, so labels are
+    # placed after the layout instead ("xlabel"), less tidy but a hundred times cheaper.
+    label_key = "label" if len(plan.edges) <= LABEL_LIMIT else "xlabel"
     lines = [
         f"\tgraph [rankdir=LR fontname={dot_string(FONT)} fontsize=11 nodesep=0.35 ranksep=0.6"
         f" labelloc=b label={_legend(plan.legend)}]\n",
@@ -317,7 +324,7 @@ def _dot_lines(plan: GraphPlan, highlighted: bool) -> list[str]:
     lines.extend(node_line(n, "\t") for n in plan.nodes if n.group is None)
 
     for edge in plan.edges:
-        attrs: dict = {"id": dot_string(edge.id), "label": dot_string(edge.label)}
+        attrs: dict = {"id": dot_string(edge.id), label_key: dot_string(edge.label)}
         attrs["color"] = dot_string(":".join(edge.colors))  # several phases: one parallel line each
         if len(edge.steps) > 1:
             attrs["penwidth"] = f"{min(1 + 0.5 * (len(edge.steps) - 1), 4):g}"

@@ -141,6 +141,7 @@ class _Writer:
         self.band = False  # a phase rect is open
         self.active: dict[str, int] = {}
         self.ids = {p.code: f"P{i}" for i, p in enumerate(diagram.participants)}
+        self.phases = diagram.phases
         self.declared = self._declared(shown)
         self.bands = self._bands_nest()
 
@@ -201,7 +202,7 @@ class _Writer:
             if self.band:
                 self.depth -= 1
                 self.emit("end")
-            color = palette.phase_color(name, self.diagram.phases)
+            color = palette.phase_color(name, self.phases)
             self.emit(f"rect {_rgba(color, 0.12)}")
             self.depth += 1
             self.band = True

@@ -229,3 +229,20 @@ def test_mermaid_flowchart_keeps_clusters_and_styles(seed):
     styles = re.findall(r"linkStyle (\d+) stroke:(#\w+)", chart)
     assert [int(i) for i, _ in styles] == list(range(6))
     assert {c for _, c in styles} == {phase_color("auth")}
+
+
+@pytest.mark.dot
+@requires_dot
+def test_big_views_place_labels_after_layout_and_still_recolour_exactly():
+    names = [f"N{i}" for i in range(12)]
+    lines = [f"{names[i % 12]} -> {names[(i * 5 + 1) % 12]} : message {i}" for i in range(graph.LABEL_LIMIT + 20)]
+    d = parse("\n".join(lines))
+    view = communication_view(d, highlight=7)
+    found = edges(view.source)
+    assert len(found) == len(d.messages) and all("xlabel" in at and "label" not in at for *_, at in found)
+    assert _geometry(view.svg()) == _geometry(view.pipe(format="svg", encoding="utf-8"))
+    root = ET.fromstring(view.svg())
+    hot = next(g for g in root.iter(SVG + "g") if g.get("id") == "s7")
+    assert [t.text for t in hot.iter(SVG + "text")] == ["7. message 6"]
+    assert len(edges(communication_view(d, steps=(1, graph.LABEL_LIMIT)).source)) == graph.LABEL_LIMIT
+    assert "xlabel" not in communication_view(d, steps=(1, graph.LABEL_LIMIT)).source
