@@ -1,0 +1,587 @@
+"""What if a component fails: which messages fail, which never happen, which phases cannot complete.
+
+Rule 1: the messages are played in diagram order; each participant is one thread of work. A message
+gets one status (:data:`STATUSES`) by the first rule that applies:
+
+1. ``fails`` when its sender is down;
+2. ``never`` when its sender is *blocked* (rule 2), when it *missed* the first request or cast it
+   was sent (that message failed on the way, so it lacks what it needed), or when the last request
+   or cast it received, which set it to work, failed or never happened. Answers set nobody to work
+   (rule 2 handles a missing one).
+   A participant that receives nothing before it first speaks acts on its own (the client, a guest,
+   an agent watching a queue);
+3. ``fails`` when its receiver is down, when it travels through a component that is down (a
+   scenario's ``carries``), when it is a failing condition (a scenario's ``messages``), or when it is
+   a request to a participant that is blocked or missed its first message (nobody answers);
+4. otherwise it happens (``ok``).
+
+Rule 2 (blocking): the sender of a failed synchronous request waits for an answer that never comes
+and is *blocked*: it sends nothing more. So is a participant whose pending request goes unanswered
+because the reply fails or never happens. Casts (``rpc.cast``, ``->>``), replies and notifications
+block nobody.
+
+Rule 3 (failure paths): an ``alt`` with ``else`` branches is a failure path the diagram knows. When a
+message of its first branch fails while its sender is up, the sender handles the error instead of
+blocking: the rest of the first branch never happens and one else branch is ``taken`` (the scenario's
+``branch``, or the first). The participants acting in a taken else branch give up on the normal path:
+they are blocked after the ``end``. Else branches not taken are ``not_taken``; if the first branch
+merely never happens, the whole ``alt`` never happens.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .analysis import arrow_kind
+from .datafile import load_yaml, require
+from .errors import DiagramError
+from .model import Diagram, GroupElse, GroupEnd, GroupStart, Message
+from .palette import HIGHLIGHT, PHASE_COLORS
+
+__all__ = [
+    "STATUSES",
+    "STATUS_COLORS",
+    "Scenario",
+    "StepStatus",
+    "Impact",
+    "load_scenarios",
+    "what_if",
+    "what_if_frames",
+    "what_if_explorer",
+]
+
+#: Message statuses, in report order.
+STATUSES = ("ok", "fails", "never", "taken", "not_taken")
+
+#: How the views draw each status (``ok`` keeps its phase colour).
+STATUS_COLORS = {
+    "fails": HIGHLIGHT,
+    "never": "#9AA0A6",
+    "taken": PHASE_COLORS["network"],
+    "not_taken": "#C8CDD2",
+}
+
+_CAST = re.compile(r"\bcast\b|\brpc\.cast\b|\bnotif", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One failure from data/failures.yaml (see that file for the meaning of each field)."""
+
+    id: str
+    component: str
+    participants: tuple[str, ...] = ()
+    carries: str | None = None
+    messages: tuple[str, ...] = ()
+    branch: str | None = None
+    state: str = ""
+    user_sees: str = ""
+    then: str | None = None
+    references: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StepStatus:
+    """The fate of one step: ``status`` in :data:`STATUSES` and why (empty for ``ok``)."""
+
+    step: int
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What a failure does to a flow (see :func:`what_if`)."""
+
+    diagram: Diagram
+    failed: tuple[str, ...]
+    scenarios: tuple[Scenario, ...]
+    steps: tuple[StepStatus, ...]
+    blocked: tuple[tuple[str, int], ...] = ()
+    taken_branches: tuple[str, ...] = ()
+    _by_step: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_step", {s.step: s for s in self.steps})
+
+    def status(self, step: int) -> str:
+        """The status of ``step``."""
+        return self._by_step[step].status
+
+    def reason(self, step: int) -> str:
+        """Why ``step`` has its status ("" when it happens)."""
+        return self._by_step[step].reason
+
+    def steps_with(self, *statuses: str) -> tuple[int, ...]:
+        """The steps having one of ``statuses``, in order."""
+        unknown = set(statuses) - set(STATUSES)
+        if unknown:
+            raise ValueError(f"unknown status {sorted(unknown)[0]!r}; expected one of {', '.join(STATUSES)}")
+        return tuple(s.step for s in self.steps if s.status in statuses)
+
+    @property
+    def failing_steps(self) -> tuple[int, ...]:
+        """Steps that are attempted and fail."""
+        return self.steps_with("fails")
+
+    @property
+    def never_steps(self) -> tuple[int, ...]:
+        """Steps that never happen because of the failure."""
+        return self.steps_with("never")
+
+    @property
+    def taken_steps(self) -> tuple[int, ...]:
+        """Steps of the failure paths (else branches) the failure sends the flow into."""
+        return self.steps_with("taken")
+
+    @property
+    def highlighted_steps(self) -> tuple[int, ...]:
+        """The steps a view should mark: those that fail or never happen."""
+        return self.steps_with("fails", "never")
+
+    @property
+    def incomplete_phases(self) -> tuple[str, ...]:
+        """Phases with at least one step that fails or never happens, in diagram order."""
+        bad = set(self.highlighted_steps)
+        phases: dict[str, None] = {}
+        for m in self.diagram.messages:
+            if m.step in bad and m.phase is not None:
+                phases.setdefault(m.phase, None)
+        return tuple(phases)
+
+    @property
+    def completes(self) -> bool:
+        """True when every step happens as normal: no failure, no failure path."""
+        return not self.steps_with("fails", "never", "taken")
+
+    @property
+    def user_sees(self) -> str:
+        """What the user sees, from the scenarios (empty without one)."""
+        return "\n\n".join(s.user_sees for s in self.scenarios if s.user_sees)
+
+    @property
+    def state(self) -> str:
+        """The instance's final state, from the scenarios (empty without one)."""
+        return "; ".join(s.state for s in self.scenarios if s.state)
+
+    def counts(self) -> dict[str, int]:
+        """Number of steps of each status, every status present, in :data:`STATUSES` order."""
+        return {status: sum(1 for s in self.steps if s.status == status) for status in STATUSES}
+
+    def table(self):
+        """One row per step: step, phase, message, status, reason (a pandas DataFrame)."""
+        import pandas as pd
+
+        from .diff import message_text
+
+        messages = self.diagram.messages
+        return pd.DataFrame(
+            {
+                "step": pd.array([m.step for m in messages], dtype="Int64"),
+                "phase": pd.Series([m.phase for m in messages], dtype="string"),
+                "message": pd.Series([message_text(m) for m in messages], dtype="string"),
+                "status": pd.Categorical([self.status(m.step) for m in messages], categories=list(STATUSES)),
+                "reason": pd.Series([self.reason(m.step) for m in messages], dtype="string"),
+            }
+        )
+
+    def summary(self) -> str:
+        """A readable report: what failed, counts, incomplete phases, each affected step, what the user sees."""
+        return "".join(_summary_lines(self))
+
+    def html(self, *, affected_only: bool = True) -> str:
+        """The affected steps (or all) as an HTML table coloured by status, then what the user sees."""
+        return _impact_html(self, affected_only)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def svg(self, phase: str | None = None):
+        """The sequence diagram (whole, or one phase) with failing steps red, steps that never happen
+        grey and dashed, failure paths taken in blue and branches not taken faded."""
+        import dataclasses
+
+        from .overlay import color_steps
+        from .svg import sequence_svg
+
+        view = sequence_svg(self.diagram, phase=phase)
+        shown = set(view.steps)
+        colors = {s.step: STATUS_COLORS[s.status] for s in self.steps if s.status != "ok" and s.step in shown}
+        faded = {s.step for s in self.steps if s.status in ("never", "not_taken") and s.step in shown}
+        dashed = {s.step for s in self.steps if s.status == "never" and s.step in shown}
+        source = color_steps(view.source, colors, faded, opacity=0.4, dashed=dashed)
+        return dataclasses.replace(view, source=source, text=self.summary())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading scenarios
+
+
+def load_scenarios(path=None) -> tuple[Scenario, ...]:
+    """Read the failure scenarios (default: data/failures.yaml), checking keys, types and regexes.
+
+    >>> [s.id for s in load_scenarios()][:3]
+    ['mq', 'db', 'keystone']
+    """
+    path = path if path is not None else "failures.yaml"
+    file = str(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise DiagramError("expected a mapping with a 'scenarios' list", file=file, line=1)
+    entries = require(data, "scenarios", list, file, "file")
+    known = set(Scenario.__slots__) - {"line"}
+    result = []
+    seen: set[str] = set()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise DiagramError("each scenario must be a mapping", file=file)
+        sid = require(entry, "id", str, file, "scenario")
+        where = f"scenario {sid!r}"
+        extra = set(entry) - known
+        if extra:
+            raise DiagramError(f"{where}: unknown key {sorted(extra)[0]!r}", file=file, line=entry.line)
+        if sid in seen:
+            raise DiagramError(f"{where}: duplicate id", file=file, line=entry.line)
+        seen.add(sid)
+        for key in ("component", "state", "user_sees"):
+            require(entry, key, str, file, where)
+        for key in ("participants", "messages", "references"):
+            if key in entry:
+                require(entry, key, list, file, where)
+        for key in ("carries", "branch", "then"):
+            if key in entry and entry[key] is not None:
+                require(entry, key, str, file, where)
+        for pattern in [entry.get("carries")] + list(entry.get("messages", [])):
+            if pattern is None:
+                continue
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise DiagramError(f"{where}: bad regular expression {pattern!r}: {exc}", file=file, line=entry.line)
+        if not (entry.get("participants") or entry.get("carries") or entry.get("messages")):
+            raise DiagramError(f"{where}: needs participants, carries or messages", file=file, line=entry.line)
+        result.append(
+            Scenario(
+                id=sid,
+                component=entry["component"],
+                participants=tuple(str(p) for p in entry.get("participants", [])),
+                carries=entry.get("carries"),
+                messages=tuple(str(p) for p in entry.get("messages", [])),
+                branch=entry.get("branch"),
+                state=entry["state"],
+                user_sees=" ".join(entry["user_sees"].split()),
+                then=" ".join(entry["then"].split()) if entry.get("then") else None,
+                references=tuple(str(r) for r in entry.get("references", [])),
+                line=entry.line,
+            )
+        )
+    return tuple(result)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The computation
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_-]+", "-", name.strip().casefold())
+
+
+def _resolve(diagram: Diagram, failed, scenarios) -> tuple[set[str], list[Scenario]]:
+    """Participant codes that are down, and the scenarios named, for the names in ``failed``."""
+    names = [failed] if isinstance(failed, str) else list(failed)
+    codes_by_key = {_key(p.code): p.code for p in diagram.participants}
+    codes_by_key.update({_key(p.display): p.code for p in diagram.participants if p.display})
+    by_name = {}
+    for s in scenarios:
+        by_name.setdefault(_key(s.id), s)
+        by_name.setdefault(_key(s.component), s)
+    down: set[str] = set()
+    chosen: list[Scenario] = []
+    for name in names:
+        key = _key(str(name))
+        if key in codes_by_key:
+            down.add(codes_by_key[key])
+            for s in scenarios:  # a participant also brings in its scenario's story, when it has one
+                if any(_key(p) == key for p in s.participants) and s not in chosen:
+                    chosen.append(s)
+                    break
+        elif key in by_name:
+            scenario = by_name[key]
+            if scenario not in chosen:
+                chosen.append(scenario)
+        else:
+            choices = sorted({p.code for p in diagram.participants} | {s.id for s in scenarios})
+            raise ValueError(f"unknown component {name!r}: expected a participant or a scenario ({', '.join(choices)})")
+    for s in chosen:
+        down.update(codes_by_key[_key(p)] for p in s.participants if _key(p) in codes_by_key)
+    return down, chosen
+
+
+def _is_request(m: Message) -> bool:
+    """A message whose sender waits for an answer: a request arrow that is not a cast or a notification."""
+    return arrow_kind(m) in ("request", "self") and not _CAST.search(m.label)
+
+
+@dataclass
+class _Alt:
+    """Play state of one alt with else branches."""
+
+    else_labels: tuple
+    branch: int = 0
+    diverted: bool = False
+    diverted_at: int = 0
+    taken: int | None = None
+
+
+def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
+    """What happens to ``diagram`` when ``failed`` fails (the module's rules).
+
+    failed: a participant code, a scenario id or component name (from data/failures.yaml), or a set
+    of them. scenarios: the scenarios to draw on (default: :func:`load_scenarios`). An empty set gives
+    the normal run: every step ``ok`` but else branches, ``not_taken``.
+
+    >>> from flowlib import parse
+    >>> d = parse("@startuml\\nA -> B: ask\\nB -> C: ask\\nC --> B: answer\\nB --> A: answer\\n@enduml")
+    >>> [s.status for s in what_if(d, "C", ()).steps]
+    ['ok', 'fails', 'fails', 'never']
+    """
+    scenarios = load_scenarios() if scenarios is None else tuple(scenarios)
+    down, chosen = _resolve(diagram, failed, scenarios)
+    carries = [re.compile(s.carries, re.IGNORECASE) for s in chosen if s.carries]
+    conditions = [re.compile(p, re.IGNORECASE) for s in chosen for p in s.messages]
+    wanted_branch = next((s.branch for s in chosen if s.branch), None)
+
+    alts: dict[int, _Alt] = {}
+    stack: list[int] = []  # group indexes, innermost last
+    statuses: dict[int, StepStatus] = {}
+    blocked: dict[str, int] = {}
+    starved: dict[str, int] = {}  # participant -> step of the first message it was sent, which it missed
+    contacted: set[str] = set()
+    trigger: dict[str, tuple[str, int]] = {}  # participant -> (status, step) of the last message it was sent
+    pending: dict[tuple[str, str], int] = {}  # (asker, asked) -> step of a request waiting for its answer
+    taken_labels: list[str] = []
+
+    def block(who: str | None, step: int) -> None:
+        if who is not None and who not in down and who not in blocked:
+            blocked[who] = step
+
+    for event in diagram.events:
+        if isinstance(event, GroupStart):
+            stack.append(event.index)
+            group = diagram.groups[event.index]
+            if group.kind == "alt" and group.else_labels:
+                alts[event.index] = _Alt(group.else_labels)
+            continue
+        if isinstance(event, GroupElse):
+            if event.index in alts:
+                alts[event.index].branch += 1
+            continue
+        if isinstance(event, GroupEnd):
+            if stack and stack[-1] == event.index:
+                stack.pop()
+            continue
+        if not isinstance(event, Message):
+            continue
+        m = event
+        src, dst = m.source, m.target
+        to_other = dst is not None and dst != src
+
+        # Rule 3: which branch of each enclosing alt is this message on?
+        gate = None
+        in_taken = False
+        for index in stack:
+            alt = alts.get(index)
+            if alt is None:
+                continue
+            if alt.branch == 0 and alt.diverted:
+                gate = StepStatus(m.step, "never", f"the error at step {alt.diverted_at} sent the flow into an else branch")
+                break
+            if alt.branch > 0 and alt.taken != alt.branch:
+                gate = StepStatus(m.step, "not_taken", "an else branch this run does not take")
+                break
+            if alt.branch > 0:
+                in_taken = True
+        if gate is not None:
+            statuses[m.step] = gate
+            if gate.status == "never" and to_other and arrow_kind(m) != "reply":
+                trigger[dst] = ("never", m.step)  # the receiver was not set to work
+            continue
+
+        # Rule 1: the message's status, by the first rule that applies.
+        cause = trigger.get(src) if src is not None else None
+        missed = False  # True when the receiver does not get the message
+        if src in down:
+            status, reason, missed = "fails", f"{src} is down", True
+        elif src in blocked:
+            status, reason = "never", f"{src} is blocked since step {blocked[src]}"
+        elif src in starved:
+            status, reason = "never", f"{src} never got step {starved[src]}, the first message it was sent"
+        elif not in_taken and cause is not None and cause[0] in ("fails", "never"):
+            status = "never"
+            reason = f"step {cause[1]}, which set {src} to work, {'failed' if cause[0] == 'fails' else 'never happened'}"
+        elif dst in down:
+            status, reason, missed = "fails", f"{dst} is down", True
+        elif any(p.search(m.label) for p in carries):
+            status, missed = "fails", True
+            reason = "it travels through " + ", ".join(s.component for s in chosen if s.carries)
+        elif any(p.search(m.label) for p in conditions):
+            status = "fails"
+            reason = "the failing condition: " + ", ".join(s.component for s in chosen if s.messages)
+        elif _is_request(m) and to_other and (dst in blocked or dst in starved):
+            status, reason = "fails", f"no answer: {dst} is {'blocked' if dst in blocked else 'missing what it needs'}"
+        else:
+            status, reason = ("taken" if in_taken else "ok"), ""
+
+        # Rule 3 (diversion) or rule 2 (blocking) for a failure the sender sees.
+        if status == "fails" and src not in down:
+            alt_index = next(
+                (i for i in reversed(stack) if i in alts and alts[i].branch == 0 and not alts[i].diverted), None
+            )
+            if alt_index is not None:
+                alt = alts[alt_index]
+                alt.diverted, alt.diverted_at = True, m.step
+                alt.taken = _choose_branch(alt.else_labels, wanted_branch)
+                label = alt.else_labels[alt.taken - 1] or f"else branch {alt.taken}"
+                taken_labels.append(label)
+                reason += f"; handled: the flow takes the else branch \u201c{label}\u201d"
+            elif _is_request(m):
+                block(src, m.step)
+        if status in ("fails", "never") and to_other and src is not None and (dst, src) in pending:
+            block(dst, m.step)  # it was waiting for this answer
+        if status in ("ok", "taken") and to_other and src is not None:
+            pending.pop((dst, src), None)
+            if _is_request(m):
+                pending[(src, dst)] = m.step
+        if to_other and arrow_kind(m) != "reply":  # an answer sets nobody to work; rule 2 covers a missing one
+            if dst not in contacted:
+                contacted.add(dst)
+                if missed:
+                    starved[dst] = m.step
+            trigger[dst] = (status, m.step)
+        statuses[m.step] = StepStatus(m.step, status, reason)
+
+    steps = tuple(statuses[m.step] for m in diagram.messages)
+    order = {p.code: i for i, p in enumerate(diagram.participants)}
+    return Impact(
+        diagram,
+        tuple(sorted(down, key=lambda c: order.get(c, len(order)))),
+        tuple(chosen),
+        steps,
+        tuple(sorted(blocked.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))),
+        tuple(taken_labels),
+    )
+
+
+def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
+    """The 1-based else branch whose label contains ``wanted`` (case-insensitive), else the first."""
+    if wanted:
+        for number, label in enumerate(else_labels, start=1):
+            if label and wanted.casefold() in label.casefold():
+                return number
+    return 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Views
+
+
+def _summary_lines(impact: Impact) -> list[str]:
+    from .diff import message_text
+
+    names = ", ".join(s.component for s in impact.scenarios) or ", ".join(impact.failed) or "nothing"
+    lines = [f"What if {names} fails: {_name(impact.diagram)}\n"]
+    lines.append(f"  down in this diagram: {', '.join(impact.failed) or '(no participant)'}\n")
+    lines.append("  steps: " + ", ".join(f"{n} {k}" for k, n in impact.counts().items()) + "\n")
+    if impact.taken_branches:
+        lines.append("  failure path taken: " + "; ".join(impact.taken_branches) + "\n")
+    lines.append(f"  phases that cannot complete: {', '.join(impact.incomplete_phases) or 'none'}\n")
+    for status in ("fails", "taken", "never"):
+        for step in impact.steps_with(status):
+            m = impact.diagram.messages[step - 1]
+            why = impact.reason(step)
+            lines.append(f"  {status:<6} #{step:<3} {message_text(m)}{f'  [{why}]' if why else ''}\n")
+    if impact.state:
+        lines.append(f"  the instance: {impact.state}\n")
+    if impact.user_sees:
+        lines.append(f"  the user sees: {impact.user_sees}\n")
+    return lines
+
+
+def _name(diagram: Diagram) -> str:
+    return diagram.title or diagram.file or "(untitled)"
+
+
+def _impact_html(impact: Impact, affected_only: bool) -> str:
+    from .diff import message_text
+
+    names = ", ".join(s.component for s in impact.scenarios) or ", ".join(impact.failed) or "nothing"
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in impact.counts().items() if n)
+    out = [f"<div class=\"flowlib-whatif\"><p><b>What if {html.escape(names)} fails</b>: {html.escape(counts)}.<br>"]
+    phases = ", ".join(impact.incomplete_phases) or "none"
+    out.append(f"Phases that cannot complete: <b>{html.escape(phases)}</b>.")
+    if impact.taken_branches:
+        out.append("<br>Failure path taken: " + html.escape("; ".join(impact.taken_branches)) + ".")
+    out.append("</p>")
+    if impact.state:
+        out.append(f"<p><b>The instance</b>: {html.escape(impact.state)}</p>")
+    if impact.user_sees:
+        out.append(f"<p><b>What the user sees</b>: {html.escape(impact.user_sees)}</p>")
+    then = " ".join(s.then for s in impact.scenarios if s.then)
+    if then:
+        out.append(f"<p><b>In 2014</b>: {html.escape(then)}</p>")
+    out.append('<table style="border-collapse:collapse;font-size:90%"><thead><tr><th>step</th><th>phase</th>'
+               "<th>message</th><th>status</th><th>why</th></tr></thead><tbody>")
+    for m in impact.diagram.messages:
+        s = impact._by_step[m.step]
+        if affected_only and s.status in ("ok", "not_taken"):
+            continue
+        color = STATUS_COLORS.get(s.status, "#1F2328")
+        out.append(
+            f'<tr style="border-left:4px solid {color}"><td>{m.step}</td><td>{html.escape(m.phase or "")}</td>'
+            f"<td>{html.escape(message_text(m))}</td><td style=\"color:{color};font-weight:bold\">"
+            f"{s.status.replace('_', ' ')}</td><td>{html.escape(s.reason)}</td></tr>"
+        )
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
+                   *, phase: str | None = None) -> tuple[tuple[str, str], ...]:
+    """One pre-rendered HTML frame per choice: (dropdown label, the impact's summary and coloured diagram).
+
+    choices: scenario ids or participant codes (default: every scenario). Computing them all up front
+    lets a dropdown switch frames in the browser with no kernel.
+    """
+    scenarios = load_scenarios() if scenarios is None else tuple(scenarios)
+    choices = [s.id for s in scenarios] if choices is None else list(choices)
+    by_id = {s.id: s for s in scenarios}
+    frames = []
+    for choice in choices:
+        impact = what_if(diagram, choice, scenarios)
+        label = by_id[choice].component if choice in by_id else choice
+        svg = impact.svg(phase=phase).source
+        frames.append((label, impact.html() + f'<div style="overflow:auto;max-height:640px">{svg}</div>'))
+    return tuple(frames)
+
+
+def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
+                     *, phase: str | None = None):
+    """A dropdown of components over their pre-rendered impacts (ipywidgets ``Dropdown`` + ``Stack``).
+
+    The two are joined with ``jslink``: choosing happens in the browser, so it works without a kernel
+    and in a static export that stores the widget state. ipywidgets is imported here only.
+    """
+    import ipywidgets as W
+
+    frames = what_if_frames(diagram, choices, scenarios, phase=phase)
+    labels = [(label, i) for i, (label, _) in enumerate(frames)]
+    dropdown = W.Dropdown(options=labels, value=0, description="Fails:",
+                          layout=W.Layout(width="max-content"), style={"description_width": "initial"})
+    stack = W.Stack(children=[W.HTML(body) for _, body in frames], selected_index=0)
+    box = W.VBox([dropdown, stack])
+    box._links = (W.jslink((dropdown, "index"), (stack, "selected_index")),)
+    return box

@@ -1,0 +1,223 @@
+"""flowlib.whatif: the causal rules on small diagrams whose answer is obvious by hand, then the real flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flowlib import DiagramError, parse, parse_file
+from flowlib.whatif import STATUSES, Scenario, load_scenarios, what_if, what_if_frames
+
+ROOT = Path(__file__).resolve().parent.parent
+THEN = parse_file(str(ROOT / "data" / "launch-instance.puml"))
+NOW = parse_file(str(ROOT / "data" / "launch-instance-today.puml"))
+
+
+def flow(body: str):
+    return parse(f"@startuml\n{body}\n@enduml\n")
+
+
+def statuses(impact):
+    return [s.status for s in impact.steps]
+
+
+def test_chain_a_b_c():
+    d = flow("A -> B: ask\nB -> C: ask\nC --> B: answer\nB --> A: answer\nA -> A: use it")
+    impact = what_if(d, "C", ())
+    assert statuses(impact) == ["ok", "fails", "fails", "never", "never"]
+    assert dict(impact.blocked) == {"B": 2, "A": 4}  # B waited for C, then A waited for B
+    impact = what_if(d, "B", ())
+    assert statuses(impact) == ["fails", "fails", "never", "fails", "never"]  # C was never asked
+
+
+def test_fan_out_keeps_the_branch_that_does_not_touch_the_failure():
+    d = flow("A ->> B: do x\nA ->> C: do y\nB -> D: x done\nC -> E: y done")
+    impact = what_if(d, "B", ())
+    assert statuses(impact) == ["fails", "ok", "fails", "ok"]
+    assert impact.never_steps == ()
+
+
+def test_an_independent_branch_still_completes():
+    d = flow("== one ==\nA -> B: ask\nA -> C: then this\n== two ==\nX -> Y: unrelated\nY --> X: done")
+    impact = what_if(d, "B", ())
+    assert statuses(impact) == ["fails", "never", "ok", "ok"]
+    assert impact.incomplete_phases == ("one",)
+
+
+def test_a_participant_set_to_work_by_a_failed_message_does_nothing():
+    d = flow("A ->> Q: [rpc.cast] build it\nQ -> Q: build\nQ ->> R: report")
+    impact = what_if(d, "mq", (Scenario("mq", "MQ", carries=r"rpc\.cast", state="", user_sees=""),))
+    assert statuses(impact) == ["fails", "never", "never"]
+    assert "travels through MQ" in impact.reason(1)
+
+
+def test_a_participant_that_missed_its_first_message_cannot_answer():
+    d = flow("Agent -> D: host entry\nVM -> D: DHCP request\nD --> VM: DHCP answer\nVM -> M: metadata")
+    impact = what_if(d, "Agent", ())
+    assert statuses(impact) == ["fails", "fails", "never", "never"]
+    assert impact.reason(2).startswith("no answer: D")
+    assert dict(impact.blocked) == {"VM": 2}
+
+
+def test_casts_and_replies_block_nobody():
+    d = flow("A -> B: [rpc.cast] go\nA -> C: carry on\nB --> A: late reply\nA -> D: still here")
+    assert statuses(what_if(d, "B", ())) == ["fails", "ok", "fails", "ok"]
+
+
+def test_an_alt_first_branch_failure_takes_the_else_branch():
+    d = flow(
+        "A -> B: start\n"
+        "alt it works\n  B -> C: ask\n  C --> B: yes\n  B -> D: next\n"
+        "else C is down\n  B -> E: record the error\n"
+        "else another\n  B -> F: other\nend\n"
+        "A -> G: afterwards"
+    )
+    impact = what_if(d, "C", ())
+    assert statuses(impact) == ["ok", "fails", "never", "never", "taken", "not_taken", "ok"]
+    assert impact.taken_branches == ("C is down",)
+    assert impact.blocked == ()  # B handled the error instead of blocking
+    assert what_if(d, "C", (Scenario("c", "C", ("C",), branch="another", state="", user_sees=""),)).taken_steps == (6,)
+
+
+def test_an_alt_that_never_starts_takes_no_branch():
+    d = flow("A -> B: start\nalt it works\n  B -> C: ask\nelse failure\n  B -> D: error\nend")
+    assert statuses(what_if(d, "A", ())) == ["fails", "never", "not_taken"]
+
+
+def test_the_normal_run_takes_no_else_branch():
+    d = flow("A -> B: x\nalt ok\n  B -> C: y\nelse broken\n  B -> D: z\nend")
+    impact = what_if(d, set(), ())
+    assert statuses(impact) == ["ok", "ok", "not_taken"]
+    assert impact.completes and impact.incomplete_phases == ()
+
+
+def test_a_failing_condition_is_a_message_not_a_component():
+    none_fit = Scenario("nvh", "no room", messages=("allocation_candidates",), state="ERROR", user_sees="")
+    inside = flow("alt found\n  S -> P: GET /allocation_candidates\n  S -> S: pick\nelse none\n  S -> X: bury\nend")
+    impact = what_if(inside, "nvh", (none_fit,))
+    assert statuses(impact) == ["fails", "never", "taken"]
+    assert impact.failed == () and impact.blocked == ()
+    outside = flow("S -> P: GET /allocation_candidates\nS -> S: pick")
+    impact = what_if(outside, "nvh", (none_fit,))
+    assert statuses(impact) == ["fails", "never"]  # no failure path drawn: S is stuck
+    assert dict(impact.blocked) == {"S": 1}
+
+
+def test_unknown_components_are_refused():
+    with pytest.raises(ValueError, match="unknown component 'Z'"):
+        what_if(flow("A -> B: x"), "Z", ())
+
+
+def test_names_compare_loosely_and_display_names_work():
+    d = flow('participant "Nova API" as api\napi -> "nova-scheduler": x')
+    assert what_if(d, "nova api", ()).failed == ("api",)
+    assert what_if(d, "Nova_Scheduler", ()).failed == ("nova-scheduler",)
+
+
+def test_impact_views_show_the_statuses():
+    d = flow('== p ==\nA -> B: <script>x</script>\nB --> A: ok\nA -> C: next')
+    impact = what_if(d, "B", ())
+    frame = impact.table()
+    assert list(frame.columns) == ["step", "phase", "message", "status", "reason"]
+    assert list(frame["status"]) == ["fails", "fails", "never"]
+    assert list(frame["status"].cat.categories) == list(STATUSES)
+    page = impact.html()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    svg = impact.svg().source
+    assert "<script>" not in svg
+    assert svg.count("#D62728") >= 2  # the failing arrows
+    assert 'stroke-dasharray="3,3"' in svg  # step 3 never happens
+    assert "fails" in impact.summary() and "#3" in impact.summary()
+
+
+def test_scenarios_file_is_well_formed():
+    scenarios = load_scenarios()
+    ids = [s.id for s in scenarios]
+    assert len(ids) == len(set(ids)) >= 10
+    assert {"mq", "db", "placement", "glance", "dhcp-agent", "l2-agent", "no-valid-host", "claim-fails"} <= set(ids)
+    for s in scenarios:
+        assert s.state and s.user_sees and (s.participants or s.carries or s.messages)
+        assert all(r.startswith("https://") for r in s.references)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("scenarios:\n  - id: x\n    component: X\n    state: s\n", "missing key 'user_sees'"),
+        ("scenarios:\n  - id: x\n    component: X\n    state: s\n    user_sees: u\n    messages: ['(']\n",
+         "bad regular expression"),
+        ("scenarios:\n  - id: x\n    component: X\n    state: s\n    user_sees: u\n    colour: red\n", "unknown key"),
+        ("scenarios:\n  - id: x\n    component: X\n    state: s\n    user_sees: u\n", "needs participants"),
+        ("scenarios: [\n", "invalid YAML"),
+    ],
+    ids=["missing", "regex", "unknown-key", "no-target", "yaml"],
+)
+def test_bad_scenario_files_name_the_problem(tmp_path, text, message):
+    path = tmp_path / "failures.yaml"
+    path.write_text(text)
+    with pytest.raises(DiagramError, match=message) as err:
+        load_scenarios(path)
+    assert err.value.file == str(path) and err.value.line is not None
+
+
+# --- the course's flows --------------------------------------------------------------------------
+
+
+def test_today_normal_run_completes_without_its_failure_paths():
+    impact = what_if(NOW, set())
+    assert impact.completes
+    not_taken = impact.steps_with("not_taken")
+    assert not_taken and all(s in range(g.first_step, g.last_step + 1) for s in not_taken for g in [
+        next(g for g in NOW.groups if g.first_step <= s <= g.last_step)])
+
+
+def test_placement_down_buries_the_instance_in_cell0():
+    impact = what_if(NOW, "Placement")
+    assert impact.taken_branches and impact.taken_branches[0].startswith("NoValidHost")
+    buried = [NOW.messages[s - 1] for s in impact.taken_steps]
+    assert any(m.target == "cell0 DB" for m in buried)
+    assert {impact.status(m.step) for m in NOW.messages if m.source == "nova-compute"} == {"never", "not_taken"}
+    assert "No valid host" in impact.state
+
+
+def test_vif_plug_timeout_ends_in_error_and_the_guest_never_boots():
+    impact = what_if(NOW, "l2-agent")
+    assert "vif_plugging_timeout" in impact.taken_branches[0]
+    assert any("ERROR" in NOW.messages[s - 1].label for s in impact.taken_steps)
+    assert "metadata" in impact.incomplete_phases
+    assert impact.status(next(m.step for m in NOW.messages if m.target == "VM-instance")) == "never"
+
+
+def test_dhcp_agent_down_leaves_the_guest_without_an_address():
+    impact = what_if(NOW, "Neutron-DHCP-agent")
+    dhcp = next(m for m in NOW.messages if m.source == "VM-instance" and m.target == "dnsmasq")
+    assert impact.status(dhcp.step) == "fails"
+    assert impact.incomplete_phases == ("network", "metadata")
+    assert impact.status(NOW.messages[-1].step) == "ok"  # the API still reports the server
+
+
+def test_a_failed_claim_reschedules_and_the_launch_goes_on():
+    impact = what_if(NOW, "claim-fails")
+    assert any(NOW.messages[s - 1].target == "AltCompute" for s in impact.taken_steps)
+    assert impact.incomplete_phases == ("scheduling",)
+
+
+def test_mq_down_stops_every_rpc_of_today_and_2014():
+    now = what_if(NOW, "mq")
+    assert now.failed == ()  # today's diagram does not draw the queue...
+    assert now.failing_steps and all("rpc." in NOW.messages[s - 1].label for s in now.failing_steps)
+    then = what_if(THEN, "mq")
+    assert then.failed == ("MQ",)
+    assert {"scheduling", "image", "network", "volume"} <= set(then.incomplete_phases)
+
+
+def test_placement_did_not_exist_in_2014():
+    impact = what_if(THEN, "placement")
+    assert impact.failed == () and impact.completes
+
+
+def test_frames_precompute_one_view_per_choice():
+    frames = what_if_frames(NOW, ["placement", "Glance-api", "l2-agent"], phase="scheduling")
+    assert [label for label, _ in frames] == ["Placement", "Glance-api", "Neutron L2 agent (vif-plug timeout)"]
+    assert all("<svg" in body for _, body in frames)
