@@ -559,7 +559,8 @@ class _Writer:
 
         if m.is_return:
             box = self._introduce(self._refs(m))
-            line = "return" + (f" {_after_keyword(m.label, 'return label')}" if m.label else "")
+            line = ("& " if m.parallel else "") + "return" + (
+                f" {_after_keyword(m.label, 'return label')}" if m.label else "")
         else:
             order = self._creation_order(m)
             box = self._introduce(order)

@@ -322,8 +322,7 @@ def test_unwritable_text_is_refused_not_changed(diagram, why):
 
 # --------------------------------------------------------------------------- forms people write
 
-def test_implicit_and_explicit_life_events_keep_their_form():
-    text = """@startuml
+LIFE = """@startuml
 participant A
 A -> B ++ #gold : call
 B -> C ** : make
@@ -332,25 +331,17 @@ B --> A -- : done
 A -> B ++ : again
 B -> D ++-- : hand over
 return back
+A -> B ++ : parallel return
+& return at once
 activate A
 deactivate A
 create participant E <<new>>
 A -> E : hello
 @enduml
 """
-    original = parse(text)
-    written, again = _round_trip(original)
-    assert_same_model(again, original)
-    for form in ("++ #gold", "**", "!!", "B --> A --", "return back", "activate A",
-                 "create participant E <<new>>"):
-        assert form in written
-    implicit = [e.implicit for e in again.events if isinstance(e, LifeEvent)]
-    assert implicit == [e.implicit for e in original.events if isinstance(e, LifeEvent)]
-    assert True in implicit and False in implicit
 
 
-def test_participant_order_survives_mixed_declaration():
-    text = """@startuml
+ORDER = """@startuml
 A -> B : implied first
 participant C #red
 box "Edge" #eee
@@ -360,15 +351,9 @@ B -> E : E is implied after C and D's declarations
 actor F order -1
 @enduml
 """
-    original = parse(text)
-    written, again = _round_trip(original)
-    assert_same_model(again, original)
-    assert [p.code for p in again.participants] == [p.code for p in original.participants]
-    assert [p.declared for p in again.participants] == [p.declared for p in original.participants]
 
 
-def test_autonumber_forms():
-    text = """@startuml
+AUTONUMBER = """@startuml
 autonumber
 A -> B : 1
 autonumber 10 5 "<b>[000]"
@@ -386,14 +371,9 @@ autonumber 7 "'0'0.#"
 A -> B : literal digit
 @enduml
 """
-    original = parse(text)
-    _, again = _round_trip(original)
-    assert [m.number for m in again.messages] == [m.number for m in original.messages]
-    assert None in [m.number for m in again.messages]
 
 
-def test_headers_notes_and_frames():
-    text = """@startuml
+FRAMES = """@startuml
 title
   Multi
   line title
@@ -424,7 +404,38 @@ newpage second page
 A -> B
 @enduml
 """
-    original = parse(text)
+
+
+
+def test_implicit_and_explicit_life_events_keep_their_form():
+    original = parse(LIFE)
+    written, again = _round_trip(original)
+    assert_same_model(again, original)
+    for form in ("++ #gold", "**", "!!", "B --> A --", "return back", "activate A",
+                 "create participant E <<new>>"):
+        assert form in written
+    implicit = [e.implicit for e in again.events if isinstance(e, LifeEvent)]
+    assert implicit == [e.implicit for e in original.events if isinstance(e, LifeEvent)]
+    assert True in implicit and False in implicit
+
+
+def test_participant_order_survives_mixed_declaration():
+    original = parse(ORDER)
+    written, again = _round_trip(original)
+    assert_same_model(again, original)
+    assert [p.code for p in again.participants] == [p.code for p in original.participants]
+    assert [p.declared for p in again.participants] == [p.declared for p in original.participants]
+
+
+def test_autonumber_forms():
+    original = parse(AUTONUMBER)
+    _, again = _round_trip(original)
+    assert [m.number for m in again.messages] == [m.number for m in original.messages]
+    assert None in [m.number for m in again.messages]
+
+
+def test_headers_notes_and_frames():
+    original = parse(FRAMES)
     _, again = _round_trip(original)
     assert_same_model(again, original)
     assert again.title == "Multi\nline title" and again.legend == "a legend\nof two lines"
@@ -435,3 +446,22 @@ def test_block_count_survives():
     assert original.block_count == 3
     _, again = _round_trip(original)
     assert_same_model(again, original)
+
+
+@pytest.mark.plantuml
+@needs_shared
+def test_written_forms_mean_the_same_to_plantuml(tmp_path):
+    """PlantUML's own parse of each written snippet equals its parse of the snippet as people wrote it."""
+    _needs_plantuml()
+    paths = []
+    for name, text in {"life": LIFE, "order": ORDER, "autonumber": AUTONUMBER, "frames": FRAMES}.items():
+        (tmp_path / f"{name}.puml").write_text(text, encoding="utf-8")
+        (tmp_path / f"{name}-written.puml").write_text(to_plantuml(parse(text)), encoding="utf-8")
+        paths += [tmp_path / f"{name}.puml", tmp_path / f"{name}-written.puml"]
+    out = subprocess.run([str(ORACLE), "--jsonl", *map(str, paths)], capture_output=True, text=True).stdout
+    results = [json.loads(line) for line in out.splitlines()]
+    assert len(results) == len(paths)
+    for original, written in zip(results[::2], results[1::2]):
+        assert original["ok"], original
+        original["file"] = written["file"]
+        assert written == original
