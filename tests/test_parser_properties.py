@@ -100,6 +100,8 @@ quoted_names = st.from_regex(r"[A-Za-z][A-Za-z0-9 _-]{0,8}[A-Za-z0-9]", fullmatc
 names = st.one_of(plain_names, plain_names, quoted_names)
 labels = st.from_regex(r"[A-Za-z0-9(),.;=+*<>_#-]([A-Za-z0-9 (),.;=+*<>_#-]{0,18}[A-Za-z0-9(),.;=+*_-])?",
                        fullmatch=True)
+# Plain words, for delays and titles: "... a - b ..." is not a delay but an arrow without a head.
+words = st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}", fullmatch=True)
 
 # (arrow, reversed, dotted, head)
 ARROW_FORMS = [
@@ -112,12 +114,17 @@ ARROW_FORMS = [
 ]
 
 
+# (form, incoming): messages from or to the diagram's edge
+EXO_FORMS = [("[-> {}", True), ("{} ->]", False), ("?-> {}", True), ("{} ->?", False), ("[<- {}", False),
+             ("{} <-]", True), ("{} ->", False)]
+
+
 @st.composite
 def diagrams(draw):
     """Text of a valid sequence diagram and the messages it holds: (source, target, label, dotted, head)."""
     out = ["@startuml"]
     if draw(st.booleans()):
-        out.append("title " + draw(st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}", fullmatch=True)))
+        out.append("title " + draw(words))
     if draw(st.booleans()):
         out.append("autonumber")
     expected = []
@@ -125,7 +132,7 @@ def diagrams(draw):
     used = []
     for _ in range(draw(st.integers(1, 14))):
         kind = draw(st.sampled_from(["msg"] * 6 + ["note", "divider", "delay", "open", "else", "close", "decl",
-                                                  "comment", "spacer"]))
+                                                  "comment", "spacer", "exo", "alias", "box"]))
         if kind == "msg" or not used:
             a = draw(names) if not used or draw(st.booleans()) else draw(st.sampled_from(used))
             b = draw(names) if not used or draw(st.booleans()) else draw(st.sampled_from(used))
@@ -146,19 +153,33 @@ def diagrams(draw):
         elif kind == "divider":
             out.append(f"== {draw(labels)} ==")
         elif kind == "delay":
-            out.append(draw(st.sampled_from(["...", f"... {draw(labels)} ..."])))
+            out.append(draw(st.sampled_from(["...", f"... {draw(words)} ..."])))
         elif kind == "spacer":
             out.append(draw(st.sampled_from(["|||", "||20||"])))
         elif kind == "open":
             out.append(draw(st.sampled_from(["alt ok", "opt", "loop 3 times", "group My [x]", "par", "critical"])))
             depth += 1
         elif kind == "else" and depth:
-            out.append("else " + draw(labels))
+            out.append("else " + draw(words))
         elif kind == "close" and depth:
             out.append("end")
             depth -= 1
         elif kind == "decl":
             out.append(f"{draw(st.sampled_from(['participant', 'actor', 'database', 'queue']))} {draw(plain_names)}")
+        elif kind == "exo":
+            who = draw(names)
+            form, incoming = draw(st.sampled_from(EXO_FORMS))
+            label = draw(st.one_of(st.none(), labels))
+            out.append(form.format(who) + ("" if label is None else f" : {label}"))
+            code = who.strip('"')
+            expected.append((None, code, label or "", False, "normal") if incoming
+                            else (code, None, label or "", False, "normal"))
+            used.append(who)
+        elif kind == "alias":
+            out.append(f'{draw(st.sampled_from(["participant", "entity"]))} "{draw(words)}" as {draw(plain_names)}'
+                       + draw(st.sampled_from(["", " <<svc>>", " #LightBlue", " <<svc>> #Red"])))
+        elif kind == "box":
+            out += [f'box "{draw(words)}"', f"participant {draw(plain_names)}", "end box"]
         elif kind == "comment":
             out.append("' " + draw(labels))
     out += ["end"] * depth
