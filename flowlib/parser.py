@@ -1442,6 +1442,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                             break
                     i += 1
                 else:
+                    i = first  # lenient mode goes on with the lines after the opening one
                     raise _LineError(f"this {command.name} is never closed: add '{command.closing}' after its text")
                 i += 1
                 if not command.raw:

@@ -375,6 +375,25 @@ def test_lenient_lists_every_problem_and_keeps_the_rest():
     assert all(p.file == "f.puml" for p in problems)
 
 
+def test_lenient_goes_on_after_an_unclosed_note():
+    diagram, problems = parse_lenient(wrap("A -> B\nnote left of A\n  text\nB -> C"))
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "this note is never closed: add 'end note' after its text"),
+        (4, "syntax error: this line is not a sequence-diagram command")]
+    assert [(m.source, m.target) for m in diagram.messages] == [("A", "B"), ("B", "C")]
+
+
+def test_docstring_examples():
+    import doctest
+
+    import flowlib.corpusjson
+    import flowlib.parser
+
+    for module in (flowlib.parser, flowlib.corpusjson):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0
+
+
 def test_lenient_on_good_text_finds_nothing():
     diagram, problems = parse_lenient(wrap("A -> B"))
     assert problems == () and len(diagram.messages) == 1
