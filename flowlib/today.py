@@ -1,0 +1,261 @@
+"""Then and now as data: the code behind each step of today's flow, and the bug hunt on the 2014 one.
+
+data/today-references.yaml names, for every step of data/launch-instance-today.puml, the code or the
+documentation that performs it; data/bughunt.yaml gives a verdict on every step of the 2014 diagram.
+Both key their entries by step and repeat the step's message, which :func:`check_steps` compares
+with the diagram, so that an edit of a diagram cannot leave an entry pointing at the wrong step.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .datafile import load_yaml, require
+from .diff import message_text
+from .errors import DiagramError
+from .model import Diagram
+
+__all__ = [
+    "VERDICTS",
+    "PROJECTS",
+    "StepReferences",
+    "Verdict",
+    "BugHuntResult",
+    "load_references",
+    "load_bughunt",
+    "check_reference",
+    "check_steps",
+    "check_bughunt",
+    "reference_url",
+]
+
+#: Verdicts of the bug hunt; the learner should flag the last two.
+VERDICTS = ("ok", "outdated", "wrong")
+
+#: Projects a code reference may name (their repositories live at opendev.org/openstack/<project>).
+PROJECTS = (
+    "nova", "neutron", "cinder", "glance", "keystone", "keystonemiddleware", "keystoneauth", "placement",
+    "os-brick", "os-vif", "oslo.messaging",
+)
+
+_CODE_REF = re.compile(
+    r"""(?P<project>[a-z][a-z.-]*)          # project, e.g. nova, os-brick, oslo.messaging
+        :(?P<path>[a-z_][\w./-]*\.py)       # file in that repository
+        ::(?P<symbol>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)   # Class, function or Class.method
+    """,
+    re.VERBOSE,
+)
+_DOC_REF = re.compile(r"https://[a-z0-9.-]+\.[a-z]{2,}(/[^\s<>\"]*)?")
+
+
+def check_reference(ref: str) -> str | None:
+    """None when ``ref`` is well formed, else what is wrong with it.
+
+    >>> check_reference("nova:nova/conductor/manager.py::ComputeTaskManager._bury_in_cell0") is None
+    True
+    >>> check_reference("nova/conductor/manager.py:1561")
+    "not a code reference (<project>:<path>.py::<symbol>) or an https:// URL: 'nova/conductor/manager.py:1561'"
+    """
+    if ref.startswith("https://"):
+        return None if _DOC_REF.fullmatch(ref) else f"not a well-formed URL: {ref!r}"
+    match = _CODE_REF.fullmatch(ref)
+    if match is None:
+        return f"not a code reference (<project>:<path>.py::<symbol>) or an https:// URL: {ref!r}"
+    if match["project"] not in PROJECTS:
+        return f"unknown project {match['project']!r} in {ref!r}; expected one of {', '.join(PROJECTS)}"
+    if ".." in match["path"] or match["path"].startswith("/"):
+        return f"the path must stay inside the repository: {ref!r}"
+    return None
+
+
+def reference_url(ref: str) -> str:
+    """A browsable URL for a reference: documentation as is, code in its opendev repository.
+
+    >>> reference_url("os-vif:vif_plug_ovs/ovs.py::OvsPlugin.plug")
+    'https://opendev.org/openstack/os-vif/src/branch/master/vif_plug_ovs/ovs.py'
+    """
+    match = _CODE_REF.fullmatch(ref)
+    if match is None:
+        return ref
+    return f"https://opendev.org/openstack/{match['project']}/src/branch/master/{match['path']}"
+
+
+@dataclass(frozen=True, slots=True)
+class StepReferences:
+    """Where one step of today's flow happens: its message and its references."""
+
+    step: int
+    message: str
+    refs: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The bug hunt's verdict on one 2014 step (see data/bughunt.yaml)."""
+
+    step: int
+    message: str
+    verdict: str
+    why: str
+    refs: tuple[str, ...]
+    today: tuple[int, ...] = ()
+    line: int = 0
+
+    @property
+    def out_of_date(self) -> bool:
+        """True when the learner should flag this step."""
+        return self.verdict != "ok"
+
+
+def _entries(path, key: str) -> tuple[str, Mapping]:
+    file = str(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise DiagramError(f"expected a mapping with a {key!r} mapping", file=file, line=1)
+    entries = require(data, key, dict, file, "file")
+    for step in entries:
+        if not isinstance(step, int) or step < 1:
+            raise DiagramError(f"{key}: keys must be step numbers, not {step!r}", file=file, line=entries.line)
+    return file, entries
+
+
+def _refs(entry, file: str, where: str) -> tuple[str, ...]:
+    refs = require(entry, "refs", list, file, where)
+    if not refs:
+        raise DiagramError(f"{where}: needs at least one reference", file=file, line=entry.line)
+    for ref in refs:
+        problem = check_reference(str(ref))
+        if problem:
+            raise DiagramError(f"{where}: {problem}", file=file, line=entry.line)
+    return tuple(str(r) for r in refs)
+
+
+def load_references(path=None) -> dict[int, StepReferences]:
+    """Read data/today-references.yaml (or ``path``): step -> :class:`StepReferences`, refs checked.
+
+    >>> load_references()[28].refs[0]
+    'nova:nova/conductor/manager.py::ComputeTaskManager._bury_in_cell0'
+    """
+    file, entries = _entries(path if path is not None else "today-references.yaml", "references")
+    result = {}
+    for step, entry in sorted(entries.items()):
+        where = f"step {step}"
+        message = require(entry, "message", str, file, where)
+        result[step] = StepReferences(step, message, _refs(entry, file, where), entry.line)
+    return result
+
+
+def load_bughunt(path=None) -> dict[int, Verdict]:
+    """Read data/bughunt.yaml (or ``path``): 2014 step -> :class:`Verdict`.
+
+    >>> load_bughunt()[4].verdict
+    'outdated'
+    """
+    file, entries = _entries(path if path is not None else "bughunt.yaml", "verdicts")
+    result = {}
+    for step, entry in sorted(entries.items()):
+        where = f"step {step}"
+        verdict = require(entry, "verdict", str, file, where)
+        if verdict not in VERDICTS:
+            raise DiagramError(f"{where}: verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}",
+                               file=file, line=entry.line)
+        today = entry.get("today", [])
+        if not isinstance(today, list) or not all(isinstance(s, int) for s in today):
+            raise DiagramError(f"{where}: 'today' must be a list of step numbers", file=file, line=entry.line)
+        result[step] = Verdict(
+            step, require(entry, "message", str, file, where), verdict,
+            " ".join(require(entry, "why", str, file, where).split()), _refs(entry, file, where),
+            tuple(today), entry.line,
+        )
+    return result
+
+
+def check_steps(entries: Mapping[int, object], diagram: Diagram, file: str = "") -> list[str]:
+    """Problems between entries keyed by step (with a ``message``) and the diagram: missing steps,
+    extra steps, and messages that differ. An empty list means they agree."""
+    problems = []
+    steps = {m.step: m for m in diagram.messages}
+    for step in sorted(set(steps) - set(entries)):
+        problems.append(f"{file}: no entry for step {step} ({message_text(steps[step])})")
+    for step in sorted(set(entries) - set(steps)):
+        problems.append(f"{file}: step {step} is not in the diagram")
+    for step in sorted(set(entries) & set(steps)):
+        want, have = message_text(steps[step]), entries[step].message
+        if want != have:
+            problems.append(f"{file}: step {step} says {have!r} but the diagram has {want!r}")
+    return problems
+
+
+@dataclass(frozen=True)
+class BugHuntResult:
+    """The check of a learner's flags against the verdicts."""
+
+    flagged: tuple[int, ...]
+    found: tuple[Verdict, ...]
+    missed: tuple[Verdict, ...]
+    false_alarms: tuple[Verdict, ...]
+    unknown: tuple[int, ...] = ()
+
+    @property
+    def score(self) -> str:
+        """``"found/total"`` of the out-of-date steps."""
+        return f"{len(self.found)}/{len(self.found) + len(self.missed)}"
+
+    @property
+    def perfect(self) -> bool:
+        """True when every out-of-date step is flagged and nothing else."""
+        return not (self.missed or self.false_alarms or self.unknown)
+
+    def text(self) -> str:
+        """The feedback as plain text, each verdict with its reason and first reference."""
+        lines = [f"You found {self.score} out-of-date steps; {len(self.false_alarms)} flagged step(s) are still right."]
+        if self.unknown:
+            lines.append(f"Not steps of the 2014 diagram: {', '.join(map(str, self.unknown))}.")
+        for title, rows in (("Found", self.found), ("Missed", self.missed), ("Still right", self.false_alarms)):
+            if rows:
+                lines.append(f"{title}:")
+                lines += [f"  #{v.step} {v.message} [{v.verdict}] {v.why} ({v.refs[0]})" for v in rows]
+        return "\n".join(lines) + "\n"
+
+    def _repr_html_(self) -> str:
+        out = [f"<p><b>You found {html.escape(self.score)} out-of-date steps</b>; "
+               f"{len(self.false_alarms)} flagged step(s) are still right.</p>"]
+        if self.unknown:
+            out.append(f"<p>Not steps of the 2014 diagram: {html.escape(', '.join(map(str, self.unknown)))}.</p>")
+        for title, rows, color in (("Found", self.found, "#009E73"), ("Missed", self.missed, "#D62728"),
+                                   ("Still right", self.false_alarms, "#E69F00")):
+            if not rows:
+                continue
+            out.append(f'<p style="color:{color};font-weight:bold;margin-bottom:0">{title}</p><ul>')
+            for v in rows:
+                refs = ", ".join(
+                    f'<a href="{html.escape(reference_url(r), quote=True)}">{html.escape(r)}</a>' for r in v.refs
+                )
+                now = f" Today: step{'s' if len(v.today) > 1 else ''} {', '.join(map(str, v.today))}." if v.today else ""
+                out.append(f"<li><b>#{v.step}</b> <code>{html.escape(v.message)}</code> ({v.verdict}): "
+                           f"{html.escape(v.why)}{now} <small>{refs}</small></li>")
+            out.append("</ul>")
+        return "".join(out)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def check_bughunt(flagged: Iterable[int], verdicts: Mapping[int, Verdict] | None = None) -> BugHuntResult:
+    """Compare the steps a learner flagged as out of date with the verdicts (default: data/bughunt.yaml).
+
+    >>> result = check_bughunt([4, 5, 9])
+    >>> len(result.found), len(result.false_alarms)
+    (3, 0)
+    """
+    verdicts = load_bughunt() if verdicts is None else verdicts
+    chosen = sorted({int(s) for s in flagged})
+    unknown = tuple(s for s in chosen if s not in verdicts)
+    found = tuple(verdicts[s] for s in chosen if s in verdicts and verdicts[s].out_of_date)
+    alarms = tuple(verdicts[s] for s in chosen if s in verdicts and not verdicts[s].out_of_date)
+    missed = tuple(v for s, v in sorted(verdicts.items()) if v.out_of_date and s not in chosen)
+    return BugHuntResult(tuple(chosen), found, missed, alarms, unknown)

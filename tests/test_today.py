@@ -1,0 +1,143 @@
+"""Today's flow: it renders, every step has well-formed references, and the bug hunt's verdicts hold."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flowlib import DiagramError, parse_file
+from flowlib.today import (
+    VERDICTS,
+    check_bughunt,
+    check_reference,
+    check_steps,
+    load_bughunt,
+    load_references,
+    reference_url,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY_FILE = ROOT / "data" / "launch-instance-today.puml"
+TODAY = parse_file(str(TODAY_FILE))
+THEN = parse_file(str(ROOT / "data" / "launch-instance.puml"))
+
+
+def test_today_has_the_course_phases_in_order():
+    assert TODAY.phases == ("auth", "scheduling", "image", "volume", "network", "metadata", "status")
+    assert set(TODAY.phases) == set(THEN.phases)
+
+
+def test_today_draws_the_current_architecture():
+    codes = {p.code for p in TODAY.participants}
+    assert {"Placement", "super-conductor", "cell-conductor", "API DB", "Cell DB", "cell0 DB",
+            "neutron-metadata-agent", "metadata-proxy", "os-brick", "cinder-volume"} <= codes
+    labels = " ".join(m.label for m in TODAY.messages)
+    for fact in ("binding:host_id", "network-vif-plugged", "paused",
+                 "resume", "X-Instance-ID-Signature", "/v3/attachments", "os-complete", "select_destinations"):
+        assert fact in labels, fact
+    assert any("config drive" in n.text for n in TODAY.notes)
+
+
+def test_today_failure_paths_are_alt_groups():
+    alts = [g for g in TODAY.groups if g.kind == "alt"]
+    else_labels = " ".join(label for g in alts for label in g.else_labels)
+    for path in ("NoValidHost", "RescheduledException", "vif_plugging_timeout"):
+        assert path in else_labels, path
+    assert all(g.else_labels for g in alts)
+
+
+@pytest.mark.plantuml
+def test_today_renders_with_plantuml():
+    if shutil.which("plantuml") is None:
+        pytest.skip("install PlantUML (Debian: apt-get install plantuml) to check the diagram renders")
+    done = subprocess.run(["plantuml", "-checkonly", str(TODAY_FILE)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_step_has_references_matching_the_diagram():
+    refs = load_references()
+    assert check_steps(refs, TODAY, "today-references.yaml") == []
+    assert all(entry.refs for entry in refs.values())
+
+
+def test_every_reference_is_well_formed():
+    refs = [r for entry in load_references().values() for r in entry.refs]
+    refs += [r for v in load_bughunt().values() for r in v.refs]
+    assert [problem for r in refs if (problem := check_reference(r))] == []
+    assert any(r.startswith("nova:") for r in refs) and any(r.startswith("neutron:") for r in refs)
+    assert any(r.startswith("cinder:") for r in refs) and any(r.startswith("https://docs.openstack.org/") for r in refs)
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "nova/conductor/manager.py:1561",           # a line number, no project
+        "nova:nova/conductor/manager.py",           # no symbol
+        "nova:nova/conductor/manager::x",           # not a .py file
+        "novaa:nova/x.py::f",                       # unknown project
+        "nova:../etc/passwd.py::f",                 # leaves the repository
+        "http://docs.openstack.org/nova",           # not https
+        "https://docs.openstack.org/<script>",      # not a clean URL
+    ],
+)
+def test_malformed_references_are_refused(ref):
+    assert check_reference(ref) is not None
+
+
+def test_reference_urls():
+    assert reference_url("nova:nova/virt/block_device.py::DriverVolumeBlockDevice._volume_attach") == (
+        "https://opendev.org/openstack/nova/src/branch/master/nova/virt/block_device.py"
+    )
+    assert reference_url("https://docs.openstack.org/nova/latest/") == "https://docs.openstack.org/nova/latest/"
+
+
+def test_a_drifted_step_is_reported(tmp_path):
+    bad = tmp_path / "refs.yaml"
+    bad.write_text('references:\n  1:\n    message: "Client -> Keystone: hello"\n    refs: ["https://x.org/a"]\n')
+    problems = check_steps(load_references(bad), TODAY, "refs.yaml")
+    assert problems[0].startswith("refs.yaml: no entry for step 2")
+    assert any("step 1 says 'Client -> Keystone: hello'" in p for p in problems)
+
+
+def test_a_bad_reference_in_the_file_is_a_located_error(tmp_path):
+    bad = tmp_path / "refs.yaml"
+    bad.write_text('references:\n  1:\n    message: "x"\n    refs: ["nova:nova/x.py"]\n')
+    with pytest.raises(DiagramError) as err:
+        load_references(bad)
+    assert err.value.line == 3 and "step 1" in str(err.value)
+
+
+def test_bughunt_has_a_verdict_for_every_2014_step():
+    verdicts = load_bughunt()
+    assert check_steps(verdicts, THEN, "bughunt.yaml") == []
+    assert {v.verdict for v in verdicts.values()} == set(VERDICTS)
+    steps_now = {m.step for m in TODAY.messages}
+    assert all(set(v.today) <= steps_now for v in verdicts.values())
+    assert all(v.today for v in verdicts.values() if v.out_of_date)
+
+
+def test_bughunt_knows_the_classic_mistakes():
+    verdicts = load_bughunt()
+    by_message = {v.message: v for v in verdicts.values()}
+    assert by_message["Keystone -> Token Store: Save token"].verdict == "outdated"
+    assert by_message["Nova-api -> MQ: [rpc.cast] to request new instance"].verdict == "outdated"
+    assert by_message["Neutron-DHCP-agent -> dnsmasq: allocate IP"].verdict == "wrong"
+    assert by_message["Client -> Keystone: Authentication Request"].verdict == "ok"
+
+
+def test_check_bughunt_sorts_flags_into_found_missed_and_false_alarms():
+    verdicts = load_bughunt()
+    out_of_date = [s for s, v in verdicts.items() if v.out_of_date]
+    perfect = check_bughunt(out_of_date)
+    assert perfect.perfect and perfect.score == f"{len(out_of_date)}/{len(out_of_date)}"
+    result = check_bughunt([1, 4, 4, 999])
+    assert [v.step for v in result.found] == [4]
+    assert [v.step for v in result.false_alarms] == [1]
+    assert result.unknown == (999,)
+    assert len(result.missed) == len(out_of_date) - 1 and not result.perfect
+    assert "#4 Keystone -> Token Store: Save token [outdated]" in result.text()
+    page = result._repr_html_()
+    assert "Token Store" in page and "<script" not in page
