@@ -62,8 +62,12 @@ def _summary(diagram, path: str) -> str:
     lines.append(f"  messages:     {len(diagram.messages)}")
     lines.append(f"  notes:        {len(diagram.notes)}")
     lines.append(f"  groups:       {len(diagram.groups)}")
-    if diagram.phases:
-        counts = [f"{p} ({len(diagram.phase_messages(p))})" for p in diagram.phases]
+    per_phase: dict[str, int] = {}  # one pass: phase_messages() per phase is quadratic on big diagrams
+    for m in diagram.messages:
+        if m.phase is not None:
+            per_phase[m.phase] = per_phase.get(m.phase, 0) + 1
+    if per_phase:
+        counts = [f"{p} ({n})" for p, n in per_phase.items()]
         lines.append(f"  phases:       {', '.join(counts)}")
     return "\n".join(lines) + "\n"
 
