@@ -34,7 +34,7 @@ TITLE_FONT = 18.0
 LINE = 15.0  # line height at FONT
 HEAD_LINE = 16.0  # line height at HEAD_FONT
 MARGIN = 12.0
-HEAD_GAP = 14.0  # between neighbouring heads
+HEAD_GAP = 12.0  # between neighbouring heads
 BAR = 10.0  # activation bar width
 BAR_STEP = 5.0  # offset of each nested activation
 LABEL_PAD = 8.0  # label start after the arrow's left end
@@ -282,7 +282,17 @@ def head_size(kind: str, name: TextBlock) -> tuple[float, float]:
         icon_w, icon_h = ICONS[kind]
         return max(name.width + 4, icon_w), icon_h + 4 + text_h
     extra = {"collections": 4.0, "queue": 14.0}.get(kind, 0.0)
-    return name.width + 20 + extra, text_h + 12 + (4 if kind == "collections" else 0)
+    return name.width + 16 + extra, text_h + 12 + (4 if kind == "collections" else 0)
+
+
+def head_name(participant) -> TextBlock:
+    """The text of a head: the display name, under its stereotype in small italics (``«service»``)."""
+    name = block(participant.display, HEAD_FONT)
+    if not participant.stereotype:
+        return name
+    text = " ".join(participant.stereotype.split()).replace("<<", "\u00ab").replace(">>", "\u00bb")
+    run = Run(text, italic=True, size=12.0)
+    return TextBlock(((run,),) + name.lines, (run_width(run, HEAD_FONT),) + name.widths, HEAD_FONT)
 
 
 def message_label(message: Message, numbers: bool) -> TextBlock:
@@ -344,7 +354,7 @@ class _Builder:
         self.codes = _shown_codes(diagram, sel)
         self.col = {code: i for i, code in enumerate(self.codes)}
         self.parts = [diagram.participant(c) for c in self.codes]
-        self.names = [block(p.display, HEAD_FONT) for p in self.parts]
+        self.names = [head_name(p) for p in self.parts]
         self.sizes = [head_size(p.kind, n) for p, n in zip(self.parts, self.names)]
         self.labels = {m.step: message_label(m, numbers) for m in self.window
                        if isinstance(m, Message) and m.step in sel.steps}
@@ -389,11 +399,12 @@ class _Builder:
                     continue
                 if src == dst:
                     if src + 1 < len(codes):
-                        require(src, src + 1, max(label.width + 6, SELF_W) + 2 * BAR + 16)
+                        require(src, src + 1, max(label.width + 6, SELF_W) + BAR + 2 * BAR_STEP + 8)
                 else:
                     # An arrow that creates its target stops at the target's head, not its lifeline.
                     head = sizes[dst][0] / 2 if event.target in created else 0.0
-                    require(src, dst, label.width + 2 * LABEL_PAD + 2 * BAR + 8 + head)
+                    leftward = 6.0 if dst < src else 0.0  # the label starts after the arrowhead
+                    require(src, dst, label.width + LABEL_PAD + 6 + BAR + BAR_STEP + leftward + head)
             # Notes and refs take rows of their own: like PlantUML, they may cover neighbouring
             # lifelines rather than push them apart.
 

@@ -29,24 +29,25 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 MAX_BYTES = 500_000
 
-#: name -> (diagram file, crop box (x, y, w, h) in diagram pixels or None, scale)
+#: name -> (diagram file, crop box (x, y, w, h) in diagram pixels or None, scale, "row" or "column")
 DIAGRAMS = {
-    "seed": (ROOT / "data" / "launch-instance.puml", (0, 0, 1500, 1000), 0.62),
-    "seed-full": (ROOT / "data" / "launch-instance.puml", None, 0.3),
-    "login": (CORPUS / "sequence" / "143-login.puml", None, 0.9),
-    "setwindow": (CORPUS / "sequence" / "106-seq-setwindow-6-1-2.puml", (0, 0, 1800, 1400), 0.5),
-    "commitment": (CORPUS / "sequence" / "119-sequence.puml", None, 0.9),
-    "shapes": (ROOT / "docs" / "sequence-shapes.puml", None, 1.0),
+    "seed": (ROOT / "data" / "launch-instance.puml", (0, 0, 1500, 1000), 0.62, "row"),
+    "seed-full": (ROOT / "data" / "launch-instance.puml", None, 0.42, "column"),
+    "setwindow": (CORPUS / "sequence" / "106-seq-setwindow-6-1-2.puml", (0, 0, 1800, 1400), 0.5, "row"),
+    "traceability": (CORPUS / "sequence" / "056-use-case-sequence-diagram-food-traceabil.puml", None, 0.75, "row"),
+    "watcher": (CORPUS / "sequence" / "125-sequence-launch-action-plan-in-applier.puml", None, 1.0, "row"),
+    "shapes": (ROOT / "docs" / "sequence-shapes.puml", None, 1.0, "row"),
 }
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 body {{ margin: 0; background: #fff; font: 15px DejaVu Sans, sans-serif; color: #1F2328; }}
-.row {{ display: flex; gap: 16px; padding: 10px; }}
+.row {{ display: flex; gap: 16px; padding: 10px; align-items: flex-start; }}
+.column {{ display: flex; flex-direction: column; gap: 16px; padding: 10px; align-items: flex-start; }}
 .cell {{ border: 1px solid #D0D7DE; }}
 .cell h2 {{ font-size: 15px; margin: 0; padding: 6px 10px; background: #F6F8FA; border-bottom: 1px solid #D0D7DE; }}
 .clip {{ overflow: hidden; position: relative; }}
 .clip img {{ position: absolute; transform-origin: 0 0; }}
-</style></head><body><div class="row">{cells}</div></body></html>"""
+</style></head><body><div class="{direction}">{cells}</div></body></html>"""
 
 CELL = """<div class="cell"><h2>{heading}</h2><div class="clip" style="width:{w}px;height:{h}px">
 <img src="{src}" style="left:{left}px;top:{top}px;width:{iw}px;height:{ih}px;transform:scale({scale})"></div></div>"""
@@ -82,9 +83,9 @@ def screenshot(html: str, width: int, height: int, out: Path, work: Path) -> Non
 
 def make(name: str, out_dir: Path, work: Path) -> Path:
     if name in DIAGRAMS:
-        path, crop, scale = DIAGRAMS[name]
+        path, crop, scale, direction = DIAGRAMS[name]
     else:  # an ad-hoc comparison of any .puml file
-        path, crop, scale = Path(name), None, 0.6
+        path, crop, scale, direction = Path(name), None, 0.6, "row"
         name = path.stem
     if not path.exists():
         raise SystemExit(f"{path} is missing (the corpus lives in ../shared/corpus)")
@@ -97,9 +98,11 @@ def make(name: str, out_dir: Path, work: Path) -> Path:
     while True:
         left, lw, lh = cell("PlantUML 1.2020.02 (plantuml -tpng)", theirs_src, png_size(theirs), crop, scale)
         right, rw, rh = cell("flowlib sequence_svg()", svg_file.as_uri(), (ours.width, ours.height), crop, scale)
-        width = round(lw + rw + 16 + 2 * 10 + 4)
-        height = round(max(lh, rh) + 2 * 10 + 32)
-        screenshot(PAGE.format(cells=left + right), width, height, out, work)
+        if direction == "row":
+            width, height = lw + rw + 16 + 2 * 10 + 4, max(lh, rh) + 2 * 10 + 34
+        else:
+            width, height = max(lw, rw) + 2 * 10 + 2, lh + rh + 16 + 2 * 10 + 2 * 34
+        screenshot(PAGE.format(cells=left + right, direction=direction), round(width), round(height), out, work)
         if out.stat().st_size <= MAX_BYTES or scale < 0.2:
             return out
         scale *= 0.85

@@ -241,6 +241,17 @@ def test_creole_markup_is_rendered_not_shown():
     assert plain("[[http://example.org Example]]") == "Example"
 
 
+def test_stereotypes_show_above_the_name():
+    d = parse("@startuml\nparticipant A <<service>>\nactor U <<human>>\nU -> A: hi\n@enduml")
+    root = ET.fromstring(sequence_svg(d).source)
+    for g in root.iter(SVG + "g"):
+        if g.get("class") == "participant":
+            texts = ["".join(t.itertext()) for t in g.iter(SVG + "text")]
+            participant = d.participant(g.get("data-code"))
+            stereotype = participant.stereotype.replace("<<", "\u00ab").replace(">>", "\u00bb")
+            assert texts[:2] == [stereotype, participant.display]
+
+
 def test_widths_follow_the_font_metrics():
     assert text_width("iiii", 13) < text_width("MMMM", 13)
     assert text_width("Ab", 13, bold=True) > text_width("Ab", 13)
@@ -262,8 +273,11 @@ def geometry_problems(d: Diagram, phase=None, window=None) -> list[str]:
     bars = {}
     for b in lay.bars:
         bars.setdefault(b.code, []).append(b)
+    next_x = {c.code: n.x for c, n in zip(lay.columns, lay.columns[1:])}
     for a in lay.arrows:
         label_right = a.label_x + a.label.width
+        if a.source == a.target and a.source in next_x and max(label_right, a.loop_x) > next_x[a.source] - 5:
+            problems.append(f"step {a.step}: self message reaches the next lifeline")
         if a.exo is None and a.source != a.target:
             low, high = sorted((a.x1, a.x2))
             if a.label_x < low or label_right > high + 1e-6:
