@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -99,6 +102,35 @@ def lab_page(chromium, lab):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The static course site, built by ``make site``'s code from the committed notebooks into a tmp dir."""
+    from scripts.site import build
+
+    out = tmp_path_factory.mktemp("site") / "_site"
+    build(out, log=lambda _line: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site over http://127.0.0.1 (a plain static server, as a course web host would be)."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture()

@@ -1,0 +1,173 @@
+"""The static course site (``make site``): a page per notebook, nothing from another host, players that step.
+
+The browser half opens the site from a local server in Chromium with every non-local request blocked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from scripts.site import offline_problems, player_parts, remote_fetches, widget_state
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+DOCS = ROOT / "docs"
+
+
+def _players(notebook: Path) -> list[list[str]]:
+    """The frames of each step player a committed notebook shows, from its widget state."""
+    nb = nbformat.read(notebook, as_version=4)
+    state = widget_state(nb)
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            model = state.get(view["model_id"]) if view else None
+            if model and "flow-player" in model["state"].get("_dom_classes", []):
+                found.append(player_parts(state, model)[0])
+    return found
+
+
+def test_a_page_per_notebook_and_an_index_linking_them(built_site):
+    pages = {p.stem for p in built_site.glob("*.html")}
+    assert pages == {p.stem for p in NOTEBOOKS} | {"index"}
+    index = (built_site / "index.html").read_text()
+    for notebook in NOTEBOOKS:
+        assert f'href="{notebook.stem}.html"' in index
+    # Links between notebooks lead to pages, not to .ipynb files the site does not have.
+    for page in built_site.glob("*.html"):
+        assert not re.search(r'href="(?!https?:)[^"]*\.ipynb', page.read_text()), page.name
+
+
+def test_nothing_is_loaded_from_another_host(built_site):
+    assert offline_problems(built_site) == []
+    for page in built_site.glob("*.html"):
+        remote, links = remote_fetches(page.read_text())
+        assert remote == [], page.name
+        # Outbound links (OpenStack documentation) are allowed: they are clicked, never fetched.
+        assert all(link.startswith("https://") for link in links), (page.name, links)
+
+
+def test_the_check_catches_what_a_stock_nbconvert_export_loads():
+    """The same check on nbconvert's own lab export finds its CDN scripts: the check can fail."""
+    from nbconvert import HTMLExporter
+
+    stock, _ = HTMLExporter(template_name="lab").from_filename(str(NOTEBOOKS[0]))
+    remote = remote_fetches(stock)[0]
+    assert any("require" in r for r in remote), remote
+    page = '<a href="https://docs.openstack.org/">docs</a><img src="//cdn.example/x.png"><link href="http://x/y.css">'
+    remote, links = remote_fetches(page)
+    assert len(remote) == 2 and links == ["https://docs.openstack.org/"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_player_keeps_all_its_frames_and_the_diagrams_are_there(built_site, notebook):
+    players = _players(notebook)
+    page = (built_site / f"{notebook.stem}.html").read_text()
+    blocks = re.findall(r'<div class="site-player".*?<ol class="site-frames">(.*?)</ol></div>', page, re.S)
+    assert len(blocks) == len(players)
+    for frames, block in zip(players, blocks):
+        shown = re.findall(r'<li class="site-frame" data-index="(\d+)">', block)
+        assert shown == [str(i) for i in range(len(frames))]
+        # Each frame keeps its step, marked row and narration (what a reader without JavaScript reads).
+        assert block.count('class="flow-current"') == len(frames)
+        assert block.count('class="flow-narration"') == len(frames)
+    assert "application/vnd.jupyter.widget" not in page, "a widget was left for a widget manager that is not there"
+    # Every diagram the notebook shows (sequence and communication views) is on the page as an image.
+    nb = nbformat.read(notebook, as_version=4)
+    svgs = sum("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert page.count('<img alt="') >= svgs and page.count('data-mime-type="image/svg+xml"') == svgs
+
+
+# ------------------------------------------------------------------------------------------ browser
+
+
+def _site_state(page, index: int = 0) -> dict:
+    return page.evaluate(
+        """i => {
+          const p = document.querySelectorAll('.site-player')[i];
+          const f = p.querySelector('.site-frame.site-current .flow-frame');
+          const row = f && f.querySelector('tr.flow-current');
+          const hl = f && f.querySelector('.flow-sequence g.msg.highlight');
+          const nar = f && f.querySelector('.flow-narration');
+          return {step: f && f.dataset.step, row: row && row.dataset.step, highlight: hl && hl.dataset.step,
+                  narration: nar && nar.textContent, where: p.querySelector('.site-where').textContent,
+                  visible: Array.from(p.querySelectorAll('.site-frame')).filter(e => e.getClientRects().length).length};
+        }""",
+        index,
+    )
+
+
+def _phase_page(built_site) -> str:
+    """The first phase page (a notebook with a player, after the overview)."""
+    for notebook in NOTEBOOKS[1:] or NOTEBOOKS:
+        if _players(notebook):
+            return f"{notebook.stem}.html"
+    pytest.fail("no notebook has a step player")
+
+
+@pytest.mark.browser
+def test_a_phase_page_offline_shows_its_diagrams_and_its_player_steps(built_site, site_server, static_page, out_dir):
+    page = static_page
+    name = _phase_page(built_site)
+    page.goto(f"{site_server}/{name}")
+    page.wait_for_selector(".site-player.site-js")
+    # The diagrams outside the player are images that loaded (data: URIs), with their steps as alt text.
+    diagrams = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.jp-RenderedSVG img'))
+             .map(i => ({ok: i.complete && i.naturalWidth > 0, alt: i.alt.length}))"""
+    )
+    assert diagrams and all(d["ok"] and d["alt"] > 0 for d in diagrams), diagrams
+    start = _site_state(page)
+    assert start["visible"] == 1 and start["step"] == start["row"] == start["highlight"], start
+    player = page.locator(".site-player").first
+    player.scroll_into_view_if_needed()
+    state = start
+    for n in range(2, 5):
+        player.locator("[data-act=next]").click()
+        after = _site_state(page)
+        assert after["step"] != state["step"] and after["step"] == after["row"] == after["highlight"], after
+        assert after["narration"] != state["narration"] and after["where"].startswith(f"{n} /")
+        state = after
+    # The slider and its arrow keys step too.
+    player.locator("input[type=range]").focus()
+    page.keyboard.press("ArrowLeft")
+    assert _site_state(page)["where"].startswith("3 /")
+    page.screenshot(path=str(out_dir / f"site-{Path(name).stem}.png"))
+    if os.environ.get("E2E_DOCS"):
+        shutil.copy(out_dir / f"site-{Path(name).stem}.png", DOCS / "browser-site-player.png")
+    assert page.blocked == [], "the site asked for something outside 127.0.0.1"
+
+
+@pytest.mark.browser
+def test_without_javascript_the_steps_read_one_after_another(built_site, site_server, chromium):
+    name = _phase_page(built_site)
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}/{name}")
+        shown = page.evaluate(
+            """() => { const p = document.querySelector('.site-player');
+                 return {frames: p.querySelectorAll('.site-frame').length,
+                         visible: Array.from(p.querySelectorAll('.site-frame')).filter(e => e.getClientRects().length).length,
+                         controls: p.querySelector('.site-controls').getClientRects().length}; }"""
+        )
+        assert shown["frames"] >= 2 and shown["visible"] == shown["frames"] and shown["controls"] == 0, shown
+    finally:
+        context.close()
+
+
+def test_site_command_line_builds_one_notebook(tmp_path, capsys):
+    from scripts.site import main
+
+    first = NOTEBOOKS[0].stem
+    assert main([first, "--out", str(tmp_path / "s")]) == 0
+    assert sorted(p.name for p in (tmp_path / "s").glob("*.html")) == sorted(["index.html", f"{first}.html"])
+    assert "no server or network needed" in capsys.readouterr().out
+    assert offline_problems(tmp_path / "s") == []
