@@ -69,6 +69,8 @@ _LAZY = {
     "load_references": "today",
     "load_bughunt": "today",
     "check_bughunt": "today",
+    "reference_narration": "today",
+    "references_table": "today",
     "load_course": "course",
     "check_answer": "course",
     "check_exercise": "course",

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .datafile import load_yaml, require
+from .datafile import DATA_DIR, load_yaml, require
 from .diff import message_text
 from .errors import DiagramError
 from .model import Diagram
@@ -30,6 +30,9 @@ __all__ = [
     "check_steps",
     "check_bughunt",
     "reference_url",
+    "StepNarration",
+    "reference_narration",
+    "references_table",
 ]
 
 #: Verdicts of the bug hunt; the learner should flag the last two.
@@ -192,13 +195,20 @@ def check_steps(entries: Mapping[int, object], diagram: Diagram, file: str = "")
 
 @dataclass(frozen=True)
 class BugHuntResult:
-    """The check of a learner's flags against the verdicts."""
+    """The check of a learner's flags against the verdicts.
+
+    found, false_alarms: the flagged steps that are out of date, and those still right, each with its
+    verdict. missed: the out-of-date steps not flagged; their verdicts are shown only when ``reveal``
+    is true, otherwise ``missed_by_phase`` gives a hint (how many per phase).
+    """
 
     flagged: tuple[int, ...]
     found: tuple[Verdict, ...]
     missed: tuple[Verdict, ...]
     false_alarms: tuple[Verdict, ...]
     unknown: tuple[int, ...] = ()
+    missed_by_phase: tuple[tuple[str, int], ...] = ()
+    reveal: bool = False
 
     @property
     def score(self) -> str:
@@ -210,12 +220,25 @@ class BugHuntResult:
         """True when every out-of-date step is flagged and nothing else."""
         return not (self.missed or self.false_alarms or self.unknown)
 
+    def _sections(self):
+        missed = self.missed if self.reveal else ()
+        return (("Found", self.found, "#009E73"), ("Still right", self.false_alarms, "#E69F00"),
+                ("Missed", missed, "#D62728"))
+
+    def _hint(self) -> str:
+        if not self.missed or self.reveal:
+            return ""
+        where = ", ".join(f"{phase} {n}" for phase, n in self.missed_by_phase)
+        return f"Still to find: {len(self.missed)} ({where})."
+
     def text(self) -> str:
         """The feedback as plain text, each verdict with its reason and first reference."""
         lines = [f"You found {self.score} out-of-date steps; {len(self.false_alarms)} flagged step(s) are still right."]
         if self.unknown:
             lines.append(f"Not steps of the 2014 diagram: {', '.join(map(str, self.unknown))}.")
-        for title, rows in (("Found", self.found), ("Missed", self.missed), ("Still right", self.false_alarms)):
+        if self._hint():
+            lines.append(self._hint())
+        for title, rows, _ in self._sections():
             if rows:
                 lines.append(f"{title}:")
                 lines += [f"  #{v.step} {v.message} [{v.verdict}] {v.why} ({v.refs[0]})" for v in rows]
@@ -226,8 +249,9 @@ class BugHuntResult:
                f"{len(self.false_alarms)} flagged step(s) are still right.</p>"]
         if self.unknown:
             out.append(f"<p>Not steps of the 2014 diagram: {html.escape(', '.join(map(str, self.unknown)))}.</p>")
-        for title, rows, color in (("Found", self.found, "#009E73"), ("Missed", self.missed, "#D62728"),
-                                   ("Still right", self.false_alarms, "#E69F00")):
+        if self._hint():
+            out.append(f"<p>{html.escape(self._hint())}</p>")
+        for title, rows, color in self._sections():
             if not rows:
                 continue
             out.append(f'<p style="color:{color};font-weight:bold;margin-bottom:0">{title}</p><ul>')
@@ -245,17 +269,88 @@ class BugHuntResult:
         return self.text()
 
 
-def check_bughunt(flagged: Iterable[int], verdicts: Mapping[int, Verdict] | None = None) -> BugHuntResult:
+def check_bughunt(flagged: Iterable[int], verdicts: Mapping[int, Verdict] | None = None, *,
+                  diagram: Diagram | None = None, reveal: bool = False) -> BugHuntResult:
     """Compare the steps a learner flagged as out of date with the verdicts (default: data/bughunt.yaml).
+
+    Flagged steps get their verdict, reason and reference. Missed steps are counted per phase of
+    ``diagram`` (default: the 2014 diagram), and listed with their verdicts only when ``reveal`` is true.
 
     >>> result = check_bughunt([4, 5, 9])
     >>> len(result.found), len(result.false_alarms)
     (3, 0)
     """
     verdicts = load_bughunt() if verdicts is None else verdicts
+    if diagram is None:
+        from .parser import parse_file
+
+        diagram = parse_file(str(DATA_DIR / "launch-instance.puml"))
     chosen = sorted({int(s) for s in flagged})
     unknown = tuple(s for s in chosen if s not in verdicts)
     found = tuple(verdicts[s] for s in chosen if s in verdicts and verdicts[s].out_of_date)
     alarms = tuple(verdicts[s] for s in chosen if s in verdicts and not verdicts[s].out_of_date)
     missed = tuple(v for s, v in sorted(verdicts.items()) if v.out_of_date and s not in chosen)
-    return BugHuntResult(tuple(chosen), found, missed, alarms, unknown)
+    phase_of = {m.step: m.phase or "(no phase)" for m in diagram.messages}
+    by_phase: dict[str, int] = {}
+    for v in missed:
+        by_phase[phase_of.get(v.step, "(no phase)")] = by_phase.get(phase_of.get(v.step, "(no phase)"), 0) + 1
+    return BugHuntResult(tuple(chosen), found, missed, alarms, unknown, tuple(by_phase.items()), reveal)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Today's steps in the player and in tables
+
+
+@dataclass(frozen=True, slots=True)
+class StepNarration:
+    """What a step player shows for a step of today's flow (the fields of a course narration)."""
+
+    what: str
+    why: str = ""
+    protocol: str = ""
+    if_it_fails: str = ""
+    now: str = ""
+
+
+def _protocol(label: str) -> str:
+    low = label.casefold()
+    if "rpc.cast" in low:
+        return "RPC cast (fire and forget, over the message queue)"
+    if "rpc.call" in low:
+        return "RPC call (waits for the reply, over the message queue)"
+    if re.match(r"\s*(GET|PUT|POST|DELETE|PATCH)\b", label):
+        return "REST (HTTP)"
+    return ""
+
+
+def reference_narration(diagram: Diagram, refs: Mapping[int, StepReferences] | None = None) -> dict[int, StepNarration]:
+    """step -> :class:`StepNarration` for today's flow: the message, its protocol and where it happens,
+    ready for ``StepPlayer(diagram, narration=...)``."""
+    refs = load_references() if refs is None else refs
+    result = {}
+    for m in diagram.messages:
+        entry = refs.get(m.step)
+        where = ", ".join(f"`{r}`" for r in entry.refs) if entry else ""
+        result[m.step] = StepNarration(
+            what=f"{message_text(m)}.", protocol=_protocol(m.label), now=f"Done by {where}." if where else ""
+        )
+    return result
+
+
+def references_table(diagram: Diagram, refs: Mapping[int, StepReferences] | None = None, *,
+                     phase: str | None = None):
+    """One row per step (of one phase, or all): step, phase, message, references (a pandas DataFrame)."""
+    import pandas as pd
+
+    refs = load_references() if refs is None else refs
+    messages = [m for m in diagram.messages if phase is None or m.phase == phase]
+    return pd.DataFrame(
+        {
+            "step": pd.array([m.step for m in messages], dtype="Int64"),
+            "phase": pd.Series([m.phase for m in messages], dtype="string"),
+            "message": pd.Series([message_text(m) for m in messages], dtype="string"),
+            "references": pd.Series(
+                ["; ".join(refs[m.step].refs) if m.step in refs else "" for m in messages], dtype="string"
+            ),
+        }
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from pathlib import Path
@@ -141,3 +142,28 @@ def test_check_bughunt_sorts_flags_into_found_missed_and_false_alarms():
     assert "#4 Keystone -> Token Store: Save token [outdated]" in result.text()
     page = result._repr_html_()
     assert "Token Store" in page and "<script" not in page
+
+
+def test_missed_steps_stay_hidden_unless_revealed():
+    verdicts = load_bughunt()
+    hidden = check_bughunt([4])
+    assert sum(n for _, n in hidden.missed_by_phase) == len(hidden.missed)
+    assert dict(hidden.missed_by_phase)["auth"] == 1  # step 5, the Token Store's answer
+    assert "Still to find" in hidden.text() and "Save token" in hidden.text()
+    assert "Token Store --> Keystone" not in hidden.text()
+    shown = check_bughunt([4], reveal=True)
+    assert "Token Store --> Keystone" in shown.text() and "Still to find" not in shown.text()
+    assert all(html.escape(v.message) in shown._repr_html_() for v in shown.missed)
+    assert len(verdicts) == len(THEN.messages)
+
+
+def test_today_narration_and_references_table():
+    from flowlib.today import reference_narration, references_table
+
+    narration = reference_narration(TODAY)
+    assert set(narration) == {m.step for m in TODAY.messages}
+    assert narration[14].protocol.startswith("RPC cast") and narration[4].protocol == "REST (HTTP)"
+    assert "`nova:nova/conductor/manager.py::ComputeTaskManager._bury_in_cell0`" in narration[28].now
+    frame = references_table(TODAY, phase="volume")
+    assert list(frame.columns) == ["step", "phase", "message", "references"]
+    assert set(frame["phase"]) == {"volume"} and frame["references"].str.len().min() > 0
