@@ -510,7 +510,11 @@ class _Builder:
             elif isinstance(event, GroupStart):
                 self.open_group(event)
             elif isinstance(event, GroupElse):
-                if self.groups:
+                if self.groups and "top" in self.groups[-1]:
+                    g = self.groups[-1]
+                    g["bottom"] = max(g["bottom"], self.y)
+                    self.y = g["top"]
+                elif self.groups:
                     self.y += 6
                     label = block(f"[{event.label}]", FONT, bold=True) if event.label else _EMPTY
                     self.groups[-1]["elses"].append((self.y, label))
@@ -576,6 +580,8 @@ class _Builder:
                     creates = True
             k += 1
         top = self.y + 7
+        if m.parallel and self.last_arrow is not None:
+            top = self.last_arrow.label_y  # teoz ``&``: drawn on the previous message's row
         y = top + label.count * LINE + (3 if label.count else 8)
         target_col = self.col.get(m.target)
         if creates and target_col is not None:
@@ -627,7 +633,7 @@ class _Builder:
         self.touch(min(min(ends) - FRAME_MARGIN, label_x - 6),
                    max(max(ends) + FRAME_MARGIN, loop_x + 8, label_x + label.width + 8))
         self.anchor = y2
-        self.y = y2 + 5
+        self.y = max(self.y, y2 + 5)
         if creates and target_col is not None:
             self.y = max(self.y, y + self.sizes[target_col][1] / 2 + 4)
 
@@ -719,6 +725,11 @@ class _Builder:
         self.y = top + height + 4
 
     def open_group(self, start: GroupStart) -> None:
+        if start.kind == "par2":
+            # PlantUML's ``par2``: no frame, each branch drawn from the same row, side by side.
+            self.groups.append({"start": start, "y1": self.y, "min": float("inf"), "max": float("-inf"),
+                                "top": self.y, "bottom": self.y})
+            return
         self.y += 6
         title_text, label = start.title.strip() or start.kind, start.label
         if start.kind == "group" and title_text.lower() == "group" and label:
@@ -733,6 +744,11 @@ class _Builder:
 
     def close_group(self) -> None:
         g = self.groups.pop()
+        if "top" in g:
+            self.y = max(self.y, g["bottom"])
+            if g["min"] != float("inf"):
+                self.touch(g["min"], g["max"])
+            return
         self.y += 6
         if g["min"] == float("inf"):
             base = self.xs[0] if self.xs else 0.0

@@ -267,9 +267,15 @@ def geometry_problems(d: Diagram, phase=None, window=None) -> list[str]:
     lay = layout(d, select(d, phase, window))
     problems = []
     xs = {c.code: c.x for c in lay.columns}
-    ys = [a.y for a in lay.arrows]
-    if ys != sorted(ys) or len(set(ys)) != len(ys):
-        problems.append("arrows not in step order, one per row")
+    # Rows go down in step order, one message per row, except where the diagram asks for parallel
+    # drawing (teoz ``&`` messages, ``par2`` branches side by side).
+    side_by_side = {m.step for m in d.messages if m.parallel}
+    for g in d.groups:
+        if g.kind == "par2" and g.first_step is not None:
+            side_by_side.update(range(g.first_step, g.last_step + 1))
+    for a, b in zip(lay.arrows, lay.arrows[1:]):
+        if b.y <= a.y and b.step not in side_by_side:
+            problems.append(f"step {b.step} is not below step {a.step}")
     bars = {}
     for b in lay.bars:
         bars.setdefault(b.code, []).append(b)
@@ -289,7 +295,8 @@ def geometry_problems(d: Diagram, phase=None, window=None) -> list[str]:
                 if not created and not any(abs(x - e) < 1e-6 for e in edges):
                     problems.append(f"step {a.step}: arrow end {x:.1f} is neither on {code}'s lifeline nor a bar")
     shown = {a.step for a in lay.arrows}
-    groups = [g for g in d.groups if g.first_step is not None and g.first_step in shown and g.last_step in shown]
+    groups = [g for g in d.groups if g.first_step is not None and g.first_step in shown and g.last_step in shown
+              and g.kind != "par2"]  # par2 draws no frame
     for g, frame in zip(groups, _frames_in_order(lay, groups)):
         for a in lay.arrows:
             if g.first_step <= a.step <= g.last_step:
