@@ -283,9 +283,17 @@ class FlowDiff:
             }
         )
 
-    def summary(self) -> str:
-        """A readable report: participant changes, counts, then every change phase by phase."""
-        return "".join(_summary_lines(self))
+    def summary(self, *, phases: bool = True) -> str:
+        """A readable report: participant changes, counts, then (with ``phases``) every change phase by phase."""
+        return "".join(_summary_lines(self, phases))
+
+    def counts_table(self):
+        """Messages of each kind per phase (rows: phases in diff order, columns: :data:`KINDS`), as a DataFrame."""
+        import pandas as pd
+
+        frame = pd.DataFrame([self.counts(phase) for phase in self.phases], columns=list(KINDS))
+        frame.index = pd.Index([p if p is not None else "(no phase)" for p in self.phases], name="phase")
+        return frame
 
     def html(self, phase: str | None = ..., *, changes_only: bool = False) -> str:
         """The rows as an HTML table, each coloured by its kind; all text escaped."""
@@ -520,7 +528,7 @@ def _phase_lines(diff: FlowDiff, phase) -> list[str]:
     return lines
 
 
-def _summary_lines(diff: FlowDiff) -> list[str]:
+def _summary_lines(diff: FlowDiff, phases: bool = True) -> list[str]:
     lines = [
         f"old: {_name(diff.old)} ({len(diff.old.participants)} participants, {len(diff.old.messages)} messages)\n",
         f"new: {_name(diff.new)} ({len(diff.new.participants)} participants, {len(diff.new.messages)} messages)\n",
@@ -535,7 +543,7 @@ def _summary_lines(diff: FlowDiff) -> list[str]:
     if diff.participants_added:
         lines.append(f"  + added:   {', '.join(diff.participants_added)}\n")
     lines.append("messages: " + ", ".join(f"{n} {k}" for k, n in diff.counts().items()) + "\n")
-    for phase in diff.phases:
+    for phase in diff.phases if phases else ():
         lines += _phase_lines(diff, phase)
     return lines
 

@@ -572,8 +572,9 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
                      *, phase: str | None = None):
     """A dropdown of components over their pre-rendered impacts (ipywidgets ``Dropdown`` + ``Stack``).
 
-    The two are joined with ``jslink``: choosing happens in the browser, so it works without a kernel
-    and in a static export that stores the widget state. ipywidgets is imported here only.
+    The dropdown drives the stack through ``jsdlink``: choosing happens in the browser, so it works
+    without a kernel and in a static export that stores the widget state. ipywidgets is imported here,
+    when the explorer is built, and nowhere else in this module.
     """
     import ipywidgets as W
 
@@ -583,5 +584,5 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
                           layout=W.Layout(width="max-content"), style={"description_width": "initial"})
     stack = W.Stack(children=[W.HTML(body) for _, body in frames], selected_index=0)
     box = W.VBox([dropdown, stack])
-    box._links = (W.jslink((dropdown, "index"), (stack, "selected_index")),)
+    box._links = (W.jsdlink((dropdown, "index"), (stack, "selected_index")),)
     return box

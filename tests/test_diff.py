@@ -121,6 +121,14 @@ def test_table_has_one_typed_row_per_change():
     assert frame["new_step"].isna().tolist() == [False, True]
 
 
+def test_counts_per_phase_and_a_short_summary():
+    diff = diff_flows(flow("== a ==\nA -> B: one\n== b ==\nA -> C: two"), flow("== a ==\nA -> B: uno"), {})
+    table = diff.counts_table()
+    assert list(table.index) == ["a", "b"] and list(table.columns) == list(KINDS)
+    assert table.loc["a", "changed"] == 1 and table.loc["b", "removed"] == 1
+    assert "== a ==" in diff.summary() and "== a ==" not in diff.summary(phases=False)
+
+
 def test_html_and_side_by_side_escape_labels():
     old = flow('== a ==\nA -> B: <script>alert("x")</script>')
     new = flow("== a ==\nA -> C: <b>&amp;</b>")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse, parse_file
-from flowlib.whatif import STATUSES, Scenario, load_scenarios, what_if, what_if_frames
+from flowlib.whatif import STATUSES, Scenario, load_scenarios, what_if, what_if_explorer, what_if_frames
 
 ROOT = Path(__file__).resolve().parent.parent
 THEN = parse_file(str(ROOT / "data" / "launch-instance.puml"))
@@ -221,3 +221,12 @@ def test_frames_precompute_one_view_per_choice():
     frames = what_if_frames(NOW, ["placement", "Glance-api", "l2-agent"], phase="scheduling")
     assert [label for label, _ in frames] == ["Placement", "Glance-api", "Neutron L2 agent (vif-plug timeout)"]
     assert all("<svg" in body for _, body in frames)
+
+
+def test_the_explorer_switches_frames_in_the_browser():
+    box = what_if_explorer(NOW, ["placement", "dhcp-agent"], phase="network")
+    dropdown, stack = box.children
+    assert [label for label, _ in dropdown.options] == ["Placement", "Neutron-DHCP-agent"]
+    assert len(stack.children) == 2 and stack.selected_index == 0
+    link = box._links[0]
+    assert link.source == (dropdown, "index") and link.target == (stack, "selected_index")
