@@ -243,7 +243,7 @@ def frame_html(
         communication = communication_html(diagram, step, shown, phase=phase, groups=groups)
     sequence = sequence_html(diagram, step, shown, phase)
     return (
-        f'<div class="flow-frame" data-step="{m.step}" data-position="{position or ""}">'
+        f'<div class="flow-frame" data-step="{m.step}" data-position="{position or ""}" style="line-height:1.4">'
         f"{head}{narration_html(diagram, step, narration)}"
         f'<div class="flow-sequence" style="overflow:auto;max-width:100%;margin-top:0.5em">{sequence}</div>'
         '<div class="flow-views" style="display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start">'
@@ -385,7 +385,7 @@ def feedback_html(feedback) -> str:
     color = "#1a7f37" if feedback.correct else "#b3261e"
     return (
         f'<p class="flow-feedback" data-correct="{str(bool(feedback.correct)).lower()}" '
-        f'style="color:{color};margin:0.2em 0">{_inline(feedback.message)}</p>'
+        f'style="color:{color};margin:0.2em 0;line-height:1.4">{_inline(feedback.message)}</p>'
     )
 
 
@@ -404,7 +404,9 @@ class Quiz(W.VBox):
         self._feedback: list[W.HTML] = []
         cards = []
         for number, question in enumerate(self.questions, start=1):
-            prompt = W.HTML(value=f'<p class="flow-prompt"><b>{number}.</b> {_inline(question.prompt)}</p>')
+            prompt = W.HTML(
+                value=f'<p class="flow-prompt" style="line-height:1.4"><b>{number}.</b> {_inline(question.prompt)}</p>'
+            )
             choices = W.RadioButtons(options=list(question.choices), value=None, layout=W.Layout(width="auto"))
             button = W.Button(description="Check", tooltip="check this answer")
             button.add_class("flow-check")
@@ -414,7 +416,7 @@ class Quiz(W.VBox):
             self._choices.append(choices)
             self._buttons.append(button)
             self._feedback.append(feedback)
-            card = W.VBox([prompt, choices, W.HBox([button, feedback])])
+            card = W.VBox([prompt, choices, button, feedback])
             card.add_class("flow-question")
             cards.append(card)
         super().__init__(children=[*cards, self._errors], **kwargs)

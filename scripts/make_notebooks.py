@@ -92,17 +92,19 @@ EXPLORATIONS = {
         "RADOS Gateway, a raw socket from the gateway to the OSD that holds the data.",
     ),
     "network": (
-        "Which participants only listen in the network phase?",
-        "A participant that receives messages but sends none is a pure target: find the targets that never "
-        "appear as a source, then count what each of them receives.",
+        "Do the DHCP agent and the L2 agent work one after the other?",
+        "Keep the messages sent by an agent, then summarise each agent with a named aggregation: its first "
+        "step, its last step and how many messages it sends.",
         [
             'network = messages[messages["phase"] == "network"]\n'
-            'listeners = network[~network["target"].isin(network["source"])]\n'
-            'listeners["target_name"].value_counts()',
+            'agents = network[network["source_name"].str.contains("agent", case=False)]\n'
+            'agents[["step", "source_name", "target_name", "label"]]',
+            'agents.groupby("source_name").agg(first=("step", "min"), last=("step", "max"), sent=("step", "size"))',
         ],
-        "The queue, the database and libvirt only receive here: the agents and neutron-server read from "
-        "the queue by sending to it (\"read Request IP\"), so the 2014 diagram draws every exchange with the "
-        "queue as an arrow *into* MQ.",
+        "The DHCP agent's work (steps 32 to 35) is drawn entirely before the L2 agent's (37 to 39), but "
+        "neutron-server put both requests on the queue together (steps 30 and 31). In a real cloud the two "
+        "agents work at the same time, often on different hosts: a sequence diagram has to draw them in "
+        "some order, and the order it picks is not a dependency.",
     ),
     "volume": (
         "Does the VM start before or after its volume is attached?",
@@ -117,16 +119,16 @@ EXPLORATIONS = {
         "it spawns the guest.",
     ),
     "metadata": (
-        "How many hops does a metadata request make, each way?",
-        "List the phase's messages, then count requests and replies.",
+        "Which phases speak HTTP, according to the labels?",
+        "Search every label of the whole flow for \"http\" or \"rest\", then count the matches by phase.",
         [
-            'metadata = messages[messages["phase"] == "metadata"]\n'
-            'metadata[["step", "source_name", "target_name", "arrow", "label"]]',
-            'metadata.groupby("arrow", observed=True).size()',
+            'web = messages[messages["label"].str.contains("http|rest", case=False)]\n'
+            'web.groupby("phase", observed=True).size()',
         ],
-        "Two hops out (guest to proxy, proxy to nova-api-metadata) and two back. One reply has no label, "
-        "and the replies are drawn with solid arrows, so the table calls them requests: the `arrow` "
-        "column reads the drawing, not the meaning.",
+        "Only a handful of labels say REST or HTTP, in the image, volume and metadata phases. Yet every call "
+        "to an OpenStack API is HTTP: the token request (step 1) and the launch request (step 7) are REST "
+        "calls too. Labels say what their author chose to write; the step player's narration names the "
+        "protocol of every step.",
     ),
     "status": (
         "When does the client talk to the cloud?",
@@ -186,7 +188,7 @@ def _references(phase) -> str:
 def phase_cells(course, name: str, level: str) -> list:
     """The cells that teach one phase, with headings at ``level`` (``##`` or ``###``)."""
     info = course.phase(name)
-    p = repr(name)
+    p = f'"{name}"'
     question, how, snippets, reading = EXPLORATIONS[name]
     cells = [
         md(f"{level} Who takes part\n\nThe participants of the **{name}** phase and what each of them does."),
@@ -285,7 +287,7 @@ section says where and what replaced it.
         code(IMPORTS + "\nfrom flowlib import phases_table"),
         md(
             """
-## The journey in seven phases
+## The journey, phase by phase
 
 The diagram is cut into phases by its `== dividers ==`. The table counts the messages and participants
 of each; the titles and estimated times come from the course data.
@@ -297,18 +299,7 @@ of each; the titles and estimated times come from the course data.
             'phases.insert(2, "minutes", [course.phase(name).minutes for name in phases["phase"]])\n'
             'phases[["phase", "title", "minutes", "first_step", "last_step", "messages", "participants"]]'
         ),
-        md(
-            """
-1. **auth**: the client gets a token from Keystone.
-2. **scheduling**: nova-api records the request and answers at once; the scheduler picks a host; the
-   chosen nova-compute gets the instance's details.
-3. **image**: nova-compute fetches the image from Glance and Ceph to build the root disk.
-4. **network**: Neutron allocates a port and an address and wires the VM's interface.
-5. **volume**: Cinder describes the volume, libvirt starts the VM and attaches the volume.
-6. **metadata**: inside the VM, cloud-init asks the metadata service who it is.
-7. **status**: meanwhile, the client polls until the instance is ACTIVE.
-"""
-        ),
+        md("\n".join(f"{i}. **{p.name}**: {p.title}." for i, p in enumerate(course.phases, start=1))),
         md(
             """
 ## The map of services
@@ -322,7 +313,7 @@ talk, labelled with how many messages they exchange and at which steps.
             """
 ## Who is who
 
-The 23 participants, what each one does and which service it belongs to.
+Every participant of the diagram, the OpenStack service it belongs to, and what it does.
 """
         ),
         code("components_card()"),
@@ -390,7 +381,7 @@ BAD = '''\
 broken = """
 @startuml
 Alice -> Bob: hello
-Bob ->
+Bob -> Alice hi there
 @enduml
 """
 try:
@@ -464,7 +455,7 @@ Placement, the super-conductor), next to the 2014 one: compare their phases.
 ### When the text is wrong
 
 A mistake in the diagram is reported with the file, line and column, and the offending line with a caret
-under the problem, the way a compiler does. Here the last arrow has no target:
+under the problem, the way a compiler does. Here the second arrow lacks the colon before its label:
 """
         ),
         code(BAD),

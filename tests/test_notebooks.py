@@ -125,8 +125,8 @@ def test_every_phase_notebook_has_player_quiz_exercises_and_then_and_now(course)
         code = "\n".join(_code(nb))
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         for phase in phases:
-            assert f"StepPlayer(diagram, phase={phase!r}" in code
-            assert f"Quiz(course.quiz({phase!r})" in code and len(course.quiz(phase)) >= 4
+            assert f"StepPlayer(diagram, phase=\"{phase}\"" in code
+            assert f"Quiz(course.quiz(\"{phase}\")" in code and len(course.quiz(phase)) >= 4
             exercises = course.exercises(phase)
             assert len(exercises) >= 2 and all(f'check("{e.id}"' in code for e in exercises)
             assert course.phase(phase).then_and_now.strip()[:60] in text
