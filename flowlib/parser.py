@@ -280,10 +280,6 @@ _IGNORED = _rx(r"""
       | url\s+(?:of|for)\s+.+
       | \{\w+\}\s*<->\s*\{\w+\}.*
       | allow_?mixing
-      | !pragma\b.*
-      | !theme\b.*
-      | !(?:define|undef|definelong|enddefinelong)\b.*
-      | !(?:unquoted\s+)?(?:procedure|function|endprocedure|endfunction)\b.*
     )$""")
 
 _TITLE = _rx(r"title(?:\s*:\s*|\s+)(?P<text>.*[\w.].*)$")
@@ -1056,10 +1052,7 @@ _END_NOTE_ON_ARROW = _rx(r"end\s?note$")
 def _single_text(action):
     """Adapt a note/reference action to a one-line match: the text after the colon."""
     def run(b: _Builder, m: re.Match):
-        text = m.group("text")
-        if text is None:
-            raise _LineError("expected ':' and the note's text")
-        action(b, m, _display(text))
+        action(b, m, _display(m.group("text")))
     run.__name__ = action.__name__
     return run
 
@@ -1134,9 +1127,22 @@ _FIRST_WORD = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _candidates(line: str) -> tuple:
-    """The commands that may accept ``line``: those keyed on its first word (or character), then the rest."""
+    """The commands that may accept ``line``: those keyed on its first word (or character), then the rest.
+
+    A word that only starts with a keyword counts too: PlantUML reads ``returns x`` as ``return`` + ``s x``.
+    """
     m = _FIRST_WORD.match(line)
-    return _DISPATCH.get(m.group().lower() if m else line[0], _ANY)
+    if m is None:
+        return _DISPATCH.get(line[0], _ANY)
+    word = m.group().lower()
+    commands = _DISPATCH.get(word)
+    if commands is None:
+        for end in range(len(word) - 1, 1, -1):
+            commands = _DISPATCH.get(word[:end])
+            if commands is not None:
+                return commands
+        return _ANY
+    return commands
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1167,9 +1173,12 @@ def _block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
                             f"this is a @start{m.group(1)} block, not a sequence diagram (@startuml)",
                             file=file, line=number, column=_column_of(raw), source_line=raw)
             continue
-        if "@" in raw and _END.match(raw):
-            inside = False
-            continue
+        if "@" in raw:
+            if _END.match(raw):
+                inside = False
+                continue
+            if _START.match(raw):
+                continue  # a repeated @startuml inside a block is ignored, as PlantUML does
         if count == 1:
             out.append((number, raw))
     if count == 0:
@@ -1470,8 +1479,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
         errors.append(_error(f"after 'create {builder.pending_create}' the next message must go to or come from "
                              f"{builder.pending_create}, and there is none",
                              file, builder.pending_create_line, 1, raw_by_number.get(builder.pending_create_line, "")))
-    if not errors and builder.open_groups:
-        pass  # PlantUML accepts a group left open at the end of the diagram
+    # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
     diagram = builder.diagram(block_count)
     if not diagram.participants and not errors:
         last = block[-1][0] if block else 1

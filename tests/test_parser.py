@@ -294,6 +294,12 @@ def test_preprocessor_define_and_if():
     assert [(m.source, m.target) for m in d.messages] == [("Alice", "Nova")]
 
 
+def test_keyword_glued_to_text():
+    # PlantUML reads "returns" as "return" + "s ...", and a repeated @startuml inside a block is ignored.
+    d = parse("@startuml\n@startuml\nA -> B\nreturns done\n@enduml\n")
+    assert [(m.source, m.target, m.label) for m in d.messages] == [("A", "B", ""), ("B", "A", "s done")]
+
+
 def test_first_block_of_several():
     d = parse("@startuml\nA -> B\n@enduml\n\n@startuml\nC -> D\nE -> F\n@enduml\n")
     assert [m.source for m in d.messages] == ["A"] and d.block_count == 2
