@@ -63,24 +63,31 @@ def _kind(m: Message) -> str:
 
 
 def player_steps(diagram: Diagram, *, phase: str | None = None, steps: Iterable[int] | None = None) -> tuple[int, ...]:
-    """The steps a player walks through: ``steps`` if given, else the phase's messages, else all.
+    """The steps a player walks through: the phase's messages (or all), narrowed to ``steps`` when given.
+
+    Raises ValueError for an unknown phase, a step the diagram (or the phase) lacks, or nothing to show.
 
     >>> player_steps(diagram, phase="auth")  # doctest: +SKIP
     (1, 2, 3, 4, 5, 6)
     """
-    if steps is not None:
-        wanted = tuple(steps)
-        known = {m.step for m in diagram.messages}
-        missing = [s for s in wanted if s not in known]
-        if missing:
-            raise ValueError(f"the diagram has no step {missing[0]} (it has {len(known)} messages)")
-        return wanted
     if phase is not None:
-        chosen = tuple(m.step for m in diagram.phase_messages(phase))
-        if not chosen:
+        available = tuple(m.step for m in diagram.phase_messages(phase))
+        if not available:
             raise ValueError(f"the diagram has no phase {phase!r}; its phases are {list(diagram.phases)}")
-        return chosen
-    return tuple(m.step for m in diagram.messages)
+        where = f"phase {phase!r}"
+    else:
+        available = tuple(m.step for m in diagram.messages)
+        where = "the diagram"
+    if steps is not None:
+        wanted = tuple(int(s) for s in steps)
+        missing = [s for s in wanted if s not in available]
+        if missing:
+            has = f"steps {available[0]} to {available[-1]}" if available else "no steps"
+            raise ValueError(f"{where} has no step {missing[0]} (it has {has})")
+        available = wanted
+    if not available:
+        raise ValueError("nothing to step through: the diagram has no messages")
+    return available
 
 
 def context_steps(diagram: Diagram, step: int, *, phase: str | None = None) -> tuple[int, ...]:

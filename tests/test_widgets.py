@@ -181,6 +181,25 @@ def test_player_steps_refuse_an_unknown_phase_or_step(diagram):
         player_steps(diagram, phase="nope")
     with pytest.raises(ValueError, match="no step 999"):
         player_steps(diagram, steps=[1, 999])
+    with pytest.raises(ValueError, match="phase 'auth' has no step 7 \\(it has steps 1 to 6\\)"):
+        player_steps(diagram, phase="auth", steps=[2, 7])
+    assert player_steps(diagram, phase="auth", steps=[5, 2]) == (5, 2)
+    with pytest.raises(ValueError, match="nothing to step through"):
+        StepPlayer(parse("@startuml\nparticipant A\n@enduml\n"))
+
+
+def test_course_narration_text_is_escaped_in_frames(diagram):
+    class Hostile:
+        what = "<script>alert(1)</script> & `<b>code</b>`"
+        why = "**bold <i>**"
+        protocol = "<REST>"
+        if_it_fails = '"quoted" <img src=x>'
+
+    frame = frame_html(diagram, 1, phase="auth", narration=Hostile())
+    narration = frame.split('<div class="flow-narration"', 1)[1].split("</div>", 1)[0]
+    assert "<script>" not in narration and "<img" not in narration and "<REST>" not in narration
+    assert "&lt;script&gt;" in narration and "<code>&lt;b&gt;code&lt;/b&gt;</code>" in narration
+    assert "<b>bold &lt;i&gt;</b>" in narration  # markdown bold kept, its text escaped
 
 
 def test_without_a_widget_manager_the_player_reads_as_a_step_list(diagram):
