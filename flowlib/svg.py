@@ -19,7 +19,6 @@ from .svglayout import (
     BAR,
     FOLD,
     FONT,
-    HEAD_FONT,
     HEAD_LINE,
     ICONS,
     LINE,
@@ -34,8 +33,8 @@ from .svglayout import (
     select,
     tab_width,
 )
-from .textview import find_phase, step_list
 from .svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
+from .textview import find_phase, step_list
 
 INK = "#1F2328"
 STROKE = "#55606E"  # heads, bars, frames

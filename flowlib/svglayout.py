@@ -24,8 +24,8 @@ from .model import (
     Reference,
     Spacer,
 )
-from .textview import find_phase
 from .svgtext import Run, TextBlock, block, plain, run_width, safe_color
+from .textview import find_phase
 
 # Font sizes and spacing, in pixels (close to PlantUML's defaults so both read alike).
 FONT = 13.0  # messages, notes, groups

@@ -197,7 +197,6 @@ def runs(line: str) -> tuple[Run, ...]:
     for match in _TOKEN.finditer(line):
         buf.append(line[pos:match.start()])
         pos = match.end()
-        kind = match.lastgroup
         if match.group("escaped") is not None:
             buf.append(match.group("escaped"))
         elif match.group("pair") is not None:
@@ -242,8 +241,7 @@ def runs(line: str) -> tuple[Run, ...]:
             target, _, label = match.group("link").partition(" ")
             target = re.sub(r"\{[^}]*\}", "", target)
             buf.append(label.strip() or target)
-        elif kind == "icon":
-            pass
+        # An icon (<&name>) is dropped: flowlib ships no icon font.
     buf.append(line[pos:])
     flush()
     return tuple(r for r in out if r.text) or (Run(""),)

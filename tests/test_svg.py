@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import flowlib
-from flowlib import Diagram, GroupEnd, GroupStart, LifeEvent, Message, Note, Participant, parse, parse_file
+from flowlib import Diagram, GroupEnd, GroupStart, Message, Note, Participant, parse, parse_file
 from flowlib import svg as svgmod
 from flowlib.palette import HIGHLIGHT, phase_color
 from flowlib.svg import SequenceSVG, sequence_svg
@@ -220,11 +220,11 @@ def test_characters_xml_cannot_hold_are_dropped():
 
 
 def test_colours_from_the_diagram_are_checked():
-    d = parse('@startuml\nparticipant A #"red" \nparticipant B #LightBlue\nA -[#00ff00]> B: x\n@enduml'
-              if False else "@startuml\nparticipant B #LightBlue\nA -[#00ff00]> B: x\n@enduml")
+    d = parse("@startuml\nparticipant B #LightBlue\nA -[#00ff00]> B: x\n@enduml")
     root = ET.fromstring(sequence_svg(d).source)
     fills = {e.get("fill") for e in root.iter() if e.get("fill")}
     assert "lightblue" in fills
+    assert "#00FF00" in {e.get("stroke") for e in root.iter()}  # no phase: the arrow keeps its own colour
     bad = Diagram((Participant("A", "A", color='red" onload="x'),), (), ())
     assert "onload" not in sequence_svg(bad).source
 
