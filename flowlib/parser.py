@@ -1029,6 +1029,7 @@ class _Block(NamedTuple):
     closing: str = "end"       # what closes it, for the error message
     raw: bool = False          # styling (skinparam, sprite): no text is stored
     nested: bool = False       # braces nest: the block ends at the ``}`` matching its ``{``
+    keep_empty: bool = True    # False: a block with no line at all adds nothing (PlantUML's notes)
 
 
 _END_TITLE = _rx(r"end\s?title$")
@@ -1094,10 +1095,12 @@ COMMANDS: tuple = (
     _Single("activate", "", _ACTIVATE2, _do_activate2),
     _Single("return", "& return", _RETURN, _do_return),
     _Single("note", "note hnote rnote", _NOTE_ON_ARROW, _single_text(_do_note_on_arrow)),
-    _Block("note", "& / note hnote rnote", _NOTE_MULTI, _END_NOTE, _do_note, "end note"),
-    _Block("note", "& / note hnote rnote", _NOTE_SEVERAL_MULTI, _END_NOTE, _do_note_several, "end note"),
+    _Block("note", "& / note hnote rnote", _NOTE_MULTI, _END_NOTE, _do_note, "end note", keep_empty=False),
+    _Block("note", "& / note hnote rnote", _NOTE_SEVERAL_MULTI, _END_NOTE, _do_note_several, "end note",
+           keep_empty=False),
     _Block("note", "note hnote rnote", _NOTE_ON_ARROW_MULTI, _END_NOTE_ON_ARROW, _do_note_on_arrow, "end note"),
-    _Block("note", "/ note hnote rnote", _NOTE_ACROSS_MULTI, _END_NOTE, _do_note_across, "end note"),
+    _Block("note", "/ note hnote rnote", _NOTE_ACROSS_MULTI, _END_NOTE, _do_note_across, "end note",
+           keep_empty=False),
     _Single("newpage", "newpage @", _NEWPAGE, _do_newpage),
     _Single("divider", "=", _DIVIDER, _do_divider),
     _Single("spacer", "|", _SPACER, _do_spacer),
@@ -1149,7 +1152,7 @@ def _candidates(line: str) -> tuple:
 # Source handling: @startuml blocks, comments, preprocessor lines.
 
 _START = re.compile(r"\s*@start(\w+)", re.I)
-_END = re.compile(r"\s*@end(\w+)", re.I)
+_END = re.compile(r"\s*@end", re.I)
 
 
 def _block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
@@ -1454,7 +1457,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                     i = first  # lenient mode goes on with the lines after the opening one
                     raise _LineError(f"this {command.name} is never closed: add '{command.closing}' after its text")
                 i += 1
-                if not command.raw:
+                if not command.raw and (command.keep_empty or i - 1 > first):
                     # The block's lines as written: indentation and blank lines are part of the text.
                     command.action(builder, m, _block_text([r for _, _, r in stream[first:i - 1]]))
                 break

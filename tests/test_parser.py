@@ -158,6 +158,13 @@ note top: above"""))
     ]
 
 
+def test_empty_notes_as_plantuml_keeps_them():
+    # An empty note block on a participant adds nothing; one with a blank line, or on a message, is kept.
+    d = parse(wrap("A -> B\nnote over A, B\nend note\nnote left of A\nend note\nnote right\nend note\n"
+                   "note over A\n\nend note"))
+    assert [(n.position, n.participants, n.text) for n in d.notes] == [("right", (), ""), ("over", ("A",), "")]
+
+
 def test_note_after_group_end_is_attached_to_the_group():
     d = parse(wrap("alt x\nA -> B\nend\nnote left: about the group"))
     assert d.notes[0].attached_to == "group"
