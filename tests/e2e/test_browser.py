@@ -9,7 +9,9 @@ still works with the kernel shut down), and nothing was requested outside 127.0.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import statistics
 from pathlib import Path
 
@@ -19,7 +21,10 @@ from notebook_page import measure_latency, open_notebook, player_state, run_all,
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+#: Screenshots copied to docs/ when E2E_DOCS=1 (out/ name -> docs/ name).
+DOCS_SHOTS = {"02-scheduling-player.png": "browser-player.png", "01-auth-quiz.png": "browser-quiz.png"}
 
 LATENCY: dict[str, dict[str, list[float]]] = {"client": {}, "kernel": {}}
 PLAYERS = ".jp-Notebook .flow-player"
@@ -107,7 +112,7 @@ def _drive_player(page, stem: str) -> None:
         assert after.row == after.step, f"the table marks {after.row}, the frame is {after.step}"
         assert after.narration and after.narration != state.narration, "the narration did not change"
         state = after
-    player.scroll_into_view_if_needed()
+    player.evaluate("e => e.scrollIntoView({block: 'start'})")
 
 
 def _latency(page, stem: str) -> None:
@@ -167,10 +172,13 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
     if _calls(notebook, "Quiz"):
         page.wait_for_selector(QUESTIONS)
         _quiz(page, course)
-        quiz = page.locator(".jp-Notebook .flow-quiz").first
-        quiz.scroll_into_view_if_needed()
-        quiz.screenshot(path=str(out_dir / f"{stem}-quiz.png"))
+        page.locator(QUESTIONS).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(out_dir / f"{stem}-quiz.png"))
     page.screenshot(path=str(out_dir / f"{stem}.png"))
+    if os.environ.get("E2E_DOCS"):
+        for shot, doc in DOCS_SHOTS.items():
+            if shot.startswith(stem + "-"):
+                shutil.copy(out_dir / shot, ROOT / "docs" / doc)
 
     shown = page.evaluate("() => __e2e.shownErrors()")
     assert not shown, f"errors shown on the page (widget callbacks included): {shown}"

@@ -171,3 +171,14 @@ def test_site_command_line_builds_one_notebook(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "s").glob("*.html")) == sorted(["index.html", f"{first}.html"])
     assert "no server or network needed" in capsys.readouterr().out
     assert offline_problems(tmp_path / "s") == []
+
+
+@pytest.mark.browser
+def test_the_site_works_from_file_urls(built_site, static_page):
+    """Copied to a USB stick and opened from disk, no server: the player still steps."""
+    page = static_page
+    page.goto((built_site / _phase_page(built_site)).as_uri())
+    page.wait_for_selector(".site-player.site-js")
+    page.locator(".site-player").first.locator("[data-act=next]").click()
+    assert _site_state(page)["where"].startswith("2 /")
+    assert page.blocked == []
