@@ -390,6 +390,26 @@ except DiagramError as error:
     print(error)'''
 
 
+def what_if(course):
+    """The capstone's "What if a component fails?" section: a reserved spot, filled by the what-if work.
+
+    Replace these cells (keep the heading, the 07-capstone tests look for it), then run
+    ``scripts/make_notebooks.py 07``.
+    """
+    return [
+        md(
+            """
+## What if a component fails?
+
+<!-- Reserved for the what-if section (failure scenarios on the same diagram); written separately. -->
+
+*This section is being written: it will let you remove or break a component and see which steps of the
+launch are affected.*
+"""
+        ),
+    ]
+
+
 def capstone(course):
     exercises = []
     for exercise in course.exercises(None):
@@ -459,16 +479,7 @@ under the problem, the way a compiler does. Here the second arrow lacks the colo
 """
         ),
         code(BAD),
-        md(
-            """
-## What if a component fails?
-
-<!-- Reserved for the what-if section (failure scenarios on the same diagram); written separately. -->
-
-*This section is being written: it will let you remove or break a component and see which steps of the
-launch are affected.*
-"""
-        ),
+        *what_if(course),
         md(
             f"""
 ## Where to go next
