@@ -56,8 +56,9 @@ __all__ = [
 #: Message statuses, in report order.
 STATUSES = ("ok", "fails", "never", "taken", "not_taken")
 
-#: How the views draw each status (``ok`` keeps its phase colour).
+#: How the views draw each status (phase colours give way, so that only the statuses stand out).
 STATUS_COLORS = {
+    "ok": "#3B4450",
     "fails": HIGHLIGHT,
     "never": "#9AA0A6",
     "taken": PHASE_COLORS["network"],
@@ -202,7 +203,7 @@ class Impact:
 
     def svg(self, phase: str | None = None):
         """The sequence diagram (whole, or one phase) with failing steps red, steps that never happen
-        grey and dashed, failure paths taken in blue and branches not taken faded."""
+        grey and dashed, failure paths taken in blue, branches not taken faded, the rest dark grey."""
         import dataclasses
 
         from .overlay import color_steps
@@ -210,7 +211,7 @@ class Impact:
 
         view = sequence_svg(self.diagram, phase=phase)
         shown = set(view.steps)
-        colors = {s.step: STATUS_COLORS[s.status] for s in self.steps if s.status != "ok" and s.step in shown}
+        colors = {s.step: STATUS_COLORS[s.status] for s in self.steps if s.step in shown}
         faded = {s.step for s in self.steps if s.status in ("never", "not_taken") and s.step in shown}
         dashed = {s.step for s in self.steps if s.status == "never" and s.step in shown}
         source = color_steps(view.source, colors, faded, opacity=0.4, dashed=dashed)
