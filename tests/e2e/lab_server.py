@@ -20,7 +20,6 @@ USER_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
         "checkForUpdates": False,
-        "doNotDisturbMode": True,
     },
     # Every cell attached to the page, so that error checks and widgets see all of them.
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},

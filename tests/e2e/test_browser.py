@@ -193,3 +193,6 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
         assert after.row == after.step == after.highlight
 
     assert page.blocked[blocked_before:] == [], "JupyterLab asked for something outside 127.0.0.1"
+    # No notification either: neither the news prompt (turned off) nor a kernel or save failure.
+    toasts = page.locator(".Toastify__toast").all_inner_texts()
+    assert toasts == [], f"JupyterLab shows notifications: {toasts}"
