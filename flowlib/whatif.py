@@ -293,7 +293,7 @@ def _key(name: str) -> str:
 
 def _resolve(diagram: Diagram, failed, scenarios) -> tuple[set[str], list[Scenario]]:
     """Participant codes that are down, and the scenarios named, for the names in ``failed``."""
-    names = [failed] if isinstance(failed, str) else list(failed)
+    names = [failed] if isinstance(failed, str) else sorted(failed, key=str)  # a set has no stable order
     codes_by_key = {_key(p.code): p.code for p in diagram.participants}
     codes_by_key.update({_key(p.display): p.code for p in diagram.participants if p.display})
     by_name = {}
@@ -551,11 +551,13 @@ def _impact_html(impact: Impact, affected_only: bool) -> str:
 
 
 def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
-                   *, phase: str | None = None) -> tuple[tuple[str, str], ...]:
-    """One pre-rendered HTML frame per choice: (dropdown label, the impact's summary and coloured diagram).
+                   *, phase: str | None = "auto", compare: Diagram | None = None) -> tuple[tuple[str, str], ...]:
+    """One pre-rendered HTML frame per choice: (dropdown label, the impact and its coloured diagram).
 
-    choices: scenario ids or participant codes (default: every scenario). Computing them all up front
-    lets a dropdown switch frames in the browser with no kernel.
+    choices: scenario ids or participant codes (default: every scenario). phase: the part of the
+    diagram drawn: ``"auto"`` (the phase where the first step fails), None (all), or a phase name.
+    compare: another flow (such as the 2014 one) summarised in one line under each impact. Computing
+    every frame up front lets a dropdown switch them in the browser, with no kernel.
     """
     scenarios = load_scenarios() if scenarios is None else tuple(scenarios)
     choices = [s.id for s in scenarios] if choices is None else list(choices)
@@ -564,13 +566,35 @@ def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scena
     for choice in choices:
         impact = what_if(diagram, choice, scenarios)
         label = by_id[choice].component if choice in by_id else choice
-        svg = impact.svg(phase=phase).source
-        frames.append((label, impact.html() + f'<div style="overflow:auto;max-height:640px">{svg}</div>'))
+        body = [impact.html()]
+        if compare is not None:
+            other = what_if(compare, choice, scenarios)
+            body.append(f"<p><b>The same failure in {html.escape(_name(compare))}</b>: {html.escape(_one_line(other))}</p>")
+        shown = phase
+        if phase == "auto":
+            first = (impact.highlighted_steps or impact.taken_steps or (None,))[0]
+            shown = diagram.messages[first - 1].phase if first is not None else None
+            if first is None:
+                body.append("<p><i>Nothing in this flow depends on it.</i></p>")
+        if phase != "auto" or shown is not None:
+            title = f"The {html.escape(shown)} phase" if shown else "The whole flow"
+            svg = impact.svg(phase=shown).source
+            body.append(f"<p><b>{title}</b>:</p><div style=\"overflow:auto;max-height:640px\">{svg}</div>")
+        frames.append((label, "".join(body)))
     return tuple(frames)
 
 
+def _one_line(impact: Impact) -> str:
+    if not impact.failed and not impact.highlighted_steps:
+        return "nothing fails: this diagram has no such component."
+    counts = impact.counts()
+    phases = ", ".join(impact.incomplete_phases) or "none"
+    return (f"{counts['fails']} steps fail and {counts['never']} never happen; "
+            f"phases that cannot complete: {phases}.")
+
+
 def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
-                     *, phase: str | None = None):
+                     *, phase: str | None = "auto", compare: Diagram | None = None):
     """A dropdown of components over their pre-rendered impacts (ipywidgets ``Dropdown`` + ``Stack``).
 
     The dropdown drives the stack through ``jsdlink``: choosing happens in the browser, so it works
@@ -579,7 +603,7 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
     """
     import ipywidgets as W
 
-    frames = what_if_frames(diagram, choices, scenarios, phase=phase)
+    frames = what_if_frames(diagram, choices, scenarios, phase=phase, compare=compare)
     labels = [(label, i) for i, (label, _) in enumerate(frames)]
     dropdown = W.Dropdown(options=labels, value=0, description="Fails:",
                           layout=W.Layout(width="max-content"), style={"description_width": "initial"})

@@ -391,21 +391,39 @@ except DiagramError as error:
 
 
 def what_if(course):
-    """The capstone's "What if a component fails?" section: a reserved spot, filled by the what-if work.
-
-    Replace these cells (keep the heading, the 07-capstone tests look for it), then run
-    ``scripts/make_notebooks.py 07``.
-    """
+    """The capstone's "What if a component fails?" section (written with flowlib.whatif; keep the heading,
+    the 07-capstone tests look for it), then run ``scripts/make_notebooks.py 07``."""
     return [
         md(
             """
 ## What if a component fails?
 
-<!-- Reserved for the what-if section (failure scenarios on the same diagram); written separately. -->
+Pick a component in the dropdown and see what its failure does to today's launch: which steps fail,
+which never happen, which phases cannot complete, the state the instance ends in and what the user
+sees, then how the same failure looked in the 2014 diagram. Below that, the phase where the trouble
+starts is drawn with the failing steps in red, the steps that never happen grey and dashed, and the
+failure path Nova takes (an `else` branch of the diagram) in blue.
 
-*This section is being written: it will let you remove or break a component and see which steps of the
-launch are affected.*
+`what_if` works this out from the diagram alone, with a few rules: a message to or from the broken
+component fails; a participant waiting for an answer that never comes is stuck; a participant that
+was never asked to do something does nothing; and when the first branch of an `alt` frame fails, the
+flow takes its `else` branch, the failure path the diagram knows (NoValidHost and cell0, a reschedule
+to an alternate host, the vif-plug timeout). What the user sees comes from `data/failures.yaml`.
+
+Every choice was computed when the notebook ran, so the dropdown works in your browser, without a
+kernel and in a static export.
 """
+        ),
+        code("from flowlib import what_if, what_if_explorer\n\nwhat_if_explorer(today, compare=diagram)"),
+        md(
+            """
+`what_if` takes any participant of any diagram, or several at once. Two failures that each leave the
+server ACTIVE (the DHCP agent, the metadata service) still leave a guest nobody can log in to:
+"""
+        ),
+        code(
+            'both = what_if(today, {"neutron-dhcp-agent", "nova-api-metadata"})\n'
+            "both.incomplete_phases, both.counts()"
         ),
     ]
 
