@@ -30,6 +30,7 @@ merely never happens, the whole ``alt`` never happens.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -598,16 +599,59 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
     """A dropdown of components over their pre-rendered impacts (ipywidgets ``Dropdown`` + ``Stack``).
 
     The dropdown drives the stack through ``jsdlink``: choosing happens in the browser, so it works
-    without a kernel and in a static export that stores the widget state. ipywidgets is imported here,
-    when the explorer is built, and nowhere else in this module.
+    without a kernel and in a static export that stores the widget state. Readers without widgets
+    (GitHub's viewer, an HTML export) get a summary table of every choice instead. ipywidgets is
+    imported here, when the explorer is built, and nowhere else in this module.
     """
     import ipywidgets as W
 
+    scenarios = load_scenarios() if scenarios is None else tuple(scenarios)
+    choices = [s.id for s in scenarios] if choices is None else list(choices)
     frames = what_if_frames(diagram, choices, scenarios, phase=phase, compare=compare)
-    labels = [(label, i) for i, (label, _) in enumerate(frames)]
-    dropdown = W.Dropdown(options=labels, value=0, description="Fails:",
-                          layout=W.Layout(width="max-content"), style={"description_width": "initial"})
+    dropdown = W.Dropdown(options=[(label, i) for i, (label, _) in enumerate(frames)], value=0,
+                          description="Fails:", layout=W.Layout(width="max-content"),
+                          style={"description_width": "initial"})
     stack = W.Stack(children=[W.HTML(body) for _, body in frames], selected_index=0)
-    box = W.VBox([dropdown, stack])
+    summary = _choices_html(diagram, choices, scenarios, [label for label, _ in frames])
+    box = _explorer_class(W)([dropdown, stack], summary=summary)
+    box.add_class("flow-whatif")
     box._links = (W.jsdlink((dropdown, "index"), (stack, "selected_index")),)
     return box
+
+
+@functools.lru_cache(maxsize=1)
+def _explorer_class(W):
+    class WhatIfExplorer(W.VBox):
+        """A what-if dropdown over its frames; shows a summary table where widgets cannot run."""
+
+        def __init__(self, children, *, summary: str, **kwargs):
+            super().__init__(children=children, **kwargs)
+            self._summary = summary
+
+        def __repr__(self) -> str:
+            return f"WhatIfExplorer({len(self.children[0].options)} choices)"
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle["text/html"] = self._summary
+            return bundle
+
+    return WhatIfExplorer
+
+
+def _choices_html(diagram: Diagram, choices, scenarios, labels) -> str:
+    rows = []
+    for choice, label in zip(choices, labels):
+        impact = what_if(diagram, choice, scenarios)
+        counts = impact.counts()
+        rows.append(
+            f"<tr><td>{html.escape(label)}</td><td>{counts['fails']}</td><td>{counts['never']}</td>"
+            f"<td>{html.escape(', '.join(impact.incomplete_phases) or 'none')}</td>"
+            f"<td>{html.escape(impact.state)}</td></tr>"
+        )
+    return (
+        f"<p>What if a component fails, in {html.escape(_name(diagram))}:</p>"
+        '<table style="border-collapse:collapse;font-size:90%"><thead><tr><th>fails</th><th>steps failing</th>'
+        "<th>steps that never happen</th><th>phases that cannot complete</th><th>the instance</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -230,3 +230,6 @@ def test_the_explorer_switches_frames_in_the_browser():
     assert len(stack.children) == 2 and stack.selected_index == 0
     link = box._links[0]
     assert link.source == (dropdown, "index") and link.target == (stack, "selected_index")
+    assert repr(box) == "WhatIfExplorer(2 choices)"
+    fallback = box._repr_mimebundle_()["text/html"]
+    assert "Placement" in fallback and "Neutron-DHCP-agent" in fallback and "<svg" not in fallback
