@@ -6,6 +6,7 @@ import gc
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -40,32 +41,53 @@ class Sample:
         return all(r.status == 0 for r in self.runs)
 
 
-def run_child(cmd: list[str], *, cwd=None, env=None, timeout: float = 600) -> Run:
+# GNU time measures a child from a tiny parent. A child forked from this (large) Python process
+# inherits its peak RSS: Linux carries the parent's high-water mark into the child at exec.
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+with open(os.environ["FLOWLIB_BENCH_RUSAGE"], "w") as fh:
+    fh.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_child(cmd: list[str], *, cwd=None, env=None, timeout: float = 900) -> Run:
     """Run ``cmd`` (output discarded) and measure it alone: wall time and its own peak RSS.
 
-    ``os.wait4`` gives the rusage of this child (and the processes it waited for), unlike
-    ``getrusage(RUSAGE_CHILDREN)``, which keeps the maximum over every child so far.
+    The peak comes from GNU time (``/usr/bin/time -f %M``) when it is installed, else from a small
+    ``python -I -S`` launcher: both start the command from a process of a few MB, so the number is
+    the command's own, not this benchmark's.
     """
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.002)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
-        if proc.returncode != 0:
-            err.seek(0)
-            tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
-            print(f"    ! {' '.join(cmd[:4])} ... exited {proc.returncode}: {' / '.join(tail)}")
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode)  # ru_maxrss is in KB on Linux
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "rusage")
+        if GNU_TIME:
+            wrapped = [GNU_TIME, "-f", "%M", "-o", report, *cmd]
+        else:
+            wrapped = [sys.executable, "-I", "-S", "-c", _LAUNCHER, *cmd]
+            env = {**(env or os.environ), "FLOWLIB_BENCH_RUSAGE": report}
+        with open(os.path.join(tmp, "stderr"), "w+b") as err:
+            start = time.perf_counter()
+            try:
+                status = subprocess.run(wrapped, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err,
+                                        timeout=timeout).returncode
+            except subprocess.TimeoutExpired:
+                status = -9
+            seconds = time.perf_counter() - start
+            if status != 0:
+                err.seek(0)
+                tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
+                print(f"    ! {' '.join(cmd[:4])} ... exited {status}: {' / '.join(tail)}")
+        try:
+            with open(report, encoding="utf-8") as fh:
+                kb = float(fh.read().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            kb = float("nan")
+    return Run(seconds, kb / 1024, status)  # ru_maxrss and %M are in KB on Linux
 
 
 def sample(cmd: list[str], runs: int, **kwargs) -> Sample:

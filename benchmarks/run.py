@@ -102,8 +102,8 @@ def diagrams(sizes) -> dict[int, Path]:
 
 
 def runs_for(n: int, base: int) -> int:
-    """Fewer repetitions for bigger files: the median of ``base`` runs at 1k, at least 3."""
-    return max(3, base if n <= 2_000 else base // 2 if n <= 10_000 else 3)
+    """Repetitions for a file of ``n`` messages: ``base`` up to 10k (the size the targets name), then 3."""
+    return max(3, base if n <= 10_000 else 3)
 
 
 # --------------------------------------------------------------------------- 1. whole process parse
@@ -332,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"flowlib benchmarks on {platform.node() or 'this machine'}: Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs" + (f", PlantUML jar {plantuml.JAR}" if args.plantuml else ", PlantUML skipped"))
     print("Times are medians of several runs; the machine may be shared, so compare within one run.")
+    print(f"Load average at start: {_load()}")
     targets, results = Targets(), {}
     if args.only in (None, "parse"):
         files = diagrams(sizes)
@@ -345,10 +346,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile()
     failed = targets.print()
-    print(f"\n{len(targets.rows)} targets, {failed} failed; the whole run took {time.perf_counter() - started:.0f} s.")
+    print(f"\n{len(targets.rows)} targets, {failed} failed; the whole run took {time.perf_counter() - started:.0f} s; "
+          f"load average at the end: {_load()} ({os.cpu_count()} CPUs).")
     if args.json:
         Path(args.json).write_text(json.dumps(_plain(results), indent=1, default=str), encoding="utf-8")
     return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _plain(obj):
