@@ -82,7 +82,7 @@ def test_every_player_keeps_all_its_frames_and_the_diagrams_are_there(built_site
     # Every diagram the notebook shows (sequence and communication views) is on the page as an image.
     nb = nbformat.read(notebook, as_version=4)
     svgs = sum("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert page.count('<img alt="') >= svgs and page.count('data-mime-type="image/svg+xml"') == svgs
+    assert page.count("<img alt=") >= svgs and page.count('data-mime-type="image/svg+xml"') == svgs
 
 
 # ------------------------------------------------------------------------------------------ browser
