@@ -850,7 +850,12 @@ def _do_note_on_arrow(b: _Builder, m: re.Match, text: str):
     target = b.last_note_target
     if target is None:
         raise _LineError("a note without 'of' or 'over' belongs to the message before it, and there is none")
-    b.note(position=m.group("position").lower(), participants=(), text=text,
+    position = m.group("position").lower()
+    anchor = target[1]
+    if anchor is not None and anchor.exo is not None:
+        # PlantUML puts a note on a message from or to the diagram's edge on the inner side, whatever it says.
+        position = "right" if anchor.exo in ("from_left", "to_left") else "left"
+    b.note(position=position, participants=(), text=text,
            style=_STYLES[m.group("style").lower()], attached_to=target[0])
 
 

@@ -158,6 +158,11 @@ note top: above"""))
     ]
 
 
+def test_note_on_an_edge_message_goes_inside():
+    d = parse(wrap("[-> A\nnote left: a\nA ->]\nnote right: b\nA ->]\nnote top: c"))
+    assert [n.position for n in d.notes] == ["right", "left", "left"]
+
+
 def test_empty_notes_as_plantuml_keeps_them():
     # An empty note block on a participant adds nothing; one with a blank line, or on a message, is kept.
     d = parse(wrap("A -> B\nnote over A, B\nend note\nnote left of A\nend note\nnote right\nend note\n"
