@@ -425,6 +425,12 @@ server ACTIVE (the DHCP agent, the metadata service) still leave a guest nobody 
             'both = what_if(today, {"neutron-dhcp-agent", "nova-api-metadata"})\n'
             "both.incomplete_phases, both.counts()"
         ),
+        md(
+            """
+The whole comparison of the 2014 diagram with today's flow, phase by phase, with a bug hunt on the old
+diagram, is in [08-then-and-now](08-then-and-now.ipynb).
+"""
+        ),
     ]
 
 
