@@ -14,14 +14,14 @@ import functools
 import html
 import re
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import ipywidgets as W
 
 from .analysis import arrow_kind, protocol_tag
 from .model import Diagram, Message
 from .palette import HIGHLIGHT, phase_color
-from .textview import display_name, message_kinds, one_line, step_list, step_list_html
+from .textview import display_name, find_phase, message_kinds, one_line, step_list, step_list_html
 
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
 WINDOW = 24
@@ -71,9 +71,8 @@ def player_steps(diagram: Diagram, *, phase: str | None = None, steps: Iterable[
     (1, 2, 3, 4, 5, 6)
     """
     if phase is not None:
+        phase = find_phase(diagram, phase)  # ValueError naming the known phases
         available = tuple(m.step for m in diagram.phase_messages(phase))
-        if not available:
-            raise ValueError(f"the diagram has no phase {phase!r}; its phases are {list(diagram.phases)}")
         where = f"phase {phase!r}"
     else:
         available = tuple(m.step for m in diagram.messages)
@@ -235,6 +234,7 @@ def frame_html(
     True
     """
     m = _message(diagram, step)
+    phase = find_phase(diagram, phase) if phase is not None else None
     shown = context_steps(diagram, step, phase=phase)
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
     color = phase_color(m.phase, diagram.phases)
@@ -294,7 +294,7 @@ class StepPlayer(W.VBox):
         **kwargs,
     ):
         self.diagram = diagram
-        self.phase = phase
+        self.phase = phase = find_phase(diagram, phase) if phase is not None else None
         self.steps = player_steps(diagram, phase=phase, steps=steps)
         total = len(self.steps)
         frames = []

@@ -177,8 +177,9 @@ def test_without_phases_a_long_diagram_is_shown_in_a_window_around_the_step():
 
 
 def test_player_steps_refuse_an_unknown_phase_or_step(diagram):
-    with pytest.raises(ValueError, match="no phase"):
+    with pytest.raises(ValueError, match="unknown phase 'nope'; phases: auth, scheduling"):
         player_steps(diagram, phase="nope")
+    assert player_steps(diagram, phase=" Auth ") == player_steps(diagram, phase="auth")
     with pytest.raises(ValueError, match="no step 999"):
         player_steps(diagram, steps=[1, 999])
     with pytest.raises(ValueError, match="phase 'auth' has no step 7 \\(it has steps 1 to 6\\)"):
