@@ -546,7 +546,6 @@ class _Builder:
         self.activation_stack: list[Message] = []
         self.last_was_delay = False
         self.pending_create: str | None = None
-        self.pending_create_line = 0
         self.last_note_target = None             # ("message", Message) or ("group", None)
 
     # -- participants ------------------------------------------------------------------------
@@ -560,25 +559,31 @@ class _Builder:
 
     # -- life events ---------------------------------------------------------------------------
     def life(self, action: str, who: str, *, implicit: bool, color: str | None = None):
+        """Record a life event, with PlantUML's checks.
+
+        PlantUML checks explicit lines (``activate X``) but ignores the verdict for implied events
+        (``++``, ``**``, ``return``, autoactivate): one refused after a delay is dropped, any other is kept.
+        """
         if self.last_was_delay:
+            if implicit:
+                return
             raise _LineError(f"cannot {action} {who} right after a '...' delay: put a message between them")
         event = LifeEvent(action=action, participant=who, implicit=implicit, color=color,
                           after_step=len(self.messages), line=self.line)
         self.events.append(event)
         if action == "create":
             self.pending_create = who
-            self.pending_create_line = self.line
             return
         if self.last_with_deactivate is None:
-            if action == "activate":
+            if action != "deactivate" or implicit:
                 return
-            raise _LineError(f"cannot {action} {who} before the first message: only 'activate' may come first")
+            raise _LineError(f"cannot deactivate {who} before the first message")
         last = self.last_with_deactivate
         if action == "activate" and isinstance(last, Message):
             self.activation_stack.append(last)
         elif action == "deactivate" and self.activation_stack:
             self.activation_stack.pop()
-        if action == "activate" and who in self.deactivated_after_last:
+        if action == "activate" and who in self.deactivated_after_last and not implicit:
             raise _LineError(f"cannot activate {who} again before the next message: it was just deactivated "
                              f"(PlantUML: Activate/Deactivate already done on {who})")
         if action in ("deactivate", "destroy"):
@@ -587,6 +592,7 @@ class _Builder:
     # -- messages ------------------------------------------------------------------------------
     def message(self, source, target, label="", dotted=False, head="normal", bidirectional=False, exo=None,
                 exo_short=None, parallel=False, is_return=False, color=None) -> Message:
+        """Add a message; PlantUML checks a pending ``create`` on every message but a ``return``."""
         raw = self.raw
         msg = Message(len(self.messages) + 1, source, target, label, dotted, head, bidirectional, exo, exo_short,
                       parallel, self.numbering.next() if self.numbering.on else None, self.phase, is_return,
@@ -597,11 +603,12 @@ class _Builder:
         self.deactivated_after_last = set()
         self.last_was_delay = False
         self.last_note_target = ("message", msg)
-        if self.pending_create is not None:
+        if self.pending_create is not None and not is_return:
             who = self.pending_create
             self.pending_create = None
-            if who not in (msg.source, msg.target):
-                raise _LineError(f"after 'create {who}' the next message must go to or come from {who}")
+            # PlantUML wants a message to the new participant from another one (or from the edge).
+            if not (who in (source, target) if exo is not None else target == who != source):
+                raise _LineError(f"after 'create {who}' the next message must go to {who} from another participant")
         return msg
 
     def note(self, **fields):
@@ -913,18 +920,24 @@ def _do_group(b: _Builder, m: re.Match):
                                parallel=parallel, line=b.line))
 
 
+_REVERSED_EXO = {"from_left": "to_left", "to_left": "from_left", "from_right": "to_right", "to_right": "from_right"}
+
+
 def _do_return(b: _Builder, m: re.Match):
     # PlantUML answers the message that activated the innermost active lifeline; with no activation
     # left, it answers (reverses) the last message, without a deactivation.
     if b.activation_stack:
         caller, deactivate = b.activation_stack[-1], True
-    elif isinstance(b.last_with_deactivate, Message):
+    elif isinstance(b.last_with_deactivate, Message) and b.last_with_deactivate.exo is None:
         caller, deactivate = b.last_with_deactivate, False
     else:
         raise _LineError("'return' has nowhere to return to: no message before it")
     label = m.group("label")
-    b.message(source=caller.target, target=caller.source, label=_display(label) if label else "",
-              dotted=True, is_return=True, parallel=m.group("parallel") is not None)
+    # The answer keeps the arrow's head and colour, dotted.
+    b.message(source=caller.target, target=caller.source, label=_display(label) if label else "", dotted=True,
+              head=caller.head, bidirectional=caller.bidirectional, exo=_REVERSED_EXO.get(caller.exo),
+              exo_short=caller.exo_short, color=caller.color, is_return=True,
+              parallel=m.group("parallel") is not None)
     if deactivate:
         b.life("deactivate", caller.target, implicit=True)
 
@@ -1483,10 +1496,6 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
             err = _error(f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram", file, number,
                          _column_of(raw_by_number[number]), raw_by_number[number])
             errors = [err] + [e for e in errors if e.line != number]
-    if builder.pending_create is not None and not errors:
-        errors.append(_error(f"after 'create {builder.pending_create}' the next message must go to or come from "
-                             f"{builder.pending_create}, and there is none",
-                             file, builder.pending_create_line, 1, raw_by_number.get(builder.pending_create_line, "")))
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
     diagram = builder.diagram(block_count)
     if not diagram.participants and not errors:

@@ -264,6 +264,13 @@ def test_return_answers_the_activating_message():
     assert deactivations == ["C", "B"]
 
 
+def test_implied_life_events_are_not_checked():
+    # PlantUML ignores its checks for ++ ** !! and return: after a delay the event is dropped, otherwise kept.
+    d = parse(wrap("A -> B\n...\nA -> C ** : new\nC -> B !!\nB -> C ++\ncreate D\nreturn\nA -> D"))
+    got = [(e.action, e.participant) for e in d.events if isinstance(e, LifeEvent)]
+    assert got == [("destroy", "B"), ("activate", "C"), ("create", "D"), ("deactivate", "C")]
+
+
 def test_autoactivate():
     d = parse(wrap("autoactivate on\nA -> B: x\nB --> A"))
     assert [(e.action, e.participant, e.implicit) for e in d.events if isinstance(e, LifeEvent)] == [
@@ -340,12 +347,14 @@ ERRORS = [
     ("end-box", "end box", "'end box' without a 'box' before it", 2, 1),
     ("after-delay", "A -> B\n...\nactivate A",
      "cannot activate A right after a '...' delay: put a message between them", 4, 1),
-    ("deactivate-first", "deactivate A\nA -> B",
-     "cannot deactivate A before the first message: only 'activate' may come first", 2, 1),
+    ("deactivate-first", "deactivate A\nA -> B", "cannot deactivate A before the first message", 2, 1),
     ("activate-twice", "A -> B\ndeactivate B\nactivate B",
      "cannot activate B again before the next message: it was just deactivated "
      "(PlantUML: Activate/Deactivate already done on B)", 4, 1),
-    ("create-then-other", "create B\nA -> C", "after 'create B' the next message must go to or come from B", 3, 1),
+    ("create-then-other", "create B\nA -> C", "after 'create B' the next message must go to B from another participant",
+     3, 1),
+    ("create-then-self", "create B\nB -> B", "after 'create B' the next message must go to B from another participant",
+     3, 1),
     ("note-never-closed", "A -> B\nnote left of A\n  text", "this note is never closed: add 'end note' after its text",
      3, 1),
     ("ref-never-closed", "ref over A\n  text", "this ref is never closed: add 'end ref' after its text", 2, 1),
