@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .errors import DiagramError
 from .model import Delay, Diagram, Divider, GroupElse, GroupEnd, LifeEvent, Message, NewPage, Note, Reference, Spacer
 
@@ -10,6 +12,39 @@ __all__ = ["to_corpus_json", "error_json"]
 # Model note positions -> the names PlantUML's NotePosition uses (``across`` is an over_several note).
 _POSITION = {"left": "left", "right": "right", "over": "over", "over_several": "over_several",
              "across": "over_several", "top": "top", "bottom": "bottom"}
+
+
+# One <<...>> of a stereotype, and its "spot" form <<(C,#ADD1B2) label>>: a letter in a coloured circle.
+_STEREO_PART = re.compile(r"<<.*?>>")
+_STEREO_SPOT = re.compile(r"<<\s*\(?(\S)\s*,\s*(?:#[0-9a-fA-F]{6}|\w+)\s*\)?(.*?)>>")
+
+
+def plantuml_stereotype(text: str | None) -> str | None:
+    """A stereotype as PlantUML's ``Stereotype.toString()`` gives it.
+
+    Each ``<<...>>`` is kept without what stands between them; a spot ``(C,#color)`` becomes its letter,
+    in front (the last spot wins), and a spot's own label keeps its blanks.
+
+    >>> plantuml_stereotype("<< (C,#ADD1B2) Testable >>  <<two>>")
+    'C << Testable >><<two>>'
+    >>> plantuml_stereotype("<<(S,red)>>"), plantuml_stereotype("<<one>> <<two>>")
+    ('S', '<<one>><<two>>')
+    """
+    if text is None:
+        return None
+    spot, labels = None, []
+    for part in _STEREO_PART.findall(text):
+        m = _STEREO_SPOT.fullmatch(part)
+        if m is None:
+            labels.append(part)
+            continue
+        spot = m.group(1)
+        if m.group(2).strip():
+            labels.append(f"<<{m.group(2)}>>")
+    label = "".join(labels)
+    if spot is None:
+        return label
+    return f"{spot} {label}" if label else spot
 
 
 def _message(m) -> dict:
@@ -83,7 +118,8 @@ def to_corpus_json(diagram: Diagram, file: str | None = None) -> dict:
         "block_count": diagram.block_count,
         "title": diagram.title,
         "participants": [
-            {"code": p.code, "display": p.display, "type": p.kind, "stereotype": p.stereotype, "box": p.box}
+            {"code": p.code, "display": p.display, "type": p.kind, "stereotype": plantuml_stereotype(p.stereotype),
+             "box": p.box}
             for p in diagram.participants
         ],
         "messages": [_message(m) for m in diagram.messages],

@@ -43,7 +43,7 @@ class Participant:
     code: the identifier messages use (quoted names keep their text: ``"Token Store"``).
     display: the name shown in the head (``participant "Long Name" as L`` shows ``Long Name``).
     kind: one of :data:`KINDS`.
-    stereotype: the ``<<...>>`` text as PlantUML prints it, or None.
+    stereotype: the ``<<...>>`` text as written, or None (``corpusjson`` gives it as PlantUML prints it).
     color: a declared background colour such as ``#LightBlue``, or None.
     order: the ``order N`` value, or None.
     box: the title of the enclosing ``box`` ("" for an untitled box), or None outside any box.

@@ -269,18 +269,21 @@ _AUTOACTIVATE = _rx(r"autoactivate\s+(?P<on>on|off)\s*$")
 _IGNORED = _rx(r"""
     (?: (?:hide|show)\s+footbox
       | footbox\s+(?:on|off)
-      | (?:hide|show)\s+unlinked
-      | hide\s+stereotypes?
+      | (?:hide|show)\s+                                  # hide circle, show <<x>> methods, hide empty members
+          (?:(?:[\w.]+|<<.*>>)\s+)*?(?:empty\s+)?
+          (?:members?|attributes?|fields?|methods?|circles?|circled?|stereotypes?|description)
       | skin\s+[\w.]+
       | skinparam(?:locked)?\s+[\w.]*(?:<<.*>>)?[\w.]*\s+[^{}]*
       | scale\s+.+
       | autonewpage\s+\d+
-      | ignore\s+newpage
       | mainframe\s+.+
       | url\s+(?:of|for)\s+.+
       | \{\w+\}\s*<->\s*\{\w+\}.*
       | allow_?mixing
     )$""")
+
+_IGNORE_NEWPAGE = _rx(r"ignore\s+newpage$")
+_HIDE_UNLINKED = _rx(r"(?P<verb>hide|show)\s+unlinked$")
 
 _TITLE = _rx(r"title(?:\s*:\s*|\s+)(?P<text>.*[\w.].*)$")
 _TITLE_MULTI = _rx(r"title$")
@@ -400,50 +403,82 @@ def _unquote(name: str) -> str:
 # Autonumber formatting: PlantUML formats numbers with java.text.DecimalFormat("<b>0</b>").
 
 def _decimal_format(pattern: str) -> Callable[[int], str]:
-    """A formatter for the subset of Java's DecimalFormat that autonumber formats use."""
-    # Quoted literals 'xx' are literal text; '' is a quote.
-    parts: list[tuple[bool, str]] = []  # (is_literal, text)
+    """A formatter for the subset of Java's DecimalFormat that autonumber formats use.
+
+    Like ``DecimalFormat.applyPattern``: a prefix, the number part (``0 # , .``), a suffix; quoted
+    ``'text'`` is literal, a special character met in the suffix goes back to the number part
+    (``"[0]."`` formats 1 as ``[1.]``), ``%`` multiplies by 100, ``;`` starts the negative pattern
+    (ignored: numbers here are positive).
+
+    >>> [_decimal_format(f)(7) for f in ("<b>0</b>", "00.", "0.0", "#,##0", "[0].", "'#'0")]
+    ['<b>7</b>', '07.', '7.0', '7', '[7.]', '#7']
+    >>> _decimal_format("#,##0.00")(1234)
+    '1,234.00'
+    """
+    prefix, suffix = [], []
+    affix = prefix
+    phase = 0                       # 0 prefix, 1 number, 2 suffix
+    integer_zeros = 0               # '0' before the decimal point: minimum integer digits
+    fraction_zeros = 0              # '0' after it: minimum fraction digits
+    fraction_digits = 0             # '0' or '#' after it
+    grouping = None                 # digits after the last ',' of the integer part
+    decimal = False
+    multiplier = 1
     i = 0
-    buf = ""
     while i < len(pattern):
         c = pattern[i]
-        if c == "'":
-            j = pattern.find("'", i + 1)
-            if j == -1:
-                j = len(pattern)
-            lit = pattern[i + 1:j] or "'"
-            if buf:
-                parts.append((False, buf))
-                buf = ""
-            parts.append((True, lit))
-            i = j + 1
-            continue
-        buf += c
-        i += 1
-    if buf:
-        parts.append((False, buf))
-    prefix, digits, suffix = "", None, ""
-    for literal, text in parts:
-        if literal:
-            if digits is None:
-                prefix += text
+        if phase == 1:
+            if c in "0#":
+                if decimal:
+                    fraction_zeros += c == "0"
+                    fraction_digits += 1
+                else:
+                    integer_zeros += c == "0"
+                    if grouping is not None:
+                        grouping += 1
+            elif c == ",":
+                grouping = 0
+            elif c == ".":
+                decimal = True
             else:
-                suffix += text
+                phase, affix = 2, suffix
+                continue            # read this character again as part of the suffix
+        elif c == "'":
+            j = pattern.find("'", i + 1)
+            j = len(pattern) if j == -1 else j
+            affix.append(pattern[i + 1:j] or "'")
+            i = j
+        elif c in "0#,.":
+            phase = 1
             continue
-        m = re.search(r"[0#][0#,.]*", text) if digits is None else None
-        if m:
-            prefix += text[:m.start()]
-            digits = m.group()
-            suffix += text[m.end():]
-        elif digits is None:
-            prefix += text
+        elif c == ";":
+            break
         else:
-            suffix += text
-    if digits is None:
-        return lambda n: prefix + suffix  # no digit placeholder: Java prints the affixes only
-    integer = digits.split(".")[0].replace(",", "")
-    minimum = integer.count("0")
-    return lambda n: f"{prefix}{n:0{minimum}d}{suffix}" if minimum else f"{prefix}{n}{suffix}"
+            if c == "%":
+                multiplier = 100
+            elif c == "\u2030":
+                multiplier = 1000
+            affix.append(c)
+        i += 1
+    head, tail = "".join(prefix), "".join(suffix)
+    if phase == 0:
+        return lambda n: head  # no digit placeholder: Java prints the affixes only
+
+    # Java shows the decimal point of a whole number only when no digit follows it ("0.").
+    always_point = decimal and fraction_digits == 0
+
+    def fmt(n: int) -> str:
+        digits = f"{n * multiplier:0{integer_zeros}d}"
+        if grouping:
+            first = len(digits) % grouping or grouping
+            digits = ",".join([digits[:first]] + [digits[k:k + grouping] for k in range(first, len(digits), grouping)])
+        if fraction_zeros:
+            digits += "." + "0" * fraction_zeros
+        elif always_point:
+            digits += "."
+        return f"{head}{digits}{tail}"
+
+    return fmt
 
 
 class _Numbering:
@@ -471,10 +506,14 @@ class _Numbering:
     def increment(self, letter: str):
         """``autonumber inc A``: count up level A (B, C...) and restart the levels below it."""
         level = ord(letter.lower()) - ord("a")
-        if level < len(self.parts) - 1:
-            self.parts[level] += 1
-            for k in range(level + 1, len(self.parts)):
-                self.parts[k] = 1
+        if level >= len(self.parts):
+            # PlantUML fails here (IndexOutOfBoundsException): say why instead.
+            raise _LineError(f"cannot increment level {letter.upper()}: the numbering has "
+                             f"{len(self.parts)} level{'s' if len(self.parts) > 1 else ''} "
+                             f"(start it with 'autonumber {'.'.join(['1'] * (level + 1))}')")
+        self.parts[level] += 1
+        for k in range(level + 1, len(self.parts)):
+            self.parts[k] = 1
 
     def next(self) -> str | None:
         if not self.on:
@@ -483,10 +522,8 @@ class _Numbering:
         self.parts[-1] += self.step
         if not self.seps:
             return self.fmt(value)
-        # Dotted numbers are written as text where the format puts its digits.
-        dotted = "".join(f"{p}{sep}" for p, sep in zip(self.parts[:-1], self.seps)) + str(value)
-        text = self.fmt(0)
-        return text.replace("0", dotted, 1) if "0" in text else dotted
+        # PlantUML writes dotted numbers (1.2.3) in bold and ignores the format.
+        return "<b>" + "".join(f"{p}{sep}" for p, sep in zip(self.parts[:-1], self.seps)) + f"{value}</b>"
 
 
 _DEFAULT_FORMAT = _decimal_format("<b>0</b>")
@@ -547,6 +584,8 @@ class _Builder:
         self.last_was_delay = False
         self.pending_create: str | None = None
         self.last_note_target = None             # ("message", Message) or ("group", None)
+        self.hide_unlinked = False               # 'hide unlinked': drop participants no event names
+        self.ignore_newpage = False
 
     # -- participants ------------------------------------------------------------------------
     def participant(self, code: str, display: str | None = None) -> str:
@@ -594,9 +633,11 @@ class _Builder:
                 exo_short=None, parallel=False, is_return=False, color=None) -> Message:
         """Add a message; PlantUML checks a pending ``create`` on every message but a ``return``."""
         raw = self.raw
+        number = self.numbering.next() if self.numbering.on else None
+        if "%autonumber%" in label:  # PlantUML puts the number in the label, without its bold tags
+            label = label.replace("%autonumber%", (number or "").replace("<b>", "").replace("</b>", ""))
         msg = Message(len(self.messages) + 1, source, target, label, dotted, head, bidirectional, exo, exo_short,
-                      parallel, self.numbering.next() if self.numbering.on else None, self.phase, is_return,
-                      color, self.line, len(raw) - len(raw.lstrip()) + 1)
+                      parallel, number, self.phase, is_return, color, self.line, len(raw) - len(raw.lstrip()) + 1)
         self.messages.append(msg)
         self.events.append(msg)
         self.last_with_deactivate = msg
@@ -616,9 +657,24 @@ class _Builder:
         self.notes.append(note)
         self.events.append(note)
 
+    def _linked(self) -> set[str]:
+        """The participants some event deals with, as PlantUML's ``hide unlinked`` counts them."""
+        linked: set[str] = set()
+        for event in self.events:
+            if isinstance(event, Message):
+                linked.update((event.source, event.target))
+            elif isinstance(event, (Note, Reference)):
+                linked.update(event.participants)
+            elif isinstance(event, LifeEvent):
+                linked.add(event.participant)
+        return linked
+
     # -- result --------------------------------------------------------------------------------
     def diagram(self, block_count: int = 1) -> Diagram:
         people = list(self.participants.values())
+        if self.hide_unlinked:
+            linked = self._linked()
+            people = [p for p in people if p["code"] in linked]
         if any(p["order"] is not None for p in people):
             people.sort(key=lambda p: p["order"] or 0)   # stable: ties keep declaration order
         total = len(self.messages)
@@ -684,7 +740,7 @@ def _do_arrow(b: _Builder, m: re.Match):
     head = "normal"
     if "<<" in d1 or "\\\\" in d1 or "//" in d1 or ">>" in d2 or "\\\\" in d2 or "//" in d2:
         head = "async"
-    if "x" in d1 or "x" in d2:
+    if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
         head = "crossx"
     act = m.group("act")
     _send(b, source, target, act, m.group("lifecolor"), m.start("act") + 1 if act else 1,
@@ -959,7 +1015,17 @@ def _do_spacer(b: _Builder, m: re.Match):
     b.events.append(Spacer(size=int(size) if size else None, line=b.line))
 
 
+def _do_hide_unlinked(b: _Builder, m: re.Match):
+    b.hide_unlinked = m.group("verb").lower() == "hide"
+
+
+def _do_ignore_newpage(b: _Builder, m: re.Match):
+    b.ignore_newpage = True
+
+
 def _do_newpage(b: _Builder, m: re.Match):
+    if b.ignore_newpage:
+        return
     title = m.group("title")
     b.events.append(NewPage(title=_display(title) if title else None, line=b.line))
 
@@ -1092,6 +1158,8 @@ COMMANDS: tuple = (
     _Block("sprite", "sprite", _SPRITE_BLOCK, _CLOSE_BRACE, _do_nothing, "}", raw=True, nested=True),
     _Block("style", "<", _STYLE_BLOCK, _END_STYLE, _do_nothing, "</style>", raw=True),
     _Single("sprite", "sprite", _SPRITE_LINE, _do_nothing),
+    _Single("hide unlinked", "hide show", _HIDE_UNLINKED, _do_hide_unlinked),
+    _Single("ignore newpage", "ignore", _IGNORE_NEWPAGE, _do_ignore_newpage),
     _Single("ignored", "hide show footbox skin skinparam skinparamlocked scale autonewpage ignore mainframe url { "
                        "allowmixing allow_mixing", _IGNORED, _do_nothing),
     # Sequence diagram commands, in SequenceDiagramFactory's order.
@@ -1226,7 +1294,10 @@ _PRE_DEFINE = _rx(r"!define\s+(?P<name>\w+)(?:\((?P<args>[^)]*)\))?(?:\s+(?P<bod
 _PRE_VAR = _rx(r"!(?:global\s+|local\s+)?(?P<name>\$?\w+)\s*\??=\s*(?P<value>.*)$")
 _PRE_IF = _rx(r"!(?P<kw>if|ifdef|ifndef|elseif|else|endif)\b\s*(?P<cond>.*)$")
 _PRE_EXISTS = _rx(r"%(?:variable_exists|function_exists)\(\s*[\"']?(\$?\w+)[\"']?\s*\)$")
-_PRE_IGNORED = _rx(r"!(?:pragma|theme|undef|unquoted|assert|log|dump_memory)\b")
+_PRE_IGNORED = _rx(r"!(?:pragma|theme|unquoted|assert|log|dump_memory)\b")
+_PRE_DEFINELONG = _rx(r"!definelong\s+(?P<name>\w+)(?:\((?P<args>[^)]*)\))?\s*$")
+_PRE_ENDDEFINELONG = _rx(r"!enddefinelong\s*$")
+_PRE_UNDEF = _rx(r"!undef\s+(?P<name>\$?\w+)\s*$")
 
 
 class _Preprocessor:
@@ -1234,8 +1305,9 @@ class _Preprocessor:
 
     def __init__(self):
         self.names: dict[str, str] = {}
-        self.macros: list[tuple[re.Pattern, str, list[str]]] = []
+        self.macros: list[tuple[re.Pattern, str, list[str], str]] = []   # pattern, body, arguments, name
         self.stack: list[list[bool]] = []    # per !if: [this branch active, some branch taken]
+        self.long: tuple[str, str | None, list[str]] | None = None  # an open !definelong: name, args, body
 
     @property
     def active(self) -> bool:
@@ -1285,26 +1357,48 @@ class _Preprocessor:
             return True
         if _PRE_IGNORED.match(line):
             return True
+        m = _PRE_UNDEF.match(line)
+        if m:
+            name = m.group("name")
+            self.names.pop(name, None)
+            self.macros = [macro for macro in self.macros if macro[3] != name]
+            return True
         m = _PRE_DEFINE.match(line)
         if m:
-            name, body = m.group("name"), m.group("body") or ""
-            self.names[name] = body
-            if m.group("args") is not None:
-                args = [a.strip() for a in m.group("args").split(",") if a.strip()]
-                self.macros.append((re.compile(rf"\b{name}\(([^()]*)\)"), body, args))
-            else:
-                self.macros.append((re.compile(rf"\b{name}\b"), body, []))
+            self._define(m.group("name"), m.group("args"), m.group("body") or "")
+            return True
+        m = _PRE_DEFINELONG.match(line)
+        if m:
+            self.long = (m.group("name"), m.group("args"), [])
             return True
         m = _PRE_VAR.match(line)
         if m:
             self.names[m.group("name")] = m.group("value").strip().strip("\"'")
             if m.group("name").startswith("$"):
-                self.macros.append((re.compile(re.escape(m.group("name")) + r"\b"), self.names[m.group("name")], []))
+                self.macros.append((re.compile(re.escape(m.group("name")) + r"\b"), self.names[m.group("name")], [],
+                                    m.group("name")))
             return True
         return False
 
+    def _define(self, name: str, args: str | None, body: str):
+        self.names[name] = body
+        if args is not None:
+            names = [a.strip() for a in args.split(",") if a.strip()]
+            self.macros.append((re.compile(rf"\b{name}\(([^()]*)\)"), body, names, name))
+        else:
+            self.macros.append((re.compile(rf"\b{name}\b"), body, [], name))
+
+    def collect(self, line: str) -> None:
+        """Take one line of an open ``!definelong`` (its body, or the closing ``!enddefinelong``)."""
+        name, args, body = self.long
+        if _PRE_ENDDEFINELONG.match(line):
+            self.long = None
+            self._define(name, args, "\n".join(body))
+        else:
+            body.append(line)
+
     def expand(self, line: str) -> str:
-        for pattern, body, args in self.macros:
+        for pattern, body, args, _name in self.macros:
             if args:
                 def call(m, body=body, args=args):
                     values = [v.strip() for v in m.group(1).split(",")]
@@ -1322,11 +1416,17 @@ def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, fil
     """Yield (line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank)."""
     in_comment = False
     pre = _Preprocessor()
+    long_start = None
     for number, raw in _joined(block):
         stripped = raw.strip()
+        if pre.long is not None:
+            pre.collect(stripped)
+            continue
         if stripped[:1] == "!" and not in_comment:
             try:
                 if pre.directive(stripped):
+                    if pre.long is not None:
+                        long_start = (number, raw)
                     continue
             except _LineError as err:
                 if errors is not None:
@@ -1336,6 +1436,10 @@ def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, fil
             continue
         if pre.macros and stripped:
             stripped = pre.expand(stripped)
+            if "\n" in stripped:  # a !definelong macro: its lines, all at the line that calls it
+                yield from ((number, piece.strip(), piece) for piece in stripped.split("\n")
+                            if piece.strip()[:1] not in ("", "'"))
+                continue
         if in_comment:
             end = raw.find("'/")
             if end == -1:
@@ -1364,6 +1468,10 @@ def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, fil
             if not stripped:
                 continue
         yield number, stripped, raw
+    if pre.long is not None and errors is not None:
+        number, raw = long_start
+        errors.append(_error("this !definelong is never closed: add '!enddefinelong' after its lines",
+                             file, number, _column_of(raw), raw))
 
 
 def _block_text(lines: list[str]) -> str:
@@ -1418,6 +1526,8 @@ def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[Dia
 def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
     if not isinstance(text, str):
         raise TypeError(f"parse() needs text (str), not {type(text).__name__}")
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a UTF-8 byte order mark, as editors on Windows write it
     errors: list[DiagramError] = []
     builder = _Builder(file)
     try:
@@ -1445,7 +1555,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                     raise _LineError(f"cannot include {line.split(None, 1)[1] if ' ' in line else ''}: "
                                      "flowlib does not resolve !include")
                 raise _LineError(f"unsupported preprocessor directive {line.split()[0]}: flowlib knows !define, "
-                                 "!$variable =, !if/!ifdef/!else/!endif, !pragma and !theme")
+                                 "!definelong, !$variable =, !if/!ifdef/!else/!endif, !undef, !pragma and !theme")
             m = _SIMPLE_ARROW.fullmatch(line)
             if m is not None and m.group(1).lower() not in _EARLY_WORDS:
                 _do_simple_arrow(builder, m)

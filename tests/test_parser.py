@@ -362,7 +362,11 @@ ERRORS = [
      "a note without 'of' or 'over' belongs to the message before it, and there is none", 2, 1),
     ("include", "!include other.puml", "cannot include other.puml: flowlib does not resolve !include", 2, 1),
     ("preprocessor", "!foreach $x in [1]", "unsupported preprocessor directive !foreach: flowlib knows !define, "
-     "!$variable =, !if/!ifdef/!else/!endif, !pragma and !theme", 2, 1),
+     "!definelong, !$variable =, !if/!ifdef/!else/!endif, !undef, !pragma and !theme", 2, 1),
+    ("definelong-never-closed", "!definelong M(x)\nA -> B : x", "this !definelong is never closed: add "
+     "'!enddefinelong' after its lines", 2, 1),
+    ("inc-beyond-levels", "autonumber\nA -> B\nautonumber inc B", "cannot increment level B: the numbering has "
+     "1 level (start it with 'autonumber 1.1')", 4, 1),
     ("class-diagram", "class Server {\n  +boot()\n}", "this looks like a class diagram, not a sequence diagram", 2, 1),
     ("state-diagram", "[*] --> Idle\nIdle --> Busy : go", "this looks like a state diagram, not a sequence diagram",
      2, 1),
