@@ -8,6 +8,8 @@ the columns and dtypes its docstring lists, and comes in a deterministic order. 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Callable, Mapping
 
 import pandas as pd
@@ -267,7 +269,9 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None):
     """A notebook view of a messages table: each row tinted with its phase colour, labels HTML-escaped.
 
     ``highlight`` is a step to outline in the course's highlight colour. Returns a pandas ``Styler``
-    (needs jinja2, which JupyterLab brings).
+    (needs jinja2, which JupyterLab brings). Its HTML ids (``T_<uuid>_row0_col0``) are derived from the
+    table's content and ``highlight`` instead of pandas' random uuid, so a re-executed notebook stores
+    the same HTML, and two different tables in one notebook never share an id.
     """
     if isinstance(frame.get("phase", None), pd.Series) and isinstance(frame["phase"].dtype, pd.CategoricalDtype):
         phases = tuple(frame["phase"].cat.categories)
@@ -282,4 +286,13 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None):
             css += f"; font-weight: bold; outline: 2px solid {HIGHLIGHT}"
         return [css] * len(row)
 
-    return frame.style.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
+    styler = frame.style.set_uuid(_styler_uuid(frame, highlight))
+    return styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
+
+
+def _styler_uuid(frame: pd.DataFrame, highlight: int | None) -> str:
+    """``messages_<phases>_<hash>``: the phases shown (for a reader of the HTML) and a digest of the content."""
+    phases = dict.fromkeys(p for p in frame.get("phase", []) if isinstance(p, str))
+    slug = "-".join(re.sub(r"[^A-Za-z0-9]+", "", p) or "x" for p in phases)[:40] or "none"
+    content = frame.to_csv(index=True, lineterminator="\n") + f"highlight={highlight}"
+    return f"messages_{slug}_{hashlib.sha1(content.encode('utf-8')).hexdigest()[:10]}"

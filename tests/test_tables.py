@@ -257,6 +257,17 @@ def test_style_messages_colours_and_escapes(seed):
     assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in html and "<b>bold" not in html
 
 
+def test_style_messages_ids_are_stable_and_distinct(seed):
+    # nbval compares stored HTML byte for byte: no random Styler uuid; two tables in a notebook differ
+    frame = messages_table(seed)
+    auth, status = frame[frame["phase"] == "auth"], frame[frame["phase"] == "status"]
+    ids = [re.search(r'id="T_([A-Za-z0-9_-]+)"', style_messages(f).to_html()).group(1) for f in (auth, auth, status)]
+    assert ids[0] == ids[1] != ids[2]
+    assert ids[0].startswith("messages_auth_") and ids[2].startswith("messages_status_")
+    assert style_messages(auth, highlight=2).to_html() != style_messages(auth).to_html()
+    assert re.search(r'id="T_([A-Za-z0-9_-]+)"', style_messages(auth, highlight=2).to_html()).group(1) != ids[0]
+
+
 def _corpus_files():
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS} (it lives in ../shared/corpus; CI has it)")
