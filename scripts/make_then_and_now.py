@@ -64,8 +64,8 @@ the token, now together with Nova's service token. Starting the guest moved out 
 In 2014 the diagram had Neutron ask the DHCP agent for an IP and push L2 configuration to an agent that
 configured libvirt. Today neutron-server's **IPAM** picks the IP when nova-compute creates the port;
 the DHCP agent only writes it into dnsmasq's hosts file. nova-compute **binds** the port to its host
-(`binding:host_id`), defines the guest and starts it **paused**, plugs the VIF with os-vif; the OVS agent
-sees the port, wires it and reports it up; neutron-server marks it ACTIVE and sends Nova the
+(`binding:host_id`), plugs the VIF with os-vif, then defines the guest and starts it **paused**; the OVS
+agent sees the port, wires it and reports it up; neutron-server marks it ACTIVE and sends Nova the
 **network-vif-plugged** event, and only then does Nova **resume** the guest. If the event does not come
 within `vif_plugging_timeout`, the build fails.""",
     "metadata": """\
@@ -91,7 +91,7 @@ def cells() -> list:
             phase_cells.append(
                 md(
                     f"""
-The end of today's network phase one step at a time, from the paused guest to the resumed one: each
+The end of today's network phase one step at a time, from plugging the VIF to the resumed guest: each
 frame says what the step does, over which protocol, and which code in Nova, Neutron or os-vif performs
 it (from `data/today-references.yaml`). The last two steps are the else branch of the `alt`: what Nova
 does when the event does not come.

@@ -42,6 +42,22 @@ def test_today_draws_the_current_architecture():
     assert any("config drive" in n.text for n in TODAY.notes)
 
 
+def test_today_plugs_the_vifs_before_it_starts_the_guest_paused():
+    # LibvirtDriver._create_guest_with_network: plug_vifs, then _create_guest(pause=True), then the
+    # wait for network-vif-plugged, then resume.
+    def step(target, word):
+        return next(m.step for m in TODAY.messages if m.target == target and word in m.label)
+
+    plug, paused = step("os-vif", "plug"), step("libvirt", "paused")
+    event, resume = step("nova-api", "network-vif-plugged"), step("libvirt", "resume")
+    assert plug < paused < event < resume
+    verdicts = load_bughunt()
+    start_vm = next(v for v in verdicts.values() if v.message == "Nova-compute -> libvirt: Start VM")
+    assert start_vm.today == (paused, resume)
+    port_update = next(v for v in verdicts.values() if v.message == "Nova-compute -> libvirt: Port_update")
+    assert plug in port_update.today and paused not in port_update.today
+
+
 def test_today_failure_paths_are_alt_groups():
     alts = [g for g in TODAY.groups if g.kind == "alt"]
     else_labels = " ".join(label for g in alts for label in g.else_labels)
