@@ -17,15 +17,11 @@ from .errors import DiagramError
 
 def _read(path: str) -> str:
     """The text of ``path`` ("-" for stdin), with unreadable files reported as a DiagramError."""
+    from .source import decode, read_text
+
     if path == "-":
-        return sys.stdin.read()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise DiagramError(f"cannot read file: not UTF-8 text ({exc.reason} at byte {exc.start})", file=path)
-    except OSError as exc:
-        raise DiagramError(f"cannot read file: {exc.strerror or exc}", file=path)
+        return decode(sys.stdin.buffer.read(), path)
+    return read_text(path)
 
 
 def _load(path: str):

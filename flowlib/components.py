@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import DiagramError
+from .source import read_text
 
 #: The services a component can belong to. ``client`` is the user's side (CLI, Horizon), outside the cloud.
 SERVICES = (
@@ -62,12 +63,7 @@ def load_components(path: str | Path | None = None) -> dict[str, Component]:
     """
     path = Path(path) if path is not None else DEFAULT_PATH
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DiagramError(f"cannot read file: not UTF-8 text ({exc.reason} at byte {exc.start})", file=name)
-    except OSError as exc:
-        raise DiagramError(f"cannot read file: {exc.strerror or exc}", file=name)
+    text = read_text(path)
     return _Reader(text, name).components()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from .errors import DiagramError
+from .source import read_text
 
 #: The repository's data folder, found relative to the package (a checkout or ``pip install -e``).
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -49,12 +50,7 @@ def load_yaml(path: str | Path) -> object:
     """
     path = data_path(path)
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DiagramError(f"cannot read file: not UTF-8 text ({exc.reason} at byte {exc.start})", file=name)
-    except OSError as exc:
-        raise DiagramError(f"cannot read file: {exc.strerror or exc}", file=name)
+    text = read_text(path)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:

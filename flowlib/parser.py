@@ -1638,12 +1638,6 @@ def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple
 
 def parse_file(path) -> Diagram:
     """Read and parse a ``.puml`` file (UTF-8); errors name the file."""
-    name = str(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except UnicodeDecodeError as exc:
-        raise DiagramError(f"cannot read file: not UTF-8 text ({exc.reason} at byte {exc.start})", file=name)
-    except OSError as exc:
-        raise DiagramError(f"cannot read file: {exc.strerror or exc}", file=name)
-    return parse(text, file=name)
+    from .source import read_text
+
+    return parse(read_text(path), file=str(path))
