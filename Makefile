@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: lab test bench site system-lab system-test clean
 
 $(STAMP): pyproject.toml
+	@PYTHON=$(PYTHON) scripts/ensure-system-deps venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,lab]"
