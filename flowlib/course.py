@@ -22,6 +22,7 @@ import yaml
 from .analysis import protocol_tag
 from .errors import DiagramError
 from .model import Diagram, Message
+from .textview import count_noun
 
 #: The repository's data folder, found relative to the package.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -458,9 +459,9 @@ def _plain(value):
 
 def _kind(value) -> str:
     if hasattr(value, "columns") and hasattr(value, "shape"):
-        return f"a table with {value.shape[0]} rows"
+        return f"a table with {count_noun(value.shape[0], 'row')}"
     if isinstance(value, list):
-        return f"a list of {len(value)} values"
+        return f"a list of {count_noun(len(value), 'value')}"
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, (int, float)):
@@ -502,8 +503,8 @@ def _compare(expected, value, ordered: bool) -> tuple[bool, str]:
         return False, "You have the right items, in the wrong order."
     right = len(set(got) & set(want))
     extra = len(set(got) - set(want))
-    text = f"You listed {len(got)} item(s): {right} belong in the answer"
-    text += f", {extra} do not" if extra else ""
+    text = f"You listed {count_noun(len(got), 'item')}: {right} {'belongs' if right == 1 else 'belong'} in the answer"
+    text += f", {extra} {'does' if extra == 1 else 'do'} not" if extra else ""
     text += ", and some are missing." if right < len(set(want)) else "."
     return False, text
 

@@ -28,6 +28,7 @@ from .datafile import load_yaml, require
 from .errors import DiagramError
 from .model import Diagram, Message
 from .palette import HIGHLIGHT, PHASE_COLORS
+from .textview import count_noun
 
 __all__ = [
     "KINDS",
@@ -530,8 +531,10 @@ def _phase_lines(diff: FlowDiff, phase) -> list[str]:
 
 def _summary_lines(diff: FlowDiff, phases: bool = True) -> list[str]:
     lines = [
-        f"old: {_name(diff.old)} ({len(diff.old.participants)} participants, {len(diff.old.messages)} messages)\n",
-        f"new: {_name(diff.new)} ({len(diff.new.participants)} participants, {len(diff.new.messages)} messages)\n",
+        f"old: {_name(diff.old)} ({count_noun(len(diff.old.participants), 'participant')}, "
+        f"{count_noun(len(diff.old.messages), 'message')})\n",
+        f"new: {_name(diff.new)} ({count_noun(len(diff.new.participants), 'participant')}, "
+        f"{count_noun(len(diff.new.messages), 'message')})\n",
     ]
     pcounts = {k: sum(1 for p in diff.participants if p.kind == k) for k in PARTICIPANT_KINDS}
     lines.append("participants: " + ", ".join(f"{n} {k}" for k, n in pcounts.items()) + "\n")

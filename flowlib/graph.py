@@ -26,7 +26,9 @@ import graphviz
 
 from . import palette
 from .model import Diagram, Message
-from .textview import check_highlight, check_steps, describe, display_name, one_line, select_messages, step_list
+from .textview import (
+    check_highlight, check_steps, count_noun, describe, display_name, one_line, select_messages, step_list,
+)
 
 #: Node shape for each participant kind (Graphviz has no stick figure: an actor is an ellipse).
 KIND_SHAPES = {
@@ -247,7 +249,7 @@ def plan_view(
             count = len(messages)
             label = f"{count}× (steps {_steps_text(step_numbers)})" if count > 1 else f"step {first.step}"
             names = f"{display_name(diagram, source_code, exo)} -> {display_name(diagram, target_code, exo)}"
-            title = f"{one_line(names)}: {count} message{'s' if count > 1 else ''}, steps {_steps_text(step_numbers)}"
+            title = f"{one_line(names)}: {count_noun(count, 'message')}, steps {_steps_text(step_numbers)}"
             heads = {m.head for m in messages}
             edges.append(
                 GraphEdge(
@@ -567,7 +569,7 @@ def mermaid_flowchart(plan: GraphPlan, *, title: str | None = None) -> str:
     out += [
         "flowchart LR",
         f"    accTitle: {mermaid_text(plan.title)}",
-        f"    accDescr: {len(plan.edges)} edges between {len(plan.nodes)} nodes",
+        f"    accDescr: {count_noun(len(plan.edges), 'edge')} between {count_noun(len(plan.nodes), 'node')}",
     ]
 
     def node(n) -> str:

@@ -24,7 +24,7 @@ from .model import (
     Note,
     Reference,
 )
-from .textview import MARKER, check_highlight, one_line, select_messages, step_list
+from .textview import MARKER, check_highlight, count_noun, one_line, select_messages, step_list
 
 # Mermaid entity codes: names where Mermaid documents them, else decimal code points.
 _ENTITIES = {
@@ -306,7 +306,10 @@ class _Writer:
         if d.title:
             self.emit(f"title {mermaid_text(one_line(d.title))}")
         self.emit(f"accTitle: {mermaid_text(one_line(title))}")
-        self.emit(f"accDescr: {len(self.shown)} messages between {len(self.declared)} participants")
+        self.emit(
+            f"accDescr: {count_noun(len(self.shown), 'message')} between "
+            f"{count_noun(len(self.declared), 'participant')}"
+        )
         exo_sides = {m.exo.endswith("left") for m in d.messages if m.exo is not None and m.step in self.shown}
         if True in exo_sides:
             self.emit("participant XL as (left edge)")

@@ -61,7 +61,7 @@ def check_steps(diagram: Diagram, steps) -> tuple[int, int] | None:
     if first < 1 or last < first:
         raise ValueError(f"steps {first}-{last}: need 1 <= first <= last")
     if first > count:
-        raise ValueError(f"steps {first}-{last}: the diagram has {count} steps")
+        raise ValueError(f"steps {first}-{last}: the diagram has {count_noun(count, 'step')}")
     return first, last
 
 
@@ -127,6 +127,15 @@ def display_name(diagram: Diagram, code: str | None, exo: str | None = None) -> 
         return diagram.participant(code).display
     except KeyError:
         return code
+
+
+def count_noun(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` and the noun that goes with it: ``1 message``, ``2 messages``, ``0 replies``.
+
+    >>> count_noun(1, "message"), count_noun(3, "reply", "replies")
+    ('1 message', '3 replies')
+    """
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def one_line(text: str) -> str:

@@ -41,6 +41,7 @@ from .datafile import load_yaml, require
 from .errors import DiagramError
 from .model import Diagram, GroupElse, GroupEnd, GroupStart, Message
 from .palette import HIGHLIGHT, PHASE_COLORS
+from .textview import count_noun
 
 __all__ = [
     "STATUSES",
@@ -590,8 +591,9 @@ def _one_line(impact: Impact) -> str:
         return "nothing fails: this diagram has no such component."
     counts = impact.counts()
     phases = ", ".join(impact.incomplete_phases) or "none"
-    return (f"{counts['fails']} steps fail and {counts['never']} never happen; "
-            f"phases that cannot complete: {phases}.")
+    fails, never = counts["fails"], counts["never"]
+    return (f"{count_noun(fails, 'step')} {'fails' if fails == 1 else 'fail'} and {never} "
+            f"{'never happens' if never == 1 else 'never happen'}; phases that cannot complete: {phases}.")
 
 
 def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,

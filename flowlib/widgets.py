@@ -21,7 +21,7 @@ import ipywidgets as W
 from .analysis import arrow_kind, protocol_tag
 from .model import Diagram, Message
 from .palette import HIGHLIGHT, phase_color
-from .textview import display_name, find_phase, message_kinds, one_line, step_list, step_list_html
+from .textview import count_noun, display_name, find_phase, message_kinds, one_line, step_list, step_list_html
 
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
 WINDOW = 24
@@ -55,7 +55,7 @@ def _message(diagram: Diagram, step: int) -> Message:
     for m in diagram.messages:
         if m.step == step:
             return m
-    raise ValueError(f"the diagram has no step {step} (it has {len(diagram.messages)} messages)")
+    raise ValueError(f"the diagram has no step {step} (it has {count_noun(len(diagram.messages), 'message')})")
 
 
 def _kind(m: Message) -> str:
@@ -375,7 +375,7 @@ class StepPlayer(W.VBox):
 
     def __repr__(self) -> str:
         scope = f"phase={self.phase!r}, " if self.phase is not None else ""
-        return f"StepPlayer({scope}{len(self.steps)} steps)"
+        return f"StepPlayer({scope}{count_noun(len(self.steps), 'step')})"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -446,7 +446,7 @@ class Quiz(W.VBox):
         return self._feedback[index].value
 
     def __repr__(self) -> str:
-        return f"Quiz({len(self.questions)} questions)"
+        return f"Quiz({count_noun(len(self.questions), 'question')})"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)

@@ -183,6 +183,7 @@ def test_check_exercise_takes_pandas_values_and_says_what_kind_is_wanted(course,
     assert check_exercise(name, " " + name.expected(diagram).upper() + " ", diagram).correct
     table = pd.DataFrame({"step": [1, 2]})
     assert "a table with 2 rows" in check_exercise(count, table, diagram).message
+    assert "a table with 1 row " in check_exercise(count, table.head(1), diagram).message
     assert "idxmax" in check_exercise(name, pd.Series([3, 1]), diagram).message
     assert ".tolist()" in check_exercise(steps, 5, diagram).message
 

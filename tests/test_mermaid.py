@@ -172,3 +172,10 @@ def test_every_corpus_diagram_exports_well_formed():
         if count >= 4:
             first, last = count // 3, 2 * count // 3
             _check_well_formed(d, to_mermaid(d, steps=(first, last), highlight=first), list(range(first, last + 1)))
+
+
+def test_acc_descr_counts_agree_with_their_nouns():
+    one = to_mermaid(parse("A -> B: hi")).source
+    assert "accDescr: 1 message between 2 participants" in one
+    two = to_mermaid(parse("A -> B: hi\nB --> A: ok")).source
+    assert "accDescr: 2 messages between 2 participants" in two

@@ -114,3 +114,10 @@ def test_empty_window_says_so():
     d = small()
     assert step_list(d, phase="auth", participants={"Client"}, steps=(2, 3)) == "(no steps)\n"
     assert "(no steps)" in step_list_html(d, phase="auth", participants={"Client"}, steps=(2, 3))
+
+
+def test_count_noun():
+    from flowlib.textview import count_noun
+
+    assert [count_noun(n, "message") for n in (0, 1, 2)] == ["0 messages", "1 message", "2 messages"]
+    assert count_noun(1, "reply", "replies") == "1 reply" and count_noun(2, "reply", "replies") == "2 replies"

@@ -233,3 +233,11 @@ def test_the_explorer_switches_frames_in_the_browser():
     assert repr(box) == "WhatIfExplorer(2 choices)"
     fallback = box._repr_mimebundle_()["text/html"]
     assert "Placement" in fallback and "Neutron-DHCP-agent" in fallback and "<svg" not in fallback
+
+
+def test_one_line_summary_agrees_in_number():
+    from flowlib.whatif import _one_line
+
+    assert _one_line(what_if(parse("A -> B: hi\nB -> C: go"), "C")).startswith("1 step fails and 0 never happen;")
+    never_once = what_if(parse("A -> B: hi\nB --> A: ok\nA -> C: go"), "B")
+    assert _one_line(never_once).startswith("2 steps fail and 1 never happens;")
