@@ -6,7 +6,8 @@ Groups (one table each), then a targets section with PASS/FAIL per target:
 2. parse, warm in-process: flowlib's ``parse`` vs PlantUML's parse in a warmed JVM (ParseBench.java);
 3. growth from 1k to 100k messages (is it linear?);
 4. views: the seed step by step (sequence SVG, communication view), cold and warm;
-5. render, whole process: ``python -m flowlib render FILE --view sequence -o out.svg`` vs ``plantuml -tsvg``.
+5. render, whole process: ``python -m flowlib render FILE --view sequence -o out.svg`` vs ``plantuml -tsvg``;
+6. the course: each notebook's Run All in a fresh kernel, and the whole nbval run.
 
 Run ``python -m benchmarks --help`` for options (``--quick`` skips PlantUML's 10k SVG, ~16 s and ~5 GB).
 """
@@ -242,6 +243,41 @@ def seed_views(args, targets: Targets, results: dict) -> None:
                   + (f" (PlantUML -tsvg: {pu.seconds * 1000:,.0f} ms)" if pu else ""))
 
 
+# --------------------------------------------------------------------------- 6. the notebooks
+
+
+def course_notebooks(args, targets: Targets, results: dict) -> None:
+    """Each notebook's Run All (median over fresh kernels) and one whole ``pytest --nbval notebooks``."""
+    runs = 1 if args.quick else 3
+    probes = []
+    for _ in range(runs):
+        done = subprocess.run([PY, "-m", "benchmarks.notebooks"], cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"    ! notebooks probe failed: {done.stderr.strip().splitlines()[-1:]}")
+            break
+        probes.append(json.loads(done.stdout))
+    if not probes:
+        targets.check("each notebook runs in < 5 s", None, "notebooks probe failed")
+        return
+    names = list(probes[0])
+    times = {n: statistics.median(p[n]["run_all_s"] for p in probes) for n in names}
+    kernel = {n: statistics.median(p[n]["kernel_start_s"] for p in probes) for n in names}
+    start = time.perf_counter()
+    nbval = subprocess.run([PY, "-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                           capture_output=True, text=True)
+    nbval_s = time.perf_counter() - start
+    table(f"6. The course: Run All in a fresh kernel (median of {len(probes)}; kernel start apart)",
+          ["notebook", "run all s", "kernel start s"], [[n, times[n], kernel[n]] for n in names])
+    print(f"  pytest --nbval notebooks (whole process, {len(names)} notebooks): {nbval_s:.1f} s, "
+          f"{'passed' if nbval.returncode == 0 else 'FAILED'}")
+    results["notebooks"] = {"probes": probes, "nbval_s": nbval_s, "nbval_ok": nbval.returncode == 0}
+    slowest = max(names, key=times.get)
+    targets.check("each notebook runs in < 5 s", times[slowest] < 5,
+                  f"slowest {slowest}: {times[slowest]:.2f} s; all {sum(times.values()):.1f} s together")
+    targets.check("whole series passes nbval in < 30 s", nbval.returncode == 0 and nbval_s < 30,
+                  f"{nbval_s:.1f} s" + ("" if nbval.returncode == 0 else " (nbval FAILED)"))
+
+
 # --------------------------------------------------------------------------- 5. whole process render
 
 
@@ -316,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default=",".join(map(str, PARSE_SIZES)),
                    help="message counts for the parse benchmarks (default 1000,10000,100000)")
     p.add_argument("--no-plantuml", dest="plantuml", action="store_false", help="time flowlib only")
-    p.add_argument("--only", choices=["parse", "views", "render"], help="run one part")
+    p.add_argument("--only", choices=["parse", "views", "render", "notebooks"], help="run one part")
     p.add_argument("--json", metavar="FILE", help="also write the raw numbers as JSON")
     p.add_argument("--profile", action="store_true", help="also show where flowlib spends its time (cProfile)")
     return p
@@ -343,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         seed_views(args, targets, results)
     if args.only in (None, "render"):
         whole_process_render(args, targets, results)
+    if args.only in (None, "notebooks"):
+        course_notebooks(args, targets, results)
     if args.profile:
         profile()
     failed = targets.print()

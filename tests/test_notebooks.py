@@ -29,8 +29,6 @@ EXPECTED = [
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Generous: the target is under 5 s on an idle 2-core machine; this catches a notebook gone slow, not a busy CI.
-MAX_SECONDS = 15
-
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_notebooks  # noqa: E402
 
@@ -154,5 +152,4 @@ def test_restart_run_all_then_run_every_cell_again_in_reverse(path, monkeypatch)
         for index in reversed(range(len(nb.cells))):
             if nb.cells[index].cell_type == "code":
                 client.execute_cell(nb.cells[index], index)
-    print(f"{path.stem}: Run All in {seconds:.2f} s")
-    assert seconds < MAX_SECONDS, f"{path.stem} took {seconds:.1f} s to run"
+    print(f"{path.stem}: Run All in {seconds:.2f} s (the 5 s target is checked by make bench)")
