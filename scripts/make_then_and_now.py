@@ -53,8 +53,10 @@ failed claim on the host **reschedules** to an alternate the scheduler already c
     "image": """\
 nova-compute still asks Glance about the image. The 2014 diagram then fetched the image as an object
 through Ceph's RADOS gateway; that was never how Nova used Ceph. With `images_type = rbd` the root disk
-is an RBD **copy-on-write clone** of the Glance image, nothing is downloaded; otherwise (or when the
-clone is impossible) compute downloads the image through Glance into its image cache.""",
+is an RBD **copy-on-write clone** of the Glance image, nothing is downloaded. When the clone is
+impossible, compute downloads the image through Glance into its image cache and imports it into Ceph
+(`rbd import`), so that path needs Ceph too. With local disks (`images_type = qcow2`) the root disk is a
+qcow2 overlay on the cached image.""",
     "volume": """\
 Volumes go through Cinder's **attachments** API: nova-api reserves the volume (an attachment without a
 connector), nova-compute sends its host's connector (from **os-brick**) and gets the connection info,
