@@ -23,9 +23,17 @@ block nobody.
 Rule 3 (failure paths): an ``alt`` with ``else`` branches is a failure path the diagram knows. When a
 message of its first branch fails while its sender is up, the sender handles the error instead of
 blocking: the rest of the first branch never happens and one else branch is ``taken`` (the scenario's
-``branch``, or the first). The participants acting in a taken else branch give up on the normal path:
-they are blocked after the ``end``. Else branches not taken are ``not_taken``; if the first branch
-merely never happens, the whole ``alt`` never happens.
+``branch``, or the first). Else branches not taken are ``not_taken``; if the first branch merely never
+happens, the whole ``alt`` never happens.
+
+Rule 4 (recovery): a failure path taken either *recovers* or ends that part of the flow. It recovers
+when every one of its steps happens and the flow goes on after the ``end``: at least one participant
+of the first branch speaks again after it, and the first message each such participant sends there
+happens (as after a reschedule, when the build goes on, on the alternate host). Otherwise (NoValidHost,
+the vif-plug timeout) nothing carries on what the first branch started. The steps of a recovered first
+branch that failed or never happened are made good by the failure path: they keep their status, but
+their phase can still complete. A phase *cannot complete* when one of its steps fails or never
+happens and is not made good that way.
 """
 
 from __future__ import annotations
@@ -86,6 +94,12 @@ class Scenario:
     references: tuple[str, ...] = ()
     line: int = 0
 
+    @property
+    def is_condition(self) -> bool:
+        """True for a failing condition (``messages`` only, such as "no host has room"), False for a
+        component that goes down."""
+        return bool(self.messages) and not self.participants and not self.carries
+
 
 @dataclass(frozen=True, slots=True)
 class StepStatus:
@@ -98,7 +112,12 @@ class StepStatus:
 
 @dataclass(frozen=True)
 class Impact:
-    """What a failure does to a flow (see :func:`what_if`)."""
+    """What a failure does to a flow (see :func:`what_if`).
+
+    taken_branches: the else labels of the failure paths taken; recovered_branches: those after which
+    the flow goes on (rule 4); recovered_steps: the steps that failed or never happened in the first
+    branches those failure paths make good.
+    """
 
     diagram: Diagram
     failed: tuple[str, ...]
@@ -106,6 +125,8 @@ class Impact:
     steps: tuple[StepStatus, ...]
     blocked: tuple[tuple[str, int], ...] = ()
     taken_branches: tuple[str, ...] = ()
+    recovered_branches: tuple[str, ...] = ()
+    recovered_steps: tuple[int, ...] = ()
     _by_step: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
@@ -148,8 +169,9 @@ class Impact:
 
     @property
     def incomplete_phases(self) -> tuple[str, ...]:
-        """Phases with at least one step that fails or never happens, in diagram order."""
-        bad = set(self.highlighted_steps)
+        """Phases with at least one step that fails or never happens and that no recovering failure path
+        makes good (:attr:`recovered_steps`), in diagram order."""
+        bad = set(self.highlighted_steps) - set(self.recovered_steps)
         phases: dict[str, None] = {}
         for m in self.diagram.messages:
             if m.step in bad and m.phase is not None:
@@ -338,6 +360,10 @@ class _Alt:
     diverted: bool = False
     diverted_at: int = 0
     taken: int | None = None
+    last_step: int = 0  # the last step inside the alt, in any branch
+    first_branch: set = field(default_factory=set)  # participants of the first branch
+    skipped: list = field(default_factory=list)  # steps of the first branch lost to the diversion
+    taken_steps: list = field(default_factory=list)  # steps of the else branch taken
 
 
 def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
@@ -392,6 +418,15 @@ def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
         m = event
         src, dst = m.source, m.target
         to_other = dst is not None and dst != src
+        for index in stack:  # what rule 4 needs to know about each enclosing alt
+            alt = alts.get(index)
+            if alt is None:
+                continue
+            alt.last_step = m.step
+            if alt.branch == 0:
+                alt.first_branch.update(p for p in (src, dst) if p is not None)
+            elif alt.branch == alt.taken:
+                alt.taken_steps.append(m.step)
 
         # Rule 3: which branch of each enclosing alt is this message on?
         gate = None
@@ -402,6 +437,7 @@ def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
                 continue
             if alt.branch == 0 and alt.diverted:
                 gate = StepStatus(m.step, "never", f"the error at step {alt.diverted_at} sent the flow into an else branch")
+                alt.skipped.append(m.step)
                 break
             if alt.branch > 0 and alt.taken != alt.branch:
                 gate = StepStatus(m.step, "not_taken", "an else branch this run does not take")
@@ -447,6 +483,7 @@ def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
             if alt_index is not None:
                 alt = alts[alt_index]
                 alt.diverted, alt.diverted_at = True, m.step
+                alt.skipped.append(m.step)
                 alt.taken = _choose_branch(alt.else_labels, wanted_branch)
                 label = alt.else_labels[alt.taken - 1] or f"else branch {alt.taken}"
                 taken_labels.append(label)
@@ -468,6 +505,11 @@ def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
         statuses[m.step] = StepStatus(m.step, status, reason)
 
     steps = tuple(statuses[m.step] for m in diagram.messages)
+    recovered_labels, recovered_steps = [], []
+    for alt in alts.values():
+        if alt.diverted and _recovers(alt, diagram, statuses):
+            recovered_labels.append(alt.else_labels[alt.taken - 1] or f"else branch {alt.taken}")
+            recovered_steps += alt.skipped
     order = {p.code: i for i, p in enumerate(diagram.participants)}
     return Impact(
         diagram,
@@ -476,7 +518,22 @@ def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
         steps,
         tuple(sorted(blocked.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))),
         tuple(taken_labels),
+        tuple(recovered_labels),
+        tuple(sorted(recovered_steps)),
     )
+
+
+def _recovers(alt: _Alt, diagram: Diagram, statuses: dict[int, StepStatus]) -> bool:
+    """Rule 4: True when the failure path taken in ``alt`` happens in full and the flow goes on after it."""
+    if any(statuses[s].status in ("fails", "never") for s in alt.taken_steps):
+        return False
+    later = [m for m in diagram.messages if m.step > alt.last_step and statuses[m.step].status != "not_taken"]
+    carrying_on = []
+    for who in alt.first_branch:
+        first = next((m for m in later if m.source == who), None)
+        if first is not None:
+            carrying_on.append(statuses[first.step].status)
+    return bool(carrying_on) and all(status in ("ok", "taken") for status in carrying_on)
 
 
 def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
@@ -495,12 +552,11 @@ def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
 def _summary_lines(impact: Impact) -> list[str]:
     from .diff import message_text
 
-    names = ", ".join(s.component for s in impact.scenarios) or ", ".join(impact.failed) or "nothing"
-    lines = [f"What if {names} fails: {_name(impact.diagram)}\n"]
+    lines = [f"{_title(impact)}: {_name(impact.diagram)}\n"]
     lines.append(f"  down in this diagram: {', '.join(impact.failed) or '(no participant)'}\n")
     lines.append("  steps: " + ", ".join(f"{n} {k}" for k, n in impact.counts().items()) + "\n")
     if impact.taken_branches:
-        lines.append("  failure path taken: " + "; ".join(impact.taken_branches) + "\n")
+        lines.append("  failure path taken: " + _paths_text(impact) + "\n")
     lines.append(f"  phases that cannot complete: {', '.join(impact.incomplete_phases) or 'none'}\n")
     for status in ("fails", "taken", "never"):
         for step in impact.steps_with(status):
@@ -518,16 +574,47 @@ def _name(diagram: Diagram) -> str:
     return diagram.title or diagram.file or "(untitled)"
 
 
+#: First words of a condition that read in lower case after "What if" (never a component's name).
+_FUNCTION_WORDS = {"a", "an", "the", "no", "nobody", "nothing", "every", "some", "all", "none"}
+
+
+def _as_clause(text: str) -> str:
+    """A condition as it reads after "What if": "The chosen host cannot build" -> "the chosen host
+    cannot build"; a leading name ("Neutron does not notify Nova") keeps its capital."""
+    first = text.split(" ", 1)[0]
+    return text[0].lower() + text[1:] if first.casefold() in _FUNCTION_WORDS else text
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _title(impact: Impact) -> str:
+    """ "What if Placement fails", "What if A and B fail", "What if no host has room (NoValidHost)"."""
+    display = {p.code: p.display or p.code for p in impact.diagram.participants}
+    covered = {_key(p) for s in impact.scenarios for p in s.participants}
+    things = [s.component for s in impact.scenarios if not s.is_condition]
+    things += [display.get(code, code) for code in impact.failed if _key(code) not in covered]
+    parts = [f"{_join(things)} {'fails' if len(things) == 1 else 'fail'}"] if things else []
+    parts += [_as_clause(s.component) for s in impact.scenarios if s.is_condition]
+    return f"What if {_join(parts)}" if parts else "What if nothing fails"
+
+
+def _paths_text(impact: Impact) -> str:
+    recovered = set(impact.recovered_branches)
+    return "; ".join(f"{label} (the flow goes on after it)" if label in recovered else label
+                     for label in impact.taken_branches)
+
+
 def _impact_html(impact: Impact, affected_only: bool) -> str:
     from .diff import message_text
 
-    names = ", ".join(s.component for s in impact.scenarios) or ", ".join(impact.failed) or "nothing"
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in impact.counts().items() if n)
-    out = [f"<div class=\"flowlib-whatif\"><p><b>What if {html.escape(names)} fails</b>: {html.escape(counts)}.<br>"]
+    out = [f"<div class=\"flowlib-whatif\"><p><b>{html.escape(_title(impact))}</b>: {html.escape(counts)}.<br>"]
     phases = ", ".join(impact.incomplete_phases) or "none"
     out.append(f"Phases that cannot complete: <b>{html.escape(phases)}</b>.")
     if impact.taken_branches:
-        out.append("<br>Failure path taken: " + html.escape("; ".join(impact.taken_branches)) + ".")
+        out.append("<br>Failure path taken: " + html.escape(_paths_text(impact)) + ".")
     out.append("</p>")
     if impact.state:
         out.append(f"<p><b>The instance</b>: {html.escape(impact.state)}</p>")
@@ -611,7 +698,7 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
     choices = [s.id for s in scenarios] if choices is None else list(choices)
     frames = what_if_frames(diagram, choices, scenarios, phase=phase, compare=compare)
     dropdown = W.Dropdown(options=[(label, i) for i, (label, _) in enumerate(frames)], value=0,
-                          description="Fails:", layout=W.Layout(width="max-content"),
+                          description="What goes wrong:", layout=W.Layout(width="max-content"),
                           style={"description_width": "initial"})
     stack = W.Stack(children=[W.HTML(body) for _, body in frames], selected_index=0)
     summary = _choices_html(diagram, choices, scenarios, [label for label, _ in frames])
@@ -653,7 +740,7 @@ def _choices_html(diagram: Diagram, choices, scenarios, labels) -> str:
         )
     return (
         f"<p>What if a component fails, in {html.escape(_name(diagram))}:</p>"
-        '<table style="border-collapse:collapse;font-size:90%"><thead><tr><th>fails</th><th>steps failing</th>'
+        '<table style="border-collapse:collapse;font-size:90%"><thead><tr><th>what goes wrong</th><th>steps failing</th>'
         "<th>steps that never happen</th><th>phases that cannot complete</th><th>the instance</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )

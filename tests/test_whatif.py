@@ -80,6 +80,68 @@ def test_an_alt_first_branch_failure_takes_the_else_branch():
     assert what_if(d, "C", (Scenario("c", "C", ("C",), branch="another", state="", user_sees=""),)).taken_steps == (6,)
 
 
+RESCHEDULE = Scenario("claim", "The host cannot build", messages=("claim",), state="ACTIVE elsewhere", user_sees="")
+
+
+def test_a_failure_path_that_rejoins_the_flow_lets_the_phase_complete():
+    d = flow(
+        "== place ==\nA ->> B: build\n"
+        "alt B can build\n  B -> B: claim\n  B -> C: save\n"
+        "else B cannot build\n  B ->> R: reschedule\n  R ->> B2: build there\nend\n"
+        "== run ==\nB -> D: start the guest\nD --> B: started"
+    )
+    impact = what_if(d, "claim", (RESCHEDULE,))
+    assert statuses(impact) == ["ok", "fails", "never", "taken", "taken", "ok", "ok"]
+    assert impact.recovered_branches == ("B cannot build",) and impact.recovered_steps == (2, 3)
+    assert impact.incomplete_phases == ()  # the build goes on: nothing is left undone
+    assert not impact.completes  # but it did not go as normal
+    assert "(the flow goes on after it)" in impact.summary()
+
+
+def test_a_failure_path_that_ends_the_flow_leaves_the_phase_incomplete():
+    d = flow(
+        "== place ==\nA ->> B: build\n"
+        "alt B can build\n  B -> B: claim\n  B ->> D: boot\n"
+        "else B cannot build\n  B -> E: record the error\nend\n"
+        "== run ==\nD -> V: start the guest"
+    )
+    impact = what_if(d, "claim", (RESCHEDULE,))
+    assert statuses(impact) == ["ok", "fails", "never", "taken", "never"]  # nobody told D to boot
+    assert impact.taken_branches == ("B cannot build",) and impact.recovered_branches == ()
+    assert impact.incomplete_phases == ("place", "run")
+    assert "goes on" not in impact.summary()
+
+
+def test_a_fallback_that_needs_the_failed_component_fails_too():
+    def disk(fallback):
+        return flow(
+            "== disk ==\nA ->> C: build\n"
+            "alt the store clones the image\n  C -> S: clone\n"
+            f"else download instead\n  C -> G: download\n  G --> C: data\n  {fallback}\nend\n"
+            "== boot ==\nC -> V: start\nC -> DB: ACTIVE"
+        )
+
+    impact = what_if(disk("C -> S: import the data"), "S", ())
+    assert statuses(impact) == ["ok", "fails", "taken", "taken", "fails", "never", "never"]
+    assert impact.status(7) == "never"  # no ACTIVE: the fallback needed S as well
+    assert impact.recovered_branches == () and impact.incomplete_phases == ("disk", "boot")
+    assert dict(impact.blocked) == {"C": 5}
+    impact = what_if(disk("C -> C: write a local disk"), "S", ())
+    assert statuses(impact) == ["ok", "fails", "taken", "taken", "taken", "ok", "ok"]
+    assert impact.recovered_branches == ("download instead",) and impact.incomplete_phases == ()
+
+
+def test_titles_say_what_goes_wrong():
+    d = flow("A -> B: claim\nA -> C: next")
+    assert what_if(d, "B", ()).summary().startswith("What if B fails:")
+    assert what_if(d, {"B", "C"}, ()).summary().startswith("What if B and C fail:")
+    assert what_if(d, "claim", (RESCHEDULE,)).summary().startswith("What if the host cannot build:")
+    named = Scenario("n", "Neutron does not notify Nova", messages=("next",), state="", user_sees="")
+    assert what_if(d, {"B", "n"}, (named,)).summary().startswith("What if B fails and Neutron does not notify Nova:")
+    assert "<b>What if the host cannot build</b>" in what_if(d, "claim", (RESCHEDULE,)).html()
+    assert what_if(d, set(), ()).summary().startswith("What if nothing fails:")
+
+
 def test_an_alt_that_never_starts_takes_no_branch():
     d = flow("A -> B: start\nalt it works\n  B -> C: ask\nelse failure\n  B -> D: error\nend")
     assert statuses(what_if(d, "A", ())) == ["fails", "never", "not_taken"]
@@ -197,10 +259,34 @@ def test_dhcp_agent_down_leaves_the_guest_without_an_address():
     assert impact.status(NOW.messages[-1].step) == "ok"  # the API still reports the server
 
 
+def active_step(diagram):
+    return next(m.step for m in diagram.messages if "vm_state ACTIVE" in m.label)
+
+
 def test_a_failed_claim_reschedules_and_the_launch_goes_on():
     impact = what_if(NOW, "claim-fails")
     assert any(NOW.messages[s - 1].target == "AltCompute" for s in impact.taken_steps)
-    assert impact.incomplete_phases == ("scheduling",)
+    assert impact.recovered_branches == impact.taken_branches
+    assert impact.incomplete_phases == ()  # ACTIVE on the alternate host
+    assert impact.status(active_step(NOW)) == "ok"
+    assert "ACTIVE" in impact.state
+    assert impact.summary().startswith("What if the chosen host cannot build (reschedule):")
+
+
+def test_ceph_down_fails_the_clone_and_its_fallback():
+    impact = what_if(NOW, "ceph")
+    assert impact.taken_branches and impact.recovered_branches == ()
+    rbd_import = next(m for m in NOW.messages if m.target == "Ceph" and "import" in m.label)
+    assert impact.status(rbd_import.step) == "fails"  # images_type=rbd: the download path ends in Ceph
+    assert impact.status(active_step(NOW)) == "never" and impact.never_steps
+    assert "image" in impact.incomplete_phases and "ERROR" in impact.state
+
+
+def test_every_scenario_agrees_with_its_stated_outcome():
+    for scenario in load_scenarios():
+        impact = what_if(NOW, scenario.id)
+        active = impact.status(active_step(NOW)) == "ok"
+        assert active == scenario.state.startswith("ACTIVE"), scenario.id
 
 
 def test_mq_down_stops_every_rpc_of_today_and_2014():
