@@ -9,6 +9,7 @@ with the diagram, so that an edit of a diagram cannot leave an entry pointing at
 from __future__ import annotations
 
 import html
+import numbers
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -199,7 +200,9 @@ class BugHuntResult:
 
     found, false_alarms: the flagged steps that are out of date, and those still right, each with its
     verdict. missed: the out-of-date steps not flagged; their verdicts are shown only when ``reveal``
-    is true, otherwise ``missed_by_phase`` gives a hint (how many per phase).
+    is true, otherwise ``missed_by_phase`` gives a hint (how many per phase). unknown: whole numbers
+    that are not steps of the diagram; invalid: the flags that are not whole numbers at all (as the
+    learner wrote them), which the feedback explains.
     """
 
     flagged: tuple[int, ...]
@@ -209,6 +212,7 @@ class BugHuntResult:
     unknown: tuple[int, ...] = ()
     missed_by_phase: tuple[tuple[str, int], ...] = ()
     reveal: bool = False
+    invalid: tuple[str, ...] = ()
 
     @property
     def score(self) -> str:
@@ -218,7 +222,7 @@ class BugHuntResult:
     @property
     def perfect(self) -> bool:
         """True when every out-of-date step is flagged and nothing else."""
-        return not (self.missed or self.false_alarms or self.unknown)
+        return not (self.missed or self.false_alarms or self.unknown or self.invalid)
 
     def _sections(self):
         missed = self.missed if self.reveal else ()
@@ -231,9 +235,18 @@ class BugHuntResult:
         where = ", ".join(f"{phase} {n}" for phase, n in self.missed_by_phase)
         return f"Still to find: {len(self.missed)} ({where})."
 
+    def _invalid_note(self) -> str:
+        if not self.invalid:
+            return ""
+        return (f"Not step numbers: {', '.join(self.invalid)}. Flag the 2014 steps you think are out of "
+                f"date by their numbers, as whole numbers in a list, for example flagged = [4, 9] "
+                f"(a single step works too: flagged = 4).")
+
     def text(self) -> str:
         """The feedback as plain text, each verdict with its reason and first reference."""
-        lines = [f"You found {self.score} out-of-date steps; {len(self.false_alarms)} flagged step(s) are still right."]
+        lines = [self._invalid_note()] if self.invalid else []
+        lines.append(f"You found {self.score} out-of-date steps; "
+                     f"{len(self.false_alarms)} flagged step(s) are still right.")
         if self.unknown:
             lines.append(f"Not steps of the 2014 diagram: {', '.join(map(str, self.unknown))}.")
         if self._hint():
@@ -245,8 +258,9 @@ class BugHuntResult:
         return "\n".join(lines) + "\n"
 
     def _repr_html_(self) -> str:
-        out = [f"<p><b>You found {html.escape(self.score)} out-of-date steps</b>; "
-               f"{len(self.false_alarms)} flagged step(s) are still right.</p>"]
+        out = [f'<p style="color:#D62728">{html.escape(self._invalid_note())}</p>'] if self.invalid else []
+        out.append(f"<p><b>You found {html.escape(self.score)} out-of-date steps</b>; "
+                   f"{len(self.false_alarms)} flagged step(s) are still right.</p>")
         if self.unknown:
             out.append(f"<p>Not steps of the 2014 diagram: {html.escape(', '.join(map(str, self.unknown)))}.</p>")
         if self._hint():
@@ -269,23 +283,56 @@ class BugHuntResult:
         return self.text()
 
 
-def check_bughunt(flagged: Iterable[int], verdicts: Mapping[int, Verdict] | None = None, *,
+def _flags(flagged) -> tuple[list[int], list[str]]:
+    """The step numbers in ``flagged`` (one number, or any collection of them) and, as written, the
+    entries that are not whole numbers: a learner's typo becomes feedback, never a traceback."""
+    def is_step(x) -> bool:
+        return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+    if is_step(flagged):
+        return [int(flagged)], []
+    if isinstance(flagged, (str, bytes)) or not isinstance(flagged, Iterable):
+        return [], [_shown(flagged)]
+    steps, invalid = [], []
+    try:
+        for entry in flagged:
+            if is_step(entry):
+                steps.append(int(entry))
+            else:
+                invalid.append(_shown(entry))
+    except Exception:  # an iterable that breaks on the way: report it whole
+        return steps, invalid + [_shown(flagged)]
+    return steps, invalid
+
+
+def _shown(entry) -> str:
+    text = repr(entry)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_bughunt(flagged: Iterable[int] | int, verdicts: Mapping[int, Verdict] | None = None, *,
                   diagram: Diagram | None = None, reveal: bool = False) -> BugHuntResult:
     """Compare the steps a learner flagged as out of date with the verdicts (default: data/bughunt.yaml).
 
-    Flagged steps get their verdict, reason and reference. Missed steps are counted per phase of
-    ``diagram`` (default: the 2014 diagram), and listed with their verdicts only when ``reveal`` is true.
+    flagged: step numbers of the 2014 diagram, in a list (or any collection), or a single number.
+    Entries that are not whole numbers are reported in the feedback (``invalid``) with an example of
+    what is expected, never raised. Flagged steps get their verdict, reason and reference. Missed
+    steps are counted per phase of ``diagram`` (default: the 2014 diagram), and listed with their
+    verdicts only when ``reveal`` is true.
 
     >>> result = check_bughunt([4, 5, 9])
     >>> len(result.found), len(result.false_alarms)
     (3, 0)
+    >>> check_bughunt(["x"]).text().splitlines()[0][:60]
+    "Not step numbers: 'x'. Flag the 2014 steps you think are out"
     """
     verdicts = load_bughunt() if verdicts is None else verdicts
     if diagram is None:
         from .parser import parse_file
 
         diagram = parse_file(str(DATA_DIR / "launch-instance.puml"))
-    chosen = sorted({int(s) for s in flagged})
+    steps, invalid = _flags(flagged)
+    chosen = sorted(set(steps))
     unknown = tuple(s for s in chosen if s not in verdicts)
     found = tuple(verdicts[s] for s in chosen if s in verdicts and verdicts[s].out_of_date)
     alarms = tuple(verdicts[s] for s in chosen if s in verdicts and not verdicts[s].out_of_date)
@@ -294,7 +341,8 @@ def check_bughunt(flagged: Iterable[int], verdicts: Mapping[int, Verdict] | None
     by_phase: dict[str, int] = {}
     for v in missed:
         by_phase[phase_of.get(v.step, "(no phase)")] = by_phase.get(phase_of.get(v.step, "(no phase)"), 0) + 1
-    return BugHuntResult(tuple(chosen), found, missed, alarms, unknown, tuple(by_phase.items()), reveal)
+    return BugHuntResult(tuple(chosen), found, missed, alarms, unknown, tuple(by_phase.items()), reveal,
+                         tuple(invalid))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -160,6 +160,40 @@ def test_check_bughunt_sorts_flags_into_found_missed_and_false_alarms():
     assert "Token Store" in page and "<script" not in page
 
 
+def test_check_bughunt_takes_a_single_step():
+    one = check_bughunt(4)
+    assert one.flagged == (4,) and [v.step for v in one.found] == [4] and one.invalid == ()
+    assert check_bughunt({4, 9}).flagged == (4, 9)  # any collection of numbers
+    assert check_bughunt(n for n in (9, 4)).flagged == (4, 9)
+
+
+@pytest.mark.parametrize(
+    "flagged, shown",
+    [
+        (["x"], ["'x'"]),
+        ([4, "x", 4.5, None, True], ["'x'", "4.5", "None", "True"]),
+        (["9"], ["'9'"]),          # a number typed as text
+        ("4, 9", ["'4, 9'"]),      # the whole list typed as text
+        (None, ["None"]),
+        (4.0, ["4.0"]),
+        ([[4, 9]], ["[4, 9]"]),
+    ],
+    ids=["text", "mixed", "quoted-number", "string", "none", "float", "nested"],
+)
+def test_check_bughunt_explains_bad_flags_instead_of_raising(flagged, shown):
+    result = check_bughunt(flagged)
+    assert list(result.invalid) == shown and not result.perfect
+    text = result.text()
+    first = text.splitlines()[0]
+    assert first.startswith("Not step numbers: " + ", ".join(shown))
+    assert "whole numbers in a list, for example flagged = [4, 9]" in first
+    assert not any(word in text for word in ("Traceback", "TypeError", "ValueError"))
+    page = result._repr_html_()
+    assert "Not step numbers" in page and "flagged = [4, 9]" in page and "<script" not in page
+    if 4 in (flagged if isinstance(flagged, list) else []):
+        assert result.flagged == (4,) and [v.step for v in result.found] == [4]  # good flags still count
+
+
 def test_missed_steps_stay_hidden_unless_revealed():
     verdicts = load_bughunt()
     hidden = check_bughunt([4])
