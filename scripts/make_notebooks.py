@@ -408,7 +408,9 @@ failure path Nova takes (an `else` branch of the diagram) in blue.
 component fails; a participant waiting for an answer that never comes is stuck; a participant that
 was never asked to do something does nothing; and when the first branch of an `alt` frame fails, the
 flow takes its `else` branch, the failure path the diagram knows (NoValidHost and cell0, a reschedule
-to an alternate host, the vif-plug timeout). What the user sees comes from `data/failures.yaml`.
+to an alternate host, the vif-plug timeout). A failure path after which the flow goes on, like the
+reschedule, makes good what failed: its phase still completes. What the user sees comes from
+`data/failures.yaml`.
 
 Every choice was computed when the notebook ran, so the dropdown works in your browser, without a
 kernel and in a static export.
