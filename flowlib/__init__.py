@@ -38,6 +38,7 @@ _LAZY = {
     "to_plantuml": "writer",
     "Component": "components",
     "load_components": "components",
+    "service_label": "components",
     "arrow_kind": "analysis",
     "protocol_tag": "analysis",
     "activations": "analysis",

@@ -10,10 +10,14 @@ import yaml
 from .errors import DiagramError
 from .source import read_text
 
-#: The services a component can belong to. ``client`` is the user's side (CLI, Horizon), outside the cloud.
+#: The services a component can belong to: the OpenStack services by their official names (Placement is
+#: its own service since Stein), then three groups that are no OpenStack service, written in lowercase:
+#: ``infrastructure`` (database, queue, hypervisor), ``guest`` (the VM) and ``client`` (the user's side,
+#: CLI or Horizon, outside the cloud). :func:`service_label` capitalises them for display.
 SERVICES = (
     "Identity",
     "Compute",
+    "Placement",
     "Image",
     "Networking",
     "Block Storage",
@@ -22,6 +26,17 @@ SERVICES = (
     "guest",
     "client",
 )
+
+
+
+def service_label(service: str) -> str:
+    """How a service is shown (cluster labels, component tables): capitalised like the OpenStack services.
+
+    >>> service_label("infrastructure"), service_label("Block Storage")
+    ('Infrastructure', 'Block Storage')
+    """
+    return service[:1].upper() + service[1:]
+
 
 #: Keys an entry may have; the first three are required.
 REQUIRED_KEYS = ("id", "service", "role")

@@ -68,9 +68,13 @@ def output_format(args) -> str:
 
 
 def service_groups(diagram: Diagram) -> dict[str, str] | None:
-    """Clusters by OpenStack service when the components data knows every participant, else None."""
+    """Clusters by OpenStack service when the components data knows every participant, else None.
+
+    The cluster names are the services' display labels (:func:`flowlib.components.service_label`):
+    ``Identity``, ``Compute``, ... and ``Infrastructure``, ``Guest``, ``Client``.
+    """
     try:
-        from .components import load_components
+        from .components import load_components, service_label
 
         components = load_components()
     except Exception:  # no components data for this checkout: draw without clusters
@@ -78,7 +82,7 @@ def service_groups(diagram: Diagram) -> dict[str, str] | None:
     codes = [p.code for p in diagram.participants]
     if not codes or any(code not in components for code in codes):
         return None
-    return {code: components[code].service for code in codes}
+    return {code: service_label(components[code].service) for code in codes}
 
 
 def _svg_to_png(svg: str) -> bytes:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 import ipywidgets as W
 
 from .analysis import arrow_kind, protocol_tag
+from .components import service_label
 from .model import Diagram, Message
 from .palette import HIGHLIGHT, phase_color
 from .textview import count_noun, display_name, find_phase, message_kinds, one_line, step_list, step_list_html
@@ -559,7 +560,7 @@ def _component_rows(diagram: Diagram, components: Mapping, phase: str | None) ->
     for code in codes:
         fact = components.get(code)
         rows.append(
-            (code, _name(diagram, code), getattr(fact, "service", "") or "", getattr(fact, "role", "") or "")
+            (code, _name(diagram, code), service_label(getattr(fact, "service", "") or ""), getattr(fact, "role", "") or "")
         )
     return rows
 

@@ -62,6 +62,16 @@ def test_facts_learners_rely_on(components):
     assert components["Token Store"].until == "Rocky"
     assert components["VM-instance"].service == "guest"
     assert components["dnsmasq"].service == "Networking" and "DHCP" in components["dnsmasq"].role
+    assert components["Placement"].service == "Placement"  # its own project since Stein, not Compute
+
+
+def test_service_labels_are_capitalised_for_display():
+    from flowlib.components import service_label
+
+    assert [service_label(s) for s in SERVICES] == [
+        "Identity", "Compute", "Placement", "Image", "Networking", "Block Storage", "Ceph",
+        "Infrastructure", "Guest", "Client",
+    ]
 
 
 def _write(tmp_path, text):

@@ -130,4 +130,9 @@ def test_service_groups_only_for_diagrams_the_components_data_knows():
     groups = service_groups(seed)
     assert set(groups) == {p.code for p in seed.participants}
     assert groups["Keystone"] == "Identity"
+    # cluster labels are the services' display labels, all capitalised
+    assert groups["MQ"] == "Infrastructure" and groups["VM-instance"] == "Guest" and groups["Client"] == "Client"
+    assert all(label[0].isupper() for label in groups.values())
+    today = service_groups(parse_file(Path(SEED).parent / "launch-instance-today.puml"))
+    assert today is not None and today["Placement"] == "Placement" and today["nova-scheduler"] == "Compute"
     assert service_groups(parse("Keystone -> Stranger : hi")) is None
