@@ -112,11 +112,13 @@ EXPLORATIONS = {
         [
             'volume = messages[messages["phase"] == "volume"]\n'
             'volume[volume["label"].str.contains("VM|volume", case=False)][["step", "source_name", "target_name", "label"]]',
-            'volume.groupby("target_name").size().sort_values(ascending=False).head(3)',
+            'steps = volume.set_index("label")["step"]\n'
+            'steps[["Start VM", "pass volume info", "mount volume"]]',
         ],
-        "\"Start VM\" comes before \"pass volume info\" and \"mount volume\": in this 2014 picture, libvirt "
-        "starts the guest while the Ceph volume is still being attached. Today Nova attaches volumes before "
-        "it spawns the guest.",
+        "The first table lists the matching messages in step order; the second picks out the three that "
+        "answer the question, with their step numbers. \"Start VM\" has the smallest: it comes before "
+        "\"pass volume info\" and \"mount volume\", so in this 2014 picture libvirt starts the guest while "
+        "the Ceph volume is still being attached. Today Nova attaches volumes before it spawns the guest.",
     ),
     "metadata": (
         "Which phases speak HTTP, according to the labels?",
