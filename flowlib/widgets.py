@@ -559,9 +559,8 @@ def _component_rows(diagram: Diagram, components: Mapping, phase: str | None) ->
     rows = []
     for code in codes:
         fact = components.get(code)
-        rows.append(
-            (code, _name(diagram, code), service_label(getattr(fact, "service", "") or ""), getattr(fact, "role", "") or "")
-        )
+        service = service_label(getattr(fact, "service", "") or "")
+        rows.append((code, _name(diagram, code), service, getattr(fact, "role", "") or ""))
     return rows
 
 

@@ -302,3 +302,120 @@ def test_content_that_contradicts_the_diagram_is_reported(tmp_path):
 def test_components_come_from_data(course, diagram):
     components = course.components
     assert {p.code for p in diagram.participants} <= set(components)
+
+
+# --- numbers the course's prose states about the 2014 diagram ------------------------------------------
+
+WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+@pytest.fixture(scope="module")
+def prose():
+    """The course text per source, each string's blanks collapsed (YAML folds lines, Python splits literals)."""
+    import sys
+
+    import yaml
+
+    sys.path.insert(0, str(Path(DEFAULT_DATA_DIR).parent / "scripts"))
+    import make_notebooks
+
+    sources = {name: yaml.safe_load(Path(DEFAULT_DATA_DIR, name).read_text(encoding="utf-8"))
+               for name in ("phases.yaml", "quiz.yaml", "exercises.yaml")}
+    sources["make_notebooks.py"] = make_notebooks.EXPLORATIONS
+    return {name: " ".join(" ".join(s.split()) for s in _strings(data)) for name, data in sources.items()}
+
+
+def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
+    """Each count or step number the text states, recomputed from the diagram with the public API.
+
+    The phrases are built from the computed numbers: when the diagram changes, the phrase is no longer
+    in the text and the test names it. When you reword one of these sentences, reword it here too.
+    """
+    from flowlib import messages_table
+
+    m = messages_table(diagram)
+
+    def says(source, phrase):
+        assert phrase in prose[source], f"{source} should say {phrase!r} (computed from the diagram)"
+
+    def phase(name):
+        return m[m["phase"] == name]
+
+    def word(count, capital=False):
+        return WORDS[count].capitalize() if capital else WORDS[count]
+
+    def steps(frame):
+        return frame["step"].tolist()
+
+    auth, scheduling, network, volume = phase("auth"), phase("scheduling"), phase("network"), phase("volume")
+    requests, replies = (auth["arrow"] == "request").sum(), (auth["arrow"] == "reply").sum()
+    # phases.yaml summaries
+    assert requests == replies
+    says("phases.yaml", f"{word(len(auth), True)} messages, all synchronous request/reply pairs")
+    says("phases.yaml", f"{word(len(phase('image')), True)} messages. This is the phase where a large image")
+    through_queue = network[(network["source"] == "MQ") | (network["target"] == "MQ")]
+    says("phases.yaml", f"{word(len(network), True)} messages, {word(len(through_queue))} of them through the queue")
+    says("phases.yaml", f"{word(len(volume), True)} messages. The 2014 diagram attaches the volume")
+    says("phases.yaml", f"{word(len(phase('metadata')), True)} messages, and the only phase where the guest")
+    guest = m[(m["source"] == "VM-instance") | (m["target"] == "VM-instance")]
+    assert set(guest["phase"]) == {"metadata"}
+    # quiz.yaml explanations
+    (save,) = steps(m[m["label"] == "Save token"])
+    says("quiz.yaml", f"Message {save} goes from Keystone to the {{answer}}")
+    unlabelled_replies = auth[(auth["arrow"] == "reply") & (auth["label"] == "")]
+    says("quiz.yaml", f"{word(requests)} requests (client to Keystone, Keystone to LDAP, Keystone to the token store) "
+                      f"and the {word(replies)} replies")
+    says("quiz.yaml", f"even the {word(len(unlabelled_replies))} dotted arrows without a label")
+    says("quiz.yaml", f"{{answer}} messages across {word(len(diagram.phases))} phases")
+    sizes = m.groupby("phase", observed=True).size().sort_values(ascending=False)
+    margin = sizes.iloc[0] - sizes.iloc[1]
+    says("quiz.yaml", f"The {{answer}} phase, by {'a single message' if margin == 1 else word(margin) + ' messages'}")
+    assert set(sizes.index[1:3]) == {"network", "volume"}  # "network and volume follow closely"
+    to_queue = scheduling[scheduling["label"].str.contains("rpc|subcribe", case=False)]
+    assert (to_queue["target"] == "MQ").all()  # "both casts, the call and every 'subscribe' arrow end there"
+    # exercises.yaml hints
+    compute_sends = network[network["source"] == "Nova-compute"]
+    says("exercises.yaml", f"sends only {word(len(compute_sends))} message in it")
+    cast_steps = steps(m[m["protocol"] == "rpc.cast"])
+    says("exercises.yaml", f"Steps {' and '.join(map(str, cast_steps))} are casts")
+    # the explorations' readings in scripts/make_notebooks.py
+    keystone_in = (auth["target"] == "Keystone").sum()
+    assert 2 * keystone_in == len(auth)
+    says("make_notebooks.py", "Keystone receives half of the messages")
+    mq_db = scheduling["target"].isin(["MQ", "DB"]).sum()
+    assert len(scheduling) - mq_db <= 2  # "receive almost every message"
+    rpc = scheduling[scheduling["label"].str.contains("rpc", case=False)]
+    casts, calls = rpc[rpc["protocol"] == "rpc.cast"], rpc[rpc["protocol"] == "rpc.call"]
+    assert list(casts["source"]) == ["Nova-api", "Nova-Scheduler"] and list(calls["source"]) == ["Nova-compute"]
+    says("make_notebooks.py", f"shows the {word(len(casts))} `rpc.cast`s")
+    says("make_notebooks.py", f"and the {word(len(calls))} `rpc.call`")
+    dhcp = steps(network[network["source"] == "Neutron-DHCP-agent"])
+    l2 = steps(network[network["source"] == "Neutron-L2-agent"])
+    asks = steps(network[(network["source"] == "Neutron-server") & network["label"].str.startswith("Request")])
+    assert max(dhcp) < min(l2)
+    says("make_notebooks.py", f"The DHCP agent's work (steps {min(dhcp)} to {max(dhcp)})")
+    says("make_notebooks.py", f"the L2 agent's ({min(l2)} to {max(l2)})")
+    says("make_notebooks.py", f"(steps {asks[0]} and {asks[1]})")
+    order = volume.set_index("label")["step"]
+    assert order["Start VM"] < order["pass volume info"] < order["mount volume"]
+    web = m[m["label"].str.contains("http|rest", case=False)]
+    assert list(dict.fromkeys(web["phase"])) == ["image", "volume", "metadata"]
+    says("make_notebooks.py", "in the image, volume and metadata phases")
+    first, launch = m.iloc[0], m[m["label"] == "launch instance"].iloc[0]
+    assert (first["source"], first["target"], launch["source"], launch["target"]) == (
+        "Client", "Keystone", "Client", "Nova-api")
+    token_and_launch = f"the token request (step {first['step']}) and the launch request (step {launch['step']})"
+    says("make_notebooks.py", token_and_launch)
+    client = m[(m["source"] == "Client") | (m["target"] == "Client")]
+    assert list(dict.fromkeys(client["phase"])) == ["auth", "scheduling", "status"]  # start and end only
