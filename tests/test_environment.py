@@ -75,7 +75,12 @@ def test_environment_yml_asks_for_nothing_pyproject_does_not_know():
 def test_python_and_system_programs():
     conda, pip = _environment()
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
-    assert conda["python"] == requires
+    # repo2docker (Binder) picks its Python from a 'python=X.Y' pin only (its PYTHON_REGEX), not a range:
+    # the pin must be a version pyproject.toml allows.
+    assert re.fullmatch(r"=\d+\.\d+", conda["python"]), f"pin python=X.Y, not {conda['python']!r}"
+    pinned = tuple(int(x) for x in conda["python"][1:].split("."))
+    minimum = tuple(int(x) for x in re.fullmatch(r">=(\d+)\.(\d+)", requires).groups())
+    assert pinned >= minimum, f"environment.yml pins python {pinned}, pyproject.toml requires {requires}"
     assert SYSTEM <= set(conda), "the graphviz and plantuml programs come from conda-forge too"
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
