@@ -30,12 +30,24 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: The seed diagram the course teaches, inside the data folder.
 DIAGRAM_FILE = "launch-instance.puml"
 
+#: Today's flow, inside the data folder: what the ``today`` quiz bank (08-then-and-now) is answered from.
+TODAY_FILE = "launch-instance-today.puml"
+
 #: The course's phases in teaching order; the seed diagram's ``== dividers ==`` use the same names.
 PHASE_ORDER = ("auth", "scheduling", "image", "network", "volume", "metadata", "status")
 
 #: Quiz bank of the capstone (``Course.quiz(None)``) and exercise set of the capstone.
 REVIEW = "review"
 CAPSTONE = "capstone"
+
+#: Quiz bank of 00-overview: a warm-up on the whole 2014 flow.
+OVERVIEW = "overview"
+
+#: Quiz bank of 08-then-and-now: its flow questions are answered from today's flow (:data:`TODAY_FILE`).
+TODAY = "today"
+
+#: What a quiz question's ``phase`` may name besides a phase: the banks that are not one phase's.
+QUIZ_BANKS = (OVERVIEW, REVIEW, TODAY)
 
 #: How a narration may name a step's protocol.
 PROTOCOLS = ("REST", "RPC cast", "RPC call", "message queue", "SQL", "LDAP", "Ceph", "socket", "local")
@@ -353,9 +365,23 @@ class Course:
         raise KeyError(f"no narration for step {step}")
 
     def quiz(self, phase: str | None = None) -> tuple[Question, ...]:
-        """The questions of one phase, or of the capstone's cross-phase review when ``phase`` is None."""
+        """The questions of one phase or bank (``"overview"``, ``"today"``), or of the capstone's
+        cross-phase review when ``phase`` is None."""
         wanted = REVIEW if phase is None else phase
         return tuple(q for q in self.questions if q.phase == wanted)
+
+    def diagram_for(self, bank: str | Question) -> Diagram:
+        """The diagram whose flow a quiz bank (or a question's bank) asks about.
+
+        The ``today`` bank asks about today's flow (:data:`TODAY_FILE`, parsed on each call); every other
+        bank about the 2014 seed diagram, :attr:`diagram`. Pass it to ``Quiz`` and ``check_answer``.
+        """
+        bank = bank.phase if isinstance(bank, Question) else bank
+        if bank != TODAY:
+            return self.diagram
+        from .parser import parse_file
+
+        return parse_file(str(Path(self.data_dir or DEFAULT_DATA_DIR) / TODAY_FILE))
 
     def exercises(self, phase: str | None) -> tuple[Exercise, ...]:
         """The exercises of one phase, or of the capstone when ``phase`` is None or ``"capstone"``."""
@@ -803,15 +829,25 @@ def _problems(course: Course):
     for step in sorted(set(by_step) - {m.step for m in d.messages}):
         yield f"{folder}/narration.yaml:{by_step[step].line}: step {step} is not in the diagram"
 
-    known = set(names) | {REVIEW, CAPSTONE}
+    banks = set(names) | set(QUIZ_BANKS)
+    diagrams: dict[str, Diagram | DiagramError] = {}
     for q in course.questions:
         where = f"{folder}/quiz.yaml:{q.line}: question {q.id!r}"
-        if q.phase not in known:
-            yield f"{where}: unknown phase {q.phase!r}"
+        if q.phase not in banks:
+            yield f"{where}: unknown phase {q.phase!r} (a phase of phases.yaml, or one of {', '.join(QUIZ_BANKS)})"
         if q.query is None:
             continue
+        if q.phase not in diagrams:
+            try:
+                diagrams[q.phase] = course.diagram_for(q.phase)
+            except DiagramError as exc:
+                diagrams[q.phase] = exc
+        diagram = diagrams[q.phase]
+        if isinstance(diagram, DiagramError):
+            yield f"{where}: cannot read the diagram it asks about: {diagram}"
+            continue
         try:
-            right = q.answer(d)
+            right = q.answer(diagram)
         except QueryError as exc:
             yield f"{where}: {exc}"
             continue
@@ -821,7 +857,7 @@ def _problems(course: Course):
 
     for x in course.all_exercises:
         where = f"{folder}/exercises.yaml:{x.line}: exercise {x.id!r}"
-        if x.phase not in known - {REVIEW}:
+        if x.phase not in set(names) | {CAPSTONE}:
             yield f"{where}: unknown phase {x.phase!r}"
         try:
             expected = x.expected(d)

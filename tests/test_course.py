@@ -6,13 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from flowlib import DiagramError, parse
+from flowlib import DiagramError, parse, parse_file
 from flowlib.course import (
     CAPSTONE,
     DEFAULT_DATA_DIR,
+    OVERVIEW,
     PHASE_ORDER,
     PROTOCOLS,
+    QUIZ_BANKS,
     REFERENCE_HOSTS,
+    TODAY,
+    TODAY_FILE,
     Query,
     QueryError,
     check_answer,
@@ -25,7 +29,7 @@ from flowlib.course import (
     show_solutions,
 )
 
-DATA_FILES = ("phases.yaml", "narration.yaml", "quiz.yaml", "exercises.yaml", "launch-instance.puml")
+DATA_FILES = ("phases.yaml", "narration.yaml", "quiz.yaml", "exercises.yaml", "launch-instance.puml", TODAY_FILE)
 LEARNING_PHASES = PHASE_ORDER[:-1]  # auth .. metadata: the phases with their own notebook
 
 
@@ -37,6 +41,11 @@ def course():
 @pytest.fixture(scope="module")
 def diagram(course):
     return course.diagram
+
+
+@pytest.fixture(scope="module")
+def today():
+    return parse_file(str(Path(DEFAULT_DATA_DIR, TODAY_FILE)))
 
 
 def test_content_agrees_with_diagram(course):
@@ -91,14 +100,43 @@ def test_every_phase_has_quizzes_and_exercises(course):
     assert len(course.exercises(None)) >= 2 and course.exercises(None) == course.exercises(CAPSTONE)
 
 
-def test_every_quiz_has_exactly_one_right_choice(course, diagram):
+def test_overview_and_today_have_their_own_quiz_banks(course):
+    assert set(QUIZ_BANKS) == {OVERVIEW, "review", TODAY} and not set(QUIZ_BANKS) & set(PHASE_ORDER)
+    warm_up = course.quiz(OVERVIEW)
+    assert 3 <= len(warm_up) <= 4 and all(q.computed for q in warm_up), "00's warm-up: 3-4 questions on the diagram"
+    now = course.quiz(TODAY)
+    assert len(now) >= 4 and sum(q.computed for q in now) >= 4, "08's quiz: 4+ questions computed from today's flow"
+    assert {q.phase for q in course.questions} <= set(PHASE_ORDER) | set(QUIZ_BANKS)
+
+
+def test_diagram_for_gives_today_for_the_today_bank_only(course, diagram, today):
+    assert course.diagram_for(TODAY).messages == today.messages
+    for bank in (*PHASE_ORDER, OVERVIEW, "review"):
+        assert course.diagram_for(bank) is diagram
+    q = course.quiz(TODAY)[0]
+    assert course.diagram_for(q).messages == today.messages
+
+
+def test_every_quiz_has_exactly_one_right_choice(course):
     for q in course.questions:
-        right = q.answer(diagram)
+        right = q.answer(course.diagram_for(q))
         assert q.choices.count(right) == 1, f"{q.id}: {right!r} not exactly once in {q.choices}"
 
 
-def test_check_answer_explains_right_and_wrong(course, diagram):
+def test_today_answers_come_from_todays_flow_not_2014(course, diagram, today):
+    answers = {q.id: q.answer(today) for q in course.quiz(TODAY) if q.computed}
+    assert answers["today-scheduler-caller"] == "super-conductor"
+    assert answers["today-allocation-candidates"] == "Placement"
+    assert "network-vif-plugged" in answers["today-resume"]
+    for q in course.quiz(TODAY):
+        if q.computed:  # none of these can be answered from the 2014 diagram, which has no such messages
+            with pytest.raises(QueryError):
+                q.answer(diagram)
+
+
+def test_check_answer_explains_right_and_wrong(course):
     for q in course.questions:
+        diagram = course.diagram_for(q)
         right = q.answer(diagram)
         verdict = check_answer(q, right, diagram)
         assert verdict.correct and verdict.message.startswith("Right."), q.id
@@ -109,7 +147,7 @@ def test_check_answer_explains_right_and_wrong(course, diagram):
                 assert "{answer}" not in verdict.message
                 note = dict(q.feedback).get(choice)
                 assert note is None or note in verdict.message
-    assert not check_answer(course.quiz("auth")[0], "nonsense", diagram).correct
+    assert not check_answer(course.quiz("auth")[0], "nonsense", course.diagram).correct
 
 
 def test_flow_answers_follow_the_diagram_not_the_text(course, diagram):
@@ -299,6 +337,39 @@ def test_content_that_contradicts_the_diagram_is_reported(tmp_path):
     assert any("quiz.yaml" in p and "auth-count" in p and "not among the choices" in p for p in problems)
 
 
+def test_today_questions_are_checked_against_todays_diagram(tmp_path):
+    folder = _data_copy(tmp_path)
+    assert load_course(folder).problems() == ()
+    # Today, the super-conductor calls the scheduler. Redraw it as 2014's nova-api: the today question moves.
+    _edit(folder / TODAY_FILE, '"super-conductor" -> "nova-scheduler": [rpc.call] select_destinations',
+          '"nova-api" -> "nova-scheduler": [rpc.call] select_destinations')
+    course = load_course(folder)
+    (q,) = [q for q in course.quiz(TODAY) if q.id == "today-scheduler-caller"]
+    assert q.answer(course.diagram_for(q)) == "nova-api"
+    assert course.problems() == ()  # nova-api is a choice: the edited diagram still answers the question
+    _edit(folder / TODAY_FILE, '"nova-scheduler" -> Placement: GET /allocation_candidates',
+          '"nova-scheduler" -> "super-conductor": GET /allocation_candidates')
+    problems = load_course(folder).problems()
+    assert any("today-allocation-candidates" in p and "'super-conductor' is not among the choices" in p for p in problems)
+
+
+def test_a_today_question_without_todays_diagram_is_reported(tmp_path):
+    folder = _data_copy(tmp_path)
+    (folder / TODAY_FILE).unlink()
+    course = load_course(folder)  # the 2014 course loads; only the today bank cannot be checked
+    problems = course.problems()
+    assert problems and all("question 'today-" in p and "cannot read the diagram" in p for p in problems)
+    with pytest.raises(DiagramError):
+        course.diagram_for(TODAY)
+
+
+def test_a_question_in_an_unknown_bank_is_reported(tmp_path):
+    folder = _data_copy(tmp_path)
+    _edit(folder / "quiz.yaml", "  phase: overview\n", "  phase: overveiw\n")
+    problems = load_course(folder).problems()
+    assert any("unknown phase 'overveiw'" in p and "overview, review, today" in p for p in problems)
+
+
 def test_components_come_from_data(course, diagram):
     components = course.components
     assert {p.code for p in diagram.participants} <= set(components)
@@ -419,3 +490,15 @@ def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
     says("make_notebooks.py", token_and_launch)
     client = m[(m["source"] == "Client") | (m["target"] == "Client")]
     assert list(dict.fromkeys(client["phase"])) == ["auth", "scheduling", "status"]  # start and end only
+    # the explanations of 00's warm-up quiz (quiz.yaml, phase: overview)
+    phases = diagram.phases
+    says("quiz.yaml", f"{{answer}}: {', '.join(phases[:-1])} and {phases[-1]}, in that order")
+    queue = m[(m["source"] == "MQ") | (m["target"] == "MQ")]
+    assert list(dict.fromkeys(queue["phase"])) == list(phases[1:5])
+    says("quiz.yaml", f"Every phase from {phases[1]} to {phases[4]} goes through it")
+    for group in ({"Nova-api", "Nova-Scheduler", "Nova-compute", "Nova-conductor"},
+                  {"Neutron-server", "Neutron-DHCP-agent", "Neutron-L2-agent"}):
+        assert not (m["source"].isin(group) & m["target"].isin(group)).any()  # "never send each other a message"
+    senders, receivers = m["source"].value_counts(), m["target"].value_counts()
+    assert senders.index[0] == "Nova-compute" and senders.iloc[0] > senders.iloc[1]  # "the busiest sender"
+    assert receivers.index[1] == "DB" and receivers.iloc[1] > receivers.iloc[2]  # "The database is second"

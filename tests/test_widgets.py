@@ -228,6 +228,19 @@ def test_quiz_gives_feedback_for_a_right_and_a_wrong_choice(course, diagram):
     assert quiz._feedback[1].value == ""  # other questions untouched
 
 
+@pytest.mark.parametrize("bank", ["overview", "today"])
+def test_overview_and_today_quizzes_judge_every_question(course, bank):
+    # 00's warm-up is answered from the 2014 diagram, 08's today bank from today's flow.
+    diagram = course.diagram_for(bank)
+    questions = course.quiz(bank)
+    quiz = Quiz(questions, diagram)
+    for index, question in enumerate(questions):
+        right, wrong = _right_and_wrong(question, diagram)
+        assert 'data-correct="false"' in quiz.answer(index, wrong)
+        assert 'data-correct="true"' in quiz.answer(index, right)
+        assert "{answer}" not in quiz._feedback[index].value
+
+
 def test_quiz_check_without_a_choice_asks_for_one(course, diagram):
     quiz = Quiz(course.quiz("auth"), diagram)
     quiz._buttons[0].click()
