@@ -7,6 +7,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# JupyterLab's own calls home (news, update check, PyPI's extension list), off: the course works offline.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly
+
 .PHONY: lab test bench site system-lab system-test clean
 
 $(STAMP): pyproject.toml
@@ -23,7 +27,8 @@ system-test:
 	@scripts/ensure-system-deps dot plantuml chromium
 
 lab: $(STAMP) system-lab
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --notebook-dir=notebooks 00-overview.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OFFLINE) \
+		--notebook-dir=notebooks notebooks/00-overview.ipynb
 
 # Every test, in two runs: the notebooks (nbval) with no network but loopback (scripts/offline: unshare -n,
 # or with the network, saying why, where that is impossible), then everything in tests/. Both always run.

@@ -130,14 +130,14 @@ def start_lab(root: Path, state: Path, *, timeout: float = 90.0) -> LabServer:
         )
     server = LabServer(process, port, token, root, log)
     try:
-        _wait_ready(server, timeout)
+        wait_ready(server, timeout)
     except BaseException:
         server.stop()
         raise
     return server
 
 
-def _wait_ready(server: LabServer, timeout: float) -> None:
+def wait_ready(server: LabServer, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
