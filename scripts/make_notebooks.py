@@ -340,6 +340,23 @@ Every participant of the diagram, the OpenStack service it belongs to, and what 
         ),
         code('StepPlayer(diagram, phase="status", narration=course.narration, groups=services)'),
         md(
+            """
+## Warm-up quiz
+
+Every notebook has a quiz like this one, and this one also shows how they work. Each question has its
+own **Check** button: pick an answer, press it, and the feedback says *Right* or *Not quite* and then
+explains the right answer either way (with a note on the wrong choice you picked, if it is a common
+one). You may change your choice and check again as often as you like; nothing is scored.
+
+Questions about the flow are answered by the diagram itself: when you press *Check*, the course asks
+`data/launch-instance.puml` (who sends the first message, how many phases there are) instead of
+reading an answer typed in by hand, so the quizzes always agree with the diagram you see. Questions
+about today's OpenStack, which a 2014 diagram cannot answer, have answers written by the course's
+authors. The questions below are about the whole diagram, as the tables and the map above show it.
+"""
+        ),
+        code('Quiz(course.quiz("overview"), diagram)'),
+        md(
             f"""
 ## The notebooks
 
