@@ -117,7 +117,7 @@ tokens, Cinder attachments, port binding and the network-vif-plugged event. This
 diagram with `data/launch-instance-today.puml`, a redraw of the launch as current Nova does it
 (libvirt/KVM, ML2/Open vSwitch, cells v2), phase by phase, and lets you hunt for what is out of date.
 
-**Estimated time:** 40 minutes.
+**Estimated time:** 45 minutes.
 
 **You will be able to:**
 
@@ -125,12 +125,13 @@ diagram with `data/launch-instance-today.puml`, a redraw of the launch as curren
 - Tell a re-routed message (same intent, new path) from a changed or a new one.
 - Spot the steps of an old diagram that no longer describe OpenStack, and find the code that does it now.
 - Predict what a user sees when a component fails, today and in 2014.
+- Say who schedules, claims and wires what in today's launch, and which event lets the guest run.
 """
         ),
         code(
             """
 from flowlib import (
-    StepPlayer, check_bughunt, diff_flows, load_course, parse_file, reference_narration,
+    Quiz, StepPlayer, check_bughunt, diff_flows, load_course, parse_file, reference_narration,
     references_table, what_if,
 )
 
@@ -223,6 +224,16 @@ Placement to break, and every Nova arrow goes through the queue, so a broken que
             """
 The capstone (`07-capstone.ipynb`) has a dropdown with every scenario, on both flows.
 
+## Quiz: today's flow
+
+Questions on how a launch goes today, against 2014. The answers about the flow are computed from
+today's diagram (`now`, `data/launch-instance-today.puml`), not from the 2014 one: pick an answer and
+press **Check**, the feedback explains the right answer either way.
+"""
+        ),
+        code('Quiz(course.quiz("today"), now)'),
+        md(
+            """
 ## Where to go next
 
 - [Nova: Scheduling](https://docs.openstack.org/nova/latest/reference/scheduling.html) and
