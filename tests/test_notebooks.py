@@ -132,6 +132,27 @@ def test_every_phase_notebook_has_player_quiz_exercises_and_then_and_now(course)
         assert "Then and now" in text and "Estimated time" in text
 
 
+#: The quiz of each notebook that is not a phase notebook, as its code calls it: the bank, and the diagram
+#: the bank's flow questions are answered from (08's today bank: today's flow, ``now``).
+OTHER_QUIZZES = {
+    "00-overview": ('Quiz(course.quiz("overview"), diagram)', "overview"),
+    "07-capstone": ("Quiz(course.quiz(), diagram)", "review"),
+    "08-then-and-now": ('Quiz(course.quiz("today"), now)', "today"),
+}
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_every_notebook_has_a_quiz(path, course):
+    # The browser test answers a question wrongly and one rightly in every notebook.
+    code = "\n".join(_code(nbformat.read(path, as_version=4)))
+    assert "Quiz(" in code, f"{path.stem} has no quiz"
+    if path.stem in OTHER_QUIZZES:
+        call, bank = OTHER_QUIZZES[path.stem]
+        assert call in code and len(course.quiz(bank)) >= 3
+    if path.stem == "08-then-and-now":
+        assert 'now = parse_file("../data/launch-instance-today.puml")' in code
+
+
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_restart_run_all_then_run_every_cell_again_in_reverse(path, monkeypatch):
     from nbclient import NotebookClient
