@@ -16,9 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _lab_command() -> list[str]:
     """The command `make lab` runs last (the set-up before it is the same as make test's)."""
-    done = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}  # under make test
+    done = subprocess.run(["make", "-n", "--no-print-directory", "lab"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env=env)
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.replace("\\\n", " ").strip().splitlines()
+    lines = [line for line in done.stdout.replace("\\\n", " ").splitlines() if " lab " in line]
+    assert lines, done.stdout
     return shlex.split(lines[-1])
 
 
