@@ -957,7 +957,7 @@ def _do_group(b: _Builder, m: re.Match):
             b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = set()
-            b.last_note_target = ("group", None)
+            # A note right after 'else' still goes on the message before it (PlantUML); only 'end' takes it.
         return
     title = kind
     if kind == "group":

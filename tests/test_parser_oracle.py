@@ -50,6 +50,8 @@ CASES = {
     "cross-heads": "A x-> B\nA x->x B\nC x<- D\nA x-> A\nA <->x B\nA x<-> B\nA x<<- B\nA o<-x B\nA ->x B",
     "undef": "!define U foo\nA -> B : U\n!undef U\nA -> B : U",
     "definelong": "!definelong MSG(x)\nA -> B : x\nB --> A : ack x\n!enddefinelong\nMSG(one)\nMSG(two)",
+    "note-after-else-and-end": "alt ok\nA -> B\nrnote right: y\nelse x\nnote right: on A -> B\n& B -> A\nend\n"
+                               "note right: on the group\nalt\nelse\nnote left: still the group\nend",
     "ignore-newpage": "ignore newpage\nA -> B\nnewpage\nB -> A\nnewpage next",
 }
 
