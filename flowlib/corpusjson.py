@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import DiagramError
-from .model import Delay, Diagram, Divider, GroupElse, GroupEnd, LifeEvent, Message, NewPage, Note, Reference, Spacer
+from .model import Delay, Diagram, Divider, GroupEnd, LifeEvent, Message, NewPage, Note, Reference, Spacer
 
 __all__ = ["to_corpus_json", "error_json"]
 
@@ -83,13 +83,13 @@ def to_corpus_json(diagram: Diagram, file: str | None = None) -> dict:
     life = {"activate": 0, "deactivate": 0, "destroy": 0, "create": 0}
     dividers, delays, references = [], [], []
     spacers = newpages = 0
-    # PlantUML lists a note attached to a message (or group branch) with that message, before any
+    # PlantUML lists a note attached to a message (or a group's end) with that message, before any
     # free-standing note written between the two.
     placed: list[tuple[int, int, Note]] = []
     anchor = -1
     for index, e in enumerate(diagram.events):
         kind = type(e)
-        if kind is Message or kind is GroupElse or kind is GroupEnd:
+        if kind is Message or kind is GroupEnd:
             anchor = index
         elif kind is Note:
             placed.append((anchor if e.attached_to is not None else index, len(placed), e))

@@ -52,6 +52,8 @@ CASES = {
     "definelong": "!definelong MSG(x)\nA -> B : x\nB --> A : ack x\n!enddefinelong\nMSG(one)\nMSG(two)",
     "note-after-else-and-end": "alt ok\nA -> B\nrnote right: y\nelse x\nnote right: on A -> B\n& B -> A\nend\n"
                                "note right: on the group\nalt\nelse\nnote left: still the group\nend",
+    "attached-note-listed-with-its-message": 'A -> B\nalt ok\nnote over A\n  free\nend note\nelse no\n'
+                                             'rnote left: on A -> B\nend',
     "ignore-newpage": "ignore newpage\nA -> B\nnewpage\nB -> A\nnewpage next",
 }
 
