@@ -1496,13 +1496,30 @@ class _Preprocessor:
         return line
 
 
-def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, file=None):
-    """Yield (line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank)."""
+def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, file=None,
+                   joined: bool = True) -> list[tuple[int, str, str]]:
+    """(line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank).
+
+    ``joined=False`` when the block has no backslash: no line needs joining to the next.
+    """
+    out: list[tuple[int, str, str]] = []
+    append = out.append
     in_comment = False
     pre = _Preprocessor()
     long_start = None
-    for number, raw in _joined(block):
+    plain = True            # outside any comment, macro, !if or !definelong: see the fast path below
+    for number, raw in _joined(block) if joined else block:
         stripped = raw.strip()
+        # Fast path: most lines of most diagrams are kept as they are, trimmed. That holds while no
+        # comment, macro, !if or !definelong is open, for a line that starts no directive or comment
+        # and ends no comment. Only the slow path below changes that state, so ``plain`` is worked out
+        # again only after a line went that way.
+        if not plain:
+            plain = not in_comment and pre.long is None and not pre.stack and not pre.macros
+        if plain and stripped[:1] not in ("!", "'", "/") and not stripped.endswith("'/"):
+            append((number, stripped, raw))
+            continue
+        plain = False
         if pre.long is not None:
             pre.collect(stripped)
             continue
@@ -1521,8 +1538,8 @@ def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, fil
         if pre.macros and stripped:
             stripped = pre.expand(stripped)
             if "\n" in stripped:  # a !definelong macro: its lines, all at the line that calls it
-                yield from ((number, piece.strip(), piece) for piece in stripped.split("\n")
-                            if piece.strip()[:1] not in ("", "'"))
+                out.extend((number, piece.strip(), piece) for piece in stripped.split("\n")
+                           if piece.strip()[:1] not in ("", "'"))
                 continue
         if in_comment:
             end = raw.find("'/")
@@ -1532,7 +1549,7 @@ def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, fil
             raw = raw[end + 2:]            # text after the comment's end still counts
             stripped = raw.strip()
         if not stripped:
-            yield number, "", raw
+            append((number, "", raw))
             continue
         if stripped[0] == "'":
             continue
@@ -1551,11 +1568,12 @@ def _logical_lines(block: list[tuple[int, str]], errors: list | None = None, fil
             stripped = raw.strip()
             if not stripped:
                 continue
-        yield number, stripped, raw
+        append((number, stripped, raw))
     if pre.long is not None and errors is not None:
         number, raw = long_start
         errors.append(_error("this !definelong is never closed: add '!enddefinelong' after its lines",
                              file, number, _column_of(raw), raw))
+    return out
 
 
 def _block_text(lines: list[str]) -> str:
@@ -1618,7 +1636,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
         block, block_count = _block_lines(text, file)
     except DiagramError as err:
         return builder.diagram(), (err,)
-    stream = list(_logical_lines(block, errors, file))
+    stream = _logical_lines(block, errors, file, joined="\\" in text)
     raw_by_number = dict(block)
     i = 0
     n = len(stream)
