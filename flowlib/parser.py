@@ -1333,28 +1333,40 @@ def _block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
     out: list[tuple[int, str]] = []
     count = 0
     inside = False
-    for number, raw in enumerate(lines, 1):
+    kept_from = 0           # index of the first line of the first block not yet copied to ``out``
+
+    def keep(end: int) -> None:
+        """Copy the first block's lines from ``kept_from`` up to index ``end`` (excluded), numbered from 1."""
+        out.extend(zip(range(kept_from + 1, end + 1), lines[kept_from:end]))
+
+    # Only a line with an '@' can start or end a block: visit those, and copy the runs of lines between
+    # them in one go (a per-line loop was a measurable part of parsing a large diagram).
+    for index in [k for k, raw in enumerate(lines) if "@" in raw]:
+        raw = lines[index]
         if not inside:
-            if "@" in raw:
-                m = _START.match(raw)
-                if m:
-                    inside = True
-                    count += 1
-                    if count == 1 and m.group(1).lower() != "uml":
+            m = _START.match(raw)
+            if m:
+                inside = True
+                count += 1
+                if count == 1:
+                    if m.group(1).lower() != "uml":
                         raise DiagramError(
                             f"this is a @start{m.group(1)} block, not a sequence diagram (@startuml)",
-                            file=file, line=number, column=_column_of(raw), source_line=raw)
+                            file=file, line=index + 1, column=_column_of(raw), source_line=raw)
+                    kept_from = index + 1
             continue
-        if "@" in raw:
-            if _END.match(raw):
-                inside = False
-                continue
-            if _START.match(raw):
-                continue  # a repeated @startuml inside a block is ignored, as PlantUML does
+        if _END.match(raw):
+            inside = False
+        elif not _START.match(raw):
+            continue  # an ordinary line with an '@': it stays in the run being kept
+        # (a repeated @startuml inside a block is left out, as PlantUML does)
         if count == 1:
-            out.append((number, raw))
+            keep(index)
+            kept_from = index + 1
     if count == 0:
         return list(enumerate(lines, 1)), 1
+    if count == 1 and inside:
+        keep(len(lines))     # the first block is never closed: it runs to the end of the text
     return out, count
 
 
@@ -1636,7 +1648,6 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
     except DiagramError as err:
         return builder.diagram(), (err,)
     stream = _logical_lines(block, errors, file, joined="\\" in text)
-    raw_by_number = dict(block)
     i = 0
     n = len(stream)
     first_failure: tuple[int, str] | None = None
@@ -1704,6 +1715,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
         kind = _guess_other_kind([s for _, s, _ in stream])
         if kind is not None:
             number, line = first_failure
+            raw_by_number = dict(block)
             err = _error(f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram", file, number,
                          _column_of(raw_by_number[number]), raw_by_number[number])
             errors = [err] + [e for e in errors if e.line != number]
