@@ -43,8 +43,15 @@ __all__ = ["parse", "parse_file", "parse_lenient", "KIND_PHRASES"]
 # Regex building blocks, in PlantUML's vocabulary (%s blank, %g a double quote).
 
 _G = "\"\u201c\u201d\u00ab\u00bb"          # the quote characters PlantUML accepts (%g)
+# One quote character, and one character that is not a quote, as regex pieces. Not written as the
+# classes [%g] and [^%g]: a class mixing characters below and above U+00FF compiles into a 64K-entry
+# table (about 0.2 ms each, and the line patterns hold dozens, compiled on a diagram's first parse);
+# split in two small classes they match the same characters. (?>...) only keeps re from merging the
+# two classes back into one.
+_QUOTE = "(?:[\"\u00ab\u00bb]|(?>[\u201c\u201d]))"
+_NOT_QUOTE = "(?:(?![\u201c\u201d])[^\"\u00ab\u00bb])"
 _CODE = r"[\w.@]+"                          # an unquoted name: letters, digits, _ . @
-_QUOTED = rf"[{_G}][^{_G}]+[{_G}]"          # a quoted name: any text but quotes
+_QUOTED = rf"{_QUOTE}{_NOT_QUOTE}+{_QUOTE}"          # a quoted name: any text but quotes
 _NAME = rf"(?:{_CODE}|{_QUOTED})"
 _URL = r"\[\[[^\[\]]*?(?:\[[^\]]*\][^\[\]]*?)*\]\]"  # [[link]] or [[link{tooltip} label]]
 _COLOR = r"\#\w+(?:[-\\|/]\w+)?"            # #Red, #Red-Blue (gradient)
@@ -81,9 +88,9 @@ def _part(prefix: str) -> str:
     """One end of an arrow: ``A``, ``"Long"``, ``"Long" as A`` or ``A as "Long"`` (PlantUML's order)."""
     return rf"""(?:
         (?P<{prefix}code>{_CODE})
-      | [{_G}](?P<{prefix}long>[^{_G}]+)[{_G}]
-      | [{_G}](?P<{prefix}lcl>[^{_G}]+)[{_G}] \s* as \s+ (?P<{prefix}lcc>{_CODE})
-      | (?P<{prefix}clc>{_CODE}) \s+ as \s* [{_G}](?P<{prefix}cll>[^{_G}]+)[{_G}]
+      | {_QUOTE}(?P<{prefix}long>{_NOT_QUOTE}+){_QUOTE}
+      | {_QUOTE}(?P<{prefix}lcl>{_NOT_QUOTE}+){_QUOTE} \s* as \s+ (?P<{prefix}lcc>{_CODE})
+      | (?P<{prefix}clc>{_CODE}) \s+ as \s* {_QUOTE}(?P<{prefix}cll>{_NOT_QUOTE}+){_QUOTE}
     )"""
 
 
@@ -172,13 +179,13 @@ _DECL_TAIL = rf"""
 _DECL_HEAD = rf"(?:(?P<create>create)\s+(?=(?:{_KIND_RX})\s))?(?P<kind>{_KIND_RX})\s+"
 
 # participant "Long" as L   |   participant L
-_DECL_A = _rx(_DECL_HEAD + rf"(?:[{_G}](?P<full>[^{_G}]+)[{_G}]\s+as\s+)?(?P<code>{_CODE})" + _DECL_TAIL)
+_DECL_A = _rx(_DECL_HEAD + rf"(?:{_QUOTE}(?P<full>{_NOT_QUOTE}+){_QUOTE}\s+as\s+)?(?P<code>{_CODE})" + _DECL_TAIL)
 # participant L as "Long"
-_DECL_A2 = _rx(_DECL_HEAD + rf"(?P<code>{_CODE})\s+as\s+[{_G}](?P<full>[^{_G}]+)[{_G}]" + _DECL_TAIL)
+_DECL_A2 = _rx(_DECL_HEAD + rf"(?P<code>{_CODE})\s+as\s+{_QUOTE}(?P<full>{_NOT_QUOTE}+){_QUOTE}" + _DECL_TAIL)
 # participant Long as L
 _DECL_A3 = _rx(_DECL_HEAD + rf"(?P<full>{_CODE})\s+as\s+(?P<code>{_CODE})" + _DECL_TAIL)
 # participant "Long"
-_DECL_A4 = _rx(_DECL_HEAD + rf"[{_G}](?P<code>[^{_G}]+)[{_G}]" + _DECL_TAIL)
+_DECL_A4 = _rx(_DECL_HEAD + rf"{_QUOTE}(?P<code>{_NOT_QUOTE}+){_QUOTE}" + _DECL_TAIL)
 
 _ACTIVATE = _rx(rf"""
     (?P<action>activate|deactivate|destroy|create)
@@ -227,7 +234,7 @@ _END_NOTE = _rx(r"end\s?(?:note|hnote|rnote)$")
 
 _BOX_START = _rx(rf"""
     box
-    (?:\s+[{_G}](?P<name1>[^{_G}]+)[{_G}]|\s+(?P<name2>[^\#]+))?
+    (?:\s+{_QUOTE}(?P<name1>{_NOT_QUOTE}+){_QUOTE}|\s+(?P<name2>[^\#]+))?
     \s*(?P<stereo><<.*>>)?
     \s*(?P<color>{_COLOR})?
     $""")
@@ -259,10 +266,10 @@ _AUTONUMBER = _rx(rf"""
     autonumber
     (?:\s+(?P<start>\d(?:(?:[^\w\s]+|\d+)*\d)?))?
     (?:\s+(?P<step>\d+))?
-    (?:\s+[{_G}](?P<format>[^{_G}]+)[{_G}])?
+    (?:\s+{_QUOTE}(?P<format>{_NOT_QUOTE}+){_QUOTE})?
     \s*$""")
 _AUTONUMBER_STOP = _rx(r"autonumber\s+stop\s*$")
-_AUTONUMBER_RESUME = _rx(rf"autonumber\s+resume(?:\s+(?P<step>\d+))?(?:\s+[{_G}](?P<format>[^{_G}]+)[{_G}])?\s*$")
+_AUTONUMBER_RESUME = _rx(rf"autonumber\s+resume(?:\s+(?P<step>\d+))?(?:\s+{_QUOTE}(?P<format>{_NOT_QUOTE}+){_QUOTE})?\s*$")
 _AUTONUMBER_INC = _rx(r"autonumber\s+inc\s*(?P<level>[a-z])\s*$")
 _AUTOACTIVATE = _rx(r"autoactivate\s+(?P<on>on|off)\s*$")
 
