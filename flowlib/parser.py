@@ -1675,7 +1675,8 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                                      "flowlib does not resolve !include")
                 raise _LineError(f"unsupported preprocessor directive {line.split()[0]}: flowlib knows !define, "
                                  "!definelong, !$variable =, !if/!ifdef/!else/!endif, !undef, !pragma and !theme")
-            m = _SIMPLE_ARROW.fullmatch(line)
+            # (an arrow has a '-': other lines skip the regex)
+            m = _SIMPLE_ARROW.fullmatch(line) if "-" in line else None
             if m is not None and m.group(1).lower() not in _EARLY_WORDS:
                 _do_simple_arrow(builder, m)
                 continue
