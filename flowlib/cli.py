@@ -8,7 +8,6 @@ exits 1, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TextIO
 
@@ -32,7 +31,10 @@ def _load(path: str):
 
 def cmd_inspect(args, out: TextIO) -> int:
     """Summarise each file, or with --json print one corpus-schema JSON object per line."""
-    from .corpusjson import error_json, to_corpus_json
+    if args.json:  # imported only when needed: inspect is timed as a whole process (make bench)
+        import json
+
+        from .corpusjson import error_json, to_corpus_json
 
     status = 0
     for path in args.files:
