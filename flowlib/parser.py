@@ -1364,12 +1364,15 @@ def _block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
             continue
         if _END.match(raw):
             inside = False
-        elif not _START.match(raw):
-            continue  # an ordinary line with an '@': it stays in the run being kept
-        # (a repeated @startuml inside a block is left out, as PlantUML does)
-        if count == 1:
-            keep(index)
-            kept_from = index + 1
+            if count == 1:
+                keep(index)
+                kept_from = index + 1
+        elif _START.match(raw):
+            # A repeated @startuml inside a block starts it again: PlantUML drops the lines before it.
+            if count == 1:
+                out.clear()
+                kept_from = index + 1
+        # else: an ordinary line with an '@', which stays in the run being kept
     if count == 0:
         return list(enumerate(lines, 1)), 1
     if count == 1 and inside:

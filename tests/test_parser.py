@@ -314,7 +314,7 @@ def test_preprocessor_define_and_if():
 
 
 def test_keyword_glued_to_text():
-    # PlantUML reads "returns" as "return" + "s ...", and a repeated @startuml inside a block is ignored.
+    # PlantUML reads "returns" as "return" + "s ...", and a repeated @startuml starts the block again.
     d = parse("@startuml\n@startuml\nA -> B\nreturns done\n@enduml\n")
     assert [(m.source, m.target, m.label) for m in d.messages] == [("A", "B", ""), ("B", "A", "s done")]
 

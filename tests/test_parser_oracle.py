@@ -54,6 +54,8 @@ CASES = {
                                "note right: on the group\nalt\nelse\nnote left: still the group\nend",
     "attached-note-listed-with-its-message": 'A -> B\nalt ok\nnote over A\n  free\nend note\nelse no\n'
                                              'rnote left: on A -> B\nend',
+    "repeated-startuml-starts-again": "@startuml first\ntitle T\nparticipant P\nA -> P\n@startuml again\nB -> P\n"
+                                      "@enduml\n",
     "ignore-newpage": "ignore newpage\nA -> B\nnewpage\nB -> A\nnewpage next",
 }
 
