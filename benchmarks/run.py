@@ -204,14 +204,20 @@ def growth(files: dict[int, Path], targets: Targets, results: dict) -> None:
 # --------------------------------------------------------------------------- 4. views on the seed
 
 
-def seed_views(args, targets: Targets, results: dict) -> None:
+def probe_runs(module: str, args: list[str], runs: int) -> list[dict]:
+    """The JSON each of ``runs`` fresh ``python -m benchmarks.<module> ARGS`` processes prints (fewer if one fails)."""
     probes = []
-    for _ in range(3):
-        done = subprocess.run([PY, "-m", "benchmarks.views", str(SEED)], cwd=ROOT, capture_output=True, text=True)
+    for _ in range(runs):
+        done = subprocess.run([PY, "-m", f"benchmarks.{module}", *args], cwd=ROOT, capture_output=True, text=True)
         if done.returncode != 0:
-            print(f"    ! views probe failed: {done.stderr.strip().splitlines()[-1:]}")
+            print(f"    ! {module} probe failed: {done.stderr.strip().splitlines()[-1:]}")
             break
         probes.append(json.loads(done.stdout))
+    return probes
+
+
+def seed_views(args, targets: Targets, results: dict) -> None:
+    probes = probe_runs("views", [str(SEED)], 3)
     if not probes:
         targets.check("warm highlighted step < 20 ms", None, "views probe failed")
         return
@@ -248,14 +254,7 @@ def seed_views(args, targets: Targets, results: dict) -> None:
 
 def course_notebooks(args, targets: Targets, results: dict) -> None:
     """Each notebook's Run All (median over fresh kernels) and one whole ``pytest --nbval notebooks``."""
-    runs = 1 if args.quick else 3
-    probes = []
-    for _ in range(runs):
-        done = subprocess.run([PY, "-m", "benchmarks.notebooks"], cwd=ROOT, capture_output=True, text=True)
-        if done.returncode != 0:
-            print(f"    ! notebooks probe failed: {done.stderr.strip().splitlines()[-1:]}")
-            break
-        probes.append(json.loads(done.stdout))
+    probes = probe_runs("notebooks", [], 1 if args.quick else 3)
     if not probes:
         targets.check("each notebook runs in < 5 s", None, "notebooks probe failed")
         return
