@@ -28,7 +28,6 @@ SERVICES = (
 )
 
 
-
 def service_label(service: str) -> str:
     """How a service is shown (cluster labels, component tables): capitalised like the OpenStack services.
 

@@ -18,6 +18,7 @@ from .datafile import DATA_DIR, load_yaml, require
 from .diff import message_text
 from .errors import DiagramError
 from .model import Diagram
+from .textview import count_noun
 
 __all__ = [
     "VERDICTS",
@@ -235,6 +236,10 @@ class BugHuntResult:
         where = ", ".join(f"{phase} {n}" for phase, n in self.missed_by_phase)
         return f"Still to find: {len(self.missed)} ({where})."
 
+    def _alarms_text(self) -> str:
+        n = len(self.false_alarms)
+        return f"{count_noun(n, 'flagged step')} {'is' if n == 1 else 'are'} still right"
+
     def _invalid_note(self) -> str:
         if not self.invalid:
             return ""
@@ -245,8 +250,7 @@ class BugHuntResult:
     def text(self) -> str:
         """The feedback as plain text, each verdict with its reason and first reference."""
         lines = [self._invalid_note()] if self.invalid else []
-        lines.append(f"You found {self.score} out-of-date steps; "
-                     f"{len(self.false_alarms)} flagged step(s) are still right.")
+        lines.append(f"You found {self.score} out-of-date steps; {self._alarms_text()}.")
         if self.unknown:
             lines.append(f"Not steps of the 2014 diagram: {', '.join(map(str, self.unknown))}.")
         if self._hint():
@@ -259,8 +263,7 @@ class BugHuntResult:
 
     def _repr_html_(self) -> str:
         out = [f'<p style="color:#D62728">{html.escape(self._invalid_note())}</p>'] if self.invalid else []
-        out.append(f"<p><b>You found {html.escape(self.score)} out-of-date steps</b>; "
-                   f"{len(self.false_alarms)} flagged step(s) are still right.</p>")
+        out.append(f"<p><b>You found {html.escape(self.score)} out-of-date steps</b>; {self._alarms_text()}.</p>")
         if self.unknown:
             out.append(f"<p>Not steps of the 2014 diagram: {html.escape(', '.join(map(str, self.unknown)))}.</p>")
         if self._hint():
