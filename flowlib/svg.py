@@ -45,6 +45,7 @@ NOTE_STROKE = "#B49A32"
 TAB_FILL = "#EEF0F3"
 BOX_FILL = "#EEF1F5"
 FADE = "0.45"  # opacity of everything but the highlighted step
+BAND_MARGIN = 24  # room kept on each side of a focused arrow and its label (sequence_svg's focus_width)
 
 __all__ = ["SequenceSVG", "sequence_svg"]
 
@@ -87,11 +88,14 @@ class SequenceSVG:
 
 
 def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, highlight: int | None = None,
-                 numbers: bool = True, footbox: bool = True) -> SequenceSVG:
+                 numbers: bool = True, footbox: bool = True, focus_width: float | None = None) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
     steps: (first, last), a range, or "A-B". highlight: one shown step drawn in the highlight
     colour, thicker, with the rest faded. numbers: prefix labels with step numbers.
+    focus_width: with ``highlight``, show only a band of about this many pixels around the highlighted
+    arrow when the drawing is wider (the step players use it: a static frame cannot scroll itself to
+    the step, and a wide diagram would leave it out of sight).
 
     >>> from flowlib import parse
     >>> svg = sequence_svg(parse("@startuml\\nA -> B: hi\\n@enduml"), highlight=1)
@@ -109,7 +113,8 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     title = scene.title
     if highlight is not None:
         title += f" (step {highlight} highlighted)"
-    return SequenceSVG(scene.render(highlight, title, text), text, title, scene.steps, highlight,
+    band = scene.band(highlight, focus_width) if highlight is not None and focus_width else None
+    return SequenceSVG(scene.render(highlight, title, text, band), text, title, scene.steps, highlight,
                        scene.width, scene.height, scene.step_y)
 
 
@@ -239,16 +244,30 @@ class _Scene:
         self.all_messages = "".join(s for _, s in self.messages)
         self.index = {step: i for i, (step, _) in enumerate(self.messages)}
 
-    def render(self, highlight: int | None, title: str, text: str) -> str:
+    def band(self, step: int, width: float) -> tuple[float, float] | None:
+        """(left x, width) of a band about ``width`` wide centred on ``step``'s arrow and its label, inside
+        the drawing; None when the whole drawing is no wider (or the arrow and label need all of it)."""
         lay = self.layout
-        w, h = self.width, self.height
+        a = self.arrows[step]
+        left = min(a.x1, a.x2, a.label_x) - BAND_MARGIN
+        right = max(a.x1, a.x2, a.loop_x, a.label_x + a.label.width) + BAND_MARGIN
+        width = max(width, right - left)
+        if width >= self.width:
+            return None
+        x = min(max((left + right - width) / 2, lay.min_x), lay.min_x + self.width - width)
+        return x, width
+
+    def render(self, highlight: int | None, title: str, text: str, band: tuple[float, float] | None = None) -> str:
+        lay = self.layout
+        x, w = band if band is not None else (lay.min_x, self.width)
+        h = self.height
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" '
-            f'viewBox="{_f(lay.min_x)} 0 {_f(w)} {_f(h)}" role="img" aria-label="{xml_attr(title)}" '
+            f'viewBox="{_f(x)} 0 {_f(w)} {_f(h)}" role="img" aria-label="{xml_attr(title)}" '
             f'font-family="{FONT_FAMILY}" font-size="{FONT:g}" fill="{INK}" xml:space="preserve" '
             f'class="flowlib-sequence">'
             f"<title>{xml_text(title)}</title><desc>{xml_text(text)}</desc>"
-            f'<rect x="{_f(lay.min_x)}" y="0" width="{_f(w)}" height="{_f(h)}" fill="#FFFFFF"/>'
+            f'<rect x="{_f(lay.min_x)}" y="0" width="{_f(self.width)}" height="{_f(h)}" fill="#FFFFFF"/>'
         )
         if highlight is None:
             return "".join((head, self.static, self.all_heads, self.all_messages, self.top, "</svg>"))

@@ -27,6 +27,10 @@ from .textview import count_noun, display_name, find_phase, message_kinds, one_l
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
 WINDOW = 24
 
+#: Width in pixels of the band of a wide sequence view a frame shows around its step (a notebook's
+#: output area on a laptop screen): frames are static HTML and cannot scroll themselves to the step.
+FRAME_WIDTH = 1100
+
 _SOLUTIONS_NOTE = "Solutions are in the instructor edition: set COURSE_SOLUTIONS=1 before starting Jupyter."
 
 
@@ -191,9 +195,9 @@ def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: st
     from .svg import sequence_svg
 
     if phase is not None:
-        svg = sequence_svg(diagram, phase=phase, highlight=step)
+        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH)
     else:
-        svg = sequence_svg(diagram, steps=_window(steps), highlight=step)
+        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH)
     return _inline_svg(svg.source)
 
 

@@ -372,3 +372,31 @@ def test_corpus_diagram_draws_cleanly(path):
     assert geometry_problems(d, None, window) == []
     root = ET.fromstring(sequence_svg(d, steps=window, highlight=window[1]).source)
     assert sorted(messages_of(root)) == list(range(window[0], window[1] + 1))
+
+
+def _view_box(source: str) -> tuple[float, float, float]:
+    """(left x, width, root width attribute) of a drawing."""
+    root = ET.fromstring(source)
+    x, _, w, _ = (float(v) for v in root.get("viewBox").split())
+    return x, w, float(root.get("width"))
+
+
+def test_focus_width_shows_a_band_around_the_highlighted_step():
+    # Twelve participants in a row: the last arrow lies far to the right of a 300 px band.
+    names = [f"P{i}" for i in range(12)]
+    d = parse("\n".join(f"{a} -> {b}: step {i}" for i, (a, b) in enumerate(zip(names, names[1:]), 1)))
+    whole = sequence_svg(d, highlight=11)
+    left, width, attr = _view_box(sequence_svg(d, highlight=11, focus_width=300).source)
+    whole_left, whole_width, _ = _view_box(whole.source)
+    assert width == attr and 300 <= width < whole_width
+    assert whole_left <= left and left + width <= whole_left + whole_width + 0.1  # inside the drawing
+    arrow = next(e for e in ET.fromstring(whole.source).iter() if e.get("data-step") == "11")
+    xs = [float(v) for e in arrow.iter() for k, v in e.attrib.items() if k in ("x1", "x2")]
+    assert xs and left <= min(xs) and max(xs) <= left + width  # the highlighted arrow is in the band
+    first_left, _, _ = _view_box(sequence_svg(d, highlight=1, focus_width=300).source)
+    assert first_left < left  # another step, another band
+
+
+def test_focus_width_leaves_a_narrow_drawing_whole():
+    d = parse("A -> B: hi\nB --> A: ok")
+    assert sequence_svg(d, highlight=1, focus_width=2000).source == sequence_svg(d, highlight=1).source
