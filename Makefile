@@ -13,11 +13,11 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
 
 .PHONY: lab test bench site system-lab system-test clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml course/pyproject.toml
 	@PYTHON=$(PYTHON) scripts/ensure-system-deps venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,lab]"
+	$(BIN)/pip install --quiet -e ".[test,lab]" -e ./course
 	touch $@
 
 system-lab:

@@ -30,7 +30,7 @@ from .measure import sample, time_calls, traced_memory
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
-SEED = ROOT / "data" / "launch-instance.puml"
+SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
 PY = sys.executable
 
 PARSE_SIZES = (1_000, 10_000, 100_000)
@@ -322,7 +322,7 @@ def profile(n: int = 10_000, top: int = 12) -> None:
     text = diagrams((n,))[n].read_text(encoding="utf-8")
     jobs = [("parse", lambda: parse(text))]
     try:
-        from flowlib.svg import sequence_svg
+        from flowlib.views.svg import sequence_svg
     except ImportError:
         pass
     else:

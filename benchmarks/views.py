@@ -34,10 +34,10 @@ def main(argv: list[str]) -> int:
     steps = [m.step for m in diagram.messages]
     result = {}
     try:
-        from flowlib import svg
-        from flowlib.svg import sequence_svg
+        from flowlib.views import svg
+        from flowlib.views.svg import sequence_svg
     except ImportError as exc:
-        result["sequence"] = {"error": f"flowlib.svg is missing: {exc}"}
+        result["sequence"] = {"error": f"flowlib.views.svg is missing: {exc}"}
     else:
         start = time.perf_counter()
         sequence_svg(diagram)
@@ -54,10 +54,10 @@ def main(argv: list[str]) -> int:
         window = (1, len(steps))
         result["sequence"].update(_probe(lambda s: sequence_svg(diagram, steps=window, highlight=s), steps))
     try:
-        from flowlib.graph import communication_view, dot_available
-        from flowlib.render import service_groups
+        from flowlib.views.graph import communication_view, dot_available
+        from flowlib.cli.render import service_groups
     except ImportError as exc:
-        result["communication"] = {"error": f"flowlib.graph is missing: {exc}"}
+        result["communication"] = {"error": f"flowlib.views.graph is missing: {exc}"}
     else:
         if not dot_available():
             result["communication"] = {"error": "Graphviz's dot is missing"}

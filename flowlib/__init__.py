@@ -1,126 +1,86 @@
-"""flowlib: parse PlantUML sequence diagrams into a frozen model; tables, views and widgets from it.
+"""flowlib: read PlantUML sequence diagrams into a frozen model; analyses, tables, views and widgets from it.
 
-Text flows one way: text -> model (``parse``) -> tables / views / widgets. Heavy libraries load only
-with the part that needs them: pandas with the tables, graphviz with the communication view,
-ipywidgets with the widgets. Names below are the public API; notebooks use nothing else.
+Data flows one way, and the folders follow it: :mod:`flowlib.reading` (text to model) ->
+:mod:`flowlib.model` -> :mod:`flowlib.analysis` (select, lint, diff, what-if) -> :mod:`flowlib.views`
+(tables, sequence SVG, communication graph, Mermaid, text) -> :mod:`flowlib.widgets`;
+:mod:`flowlib.writing` turns the model back into text. Heavy libraries load only with the view that
+needs them (pandas, graphviz, ipywidgets), on first use of a name below.
+
+>>> import flowlib
+>>> diagram = flowlib.parse("Alice -> Bob: hello")
+>>> [m.label for m in diagram.messages]
+['hello']
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from .errors import DiagramError
-from .model import (
-    Delay,
-    Diagram,
-    Divider,
-    Group,
-    GroupElse,
-    GroupEnd,
-    GroupStart,
-    LifeEvent,
-    Message,
-    NewPage,
-    Note,
-    Participant,
-    Reference,
-    Spacer,
-)
-from .palette import PHASE_COLORS, phase_color
+from flowlib.errors import DiagramError
+from flowlib.model import Diagram, Message, Participant
 
-# Public name -> module that defines it, imported on first use.
-# Each module owns its names; add yours with a one-line edit.
+if TYPE_CHECKING:  # type checkers see where each lazy name comes from
+    from flowlib.analysis.arrows import activations, arrow_kind, protocol_tag
+    from flowlib.analysis.diff import diff_flows
+    from flowlib.analysis.lint import lint
+    from flowlib.analysis.select import select_messages
+    from flowlib.analysis.whatif import what_if
+    from flowlib.reading.parser import parse, parse_file, parse_lenient
+    from flowlib.views.graph import communication_view
+    from flowlib.views.mermaid import to_mermaid
+    from flowlib.views.svg import sequence_svg
+    from flowlib.views.tables import (
+        activations_table,
+        interaction_matrix,
+        messages_table,
+        participants_table,
+        phases_table,
+        style_messages,
+    )
+    from flowlib.views.text import step_list, step_list_html
+    from flowlib.widgets.player import StepPlayer
+    from flowlib.analysis.whatif import what_if_explorer
+    from flowlib.writing.corpusjson import to_corpus_json
+    from flowlib.writing.plantuml import to_plantuml
+
+#: Public name -> the module that defines it, imported on first use.
 _LAZY = {
-    "parse": "parser",
-    "parse_file": "parser",
-    "parse_lenient": "parser",
-    "to_corpus_json": "corpusjson",
-    "to_plantuml": "writer",
-    "Component": "components",
-    "load_components": "components",
-    "service_label": "components",
-    "arrow_kind": "analysis",
-    "protocol_tag": "analysis",
-    "activations": "analysis",
-    "message_depths": "analysis",
-    "messages_table": "tables",
-    "participants_table": "tables",
-    "activations_table": "tables",
-    "phases_table": "tables",
-    "interaction_matrix": "tables",
-    "style_messages": "tables",
-    "lint": "lint",
-    "lint_text": "lint",
-    "communication_view": "graph",
-    "sequence_svg": "svg",
-    "SequenceSVG": "svg",
-    "to_mermaid": "mermaid",
-    "step_list": "textview",
-    "step_list_html": "textview",
-    "select_messages": "textview",
-    "service_groups": "render",
-    "diff_flows": "diff",
-    "FlowDiff": "diff",
-    "load_equivalences": "diff",
-    "what_if": "whatif",
-    "Impact": "whatif",
-    "load_scenarios": "whatif",
-    "what_if_frames": "whatif",
-    "what_if_explorer": "whatif",
-    "load_references": "today",
-    "load_bughunt": "today",
-    "check_bughunt": "today",
-    "reference_narration": "today",
-    "references_table": "today",
-    "load_course": "course",
-    "check_answer": "course",
-    "check_exercise": "course",
-    "run_solution": "course",
-    "show_solutions": "course",
-    "message_text": "course",
-    "label_protocol": "course",
-    "Course": "course",
-    "PhaseInfo": "course",
-    "Narration": "course",
-    "Question": "course",
-    "Exercise": "course",
-    "Feedback": "course",
-    "DocReference": "course",
-    "StepPlayer": "widgets",
-    "Quiz": "widgets",
-    "check": "widgets",
-    "exercise_card": "widgets",
-    "components_card": "widgets",
-    "frame_html": "widgets",
+    "parse": "flowlib.reading.parser",
+    "parse_file": "flowlib.reading.parser",
+    "parse_lenient": "flowlib.reading.parser",
+    "select_messages": "flowlib.analysis.select",
+    "arrow_kind": "flowlib.analysis.arrows",
+    "protocol_tag": "flowlib.analysis.arrows",
+    "activations": "flowlib.analysis.arrows",
+    "lint": "flowlib.analysis.lint",
+    "diff_flows": "flowlib.analysis.diff",
+    "what_if": "flowlib.analysis.whatif",
+    "messages_table": "flowlib.views.tables",
+    "participants_table": "flowlib.views.tables",
+    "activations_table": "flowlib.views.tables",
+    "phases_table": "flowlib.views.tables",
+    "interaction_matrix": "flowlib.views.tables",
+    "style_messages": "flowlib.views.tables",
+    "sequence_svg": "flowlib.views.svg",
+    "communication_view": "flowlib.views.graph",
+    "to_mermaid": "flowlib.views.mermaid",
+    "step_list": "flowlib.views.text",
+    "step_list_html": "flowlib.views.text",
+    "StepPlayer": "flowlib.widgets.player",
+    "what_if_explorer": "flowlib.analysis.whatif",
+    "to_plantuml": "flowlib.writing.plantuml",
+    "to_corpus_json": "flowlib.writing.corpusjson",
 }
 
-__all__ = [
-    "DiagramError",
-    "Delay",
-    "Diagram",
-    "Divider",
-    "Group",
-    "GroupElse",
-    "GroupEnd",
-    "GroupStart",
-    "LifeEvent",
-    "Message",
-    "NewPage",
-    "Note",
-    "Participant",
-    "Reference",
-    "Spacer",
-    "PHASE_COLORS",
-    "phase_color",
-    *_LAZY,
-]
+__all__ = ["DiagramError", "Diagram", "Message", "Participant", *_LAZY]
 
 
 def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'flowlib' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

@@ -1,5 +1,5 @@
 """``python -m flowlib``: the command line."""
 
-from .cli import main
+from flowlib.cli import main
 
 raise SystemExit(main())

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flowlib import parse_file  # noqa: E402
-from flowlib.svg import sequence_svg  # noqa: E402
+from flowlib import parse_file
+from flowlib.views.svg import sequence_svg
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -31,8 +31,8 @@ MAX_BYTES = 500_000
 
 #: name -> (diagram file, crop box (x, y, w, h) in diagram pixels or None, scale, "row" or "column")
 DIAGRAMS = {
-    "seed": (ROOT / "data" / "launch-instance.puml", (0, 0, 1500, 1000), 0.62, "row"),
-    "seed-full": (ROOT / "data" / "launch-instance.puml", None, 0.42, "column"),
+    "seed": (ROOT / "course" / "launch_course" / "content" / "launch-instance.puml", (0, 0, 1500, 1000), 0.62, "row"),
+    "seed-full": (ROOT / "course" / "launch_course" / "content" / "launch-instance.puml", None, 0.42, "column"),
     "setwindow": (CORPUS / "sequence" / "106-seq-setwindow-6-1-2.puml", (0, 0, 1800, 1400), 0.5, "row"),
     "traceability": (CORPUS / "sequence" / "056-use-case-sequence-diagram-food-traceabil.puml", None, 0.75, "row"),
     "watcher": (CORPUS / "sequence" / "125-sequence-launch-action-plan-in-applier.puml", None, 1.0, "row"),

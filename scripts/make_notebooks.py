@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT))
 
-from flowlib.course import load_course  # noqa: E402
+from launch_course.course import load_course
 
 #: Notebook number -> (file stem, phases it teaches). 00 and 07 are written by their own functions.
 PHASE_NOTEBOOKS = {
@@ -410,7 +410,7 @@ except DiagramError as error:
 
 
 def what_if(course):
-    """The capstone's "What if a component fails?" section (written with flowlib.whatif; keep the heading,
+    """The capstone's "What if a component fails?" section (written with flowlib.analysis.whatif; keep the heading,
     the 07-capstone tests look for it), then run ``scripts/make_notebooks.py 07``."""
     return [
         md(

@@ -13,7 +13,7 @@ import pytest
 from flowlib.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "launch-instance.puml"
+SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
 
 
 def run(*argv):

@@ -8,11 +8,18 @@ import pytest
 import yaml
 
 from flowlib import DiagramError
-from flowlib.components import DEFAULT_PATH, OPTIONAL_KEYS, REQUIRED_KEYS, SERVICES, Component, load_components
-from flowlib.parser import parse_file
+from launch_course.components import (
+    DEFAULT_PATH,
+    OPTIONAL_KEYS,
+    REQUIRED_KEYS,
+    SERVICES,
+    Component,
+    load_components,
+)
+from flowlib.reading.parser import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "data" / "launch-instance.puml"
+SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +28,7 @@ def components():
 
 
 def test_default_path_is_the_repository_file():
-    assert DEFAULT_PATH == ROOT / "data" / "components.yaml"
+    assert DEFAULT_PATH == ROOT / "course" / "launch_course" / "content" / "components.yaml"
     assert DEFAULT_PATH.is_file()
 
 
@@ -66,7 +73,7 @@ def test_facts_learners_rely_on(components):
 
 
 def test_service_labels_are_capitalised_for_display():
-    from flowlib.components import service_label
+    from launch_course.components import service_label
 
     assert [service_label(s) for s in SERVICES] == [
         "Identity", "Compute", "Placement", "Image", "Networking", "Block Storage", "Ceph",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse
-from flowlib.corpusjson import error_json, to_corpus_json
+from flowlib.writing.corpusjson import error_json, to_corpus_json
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SEQUENCE = sorted((CORPUS / "sequence").glob("*.puml"))

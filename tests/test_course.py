@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse, parse_file
-from flowlib.course import (
+from launch_course.course import (
     CAPSTONE,
     DEFAULT_DATA_DIR,
     OVERVIEW,

@@ -1,4 +1,4 @@
-"""flowlib.diff: matching rules on small flows whose answer is clear by hand, then the real then-and-now."""
+"""flowlib.analysis.diff: matching rules on small flows whose answer is clear by hand, then the real then-and-now."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from flowlib import DiagramError, parse
 from flowlib.cli import main
-from flowlib.diff import (
+from launch_course import load_course
+from flowlib.analysis.diff import (
     KINDS,
     Equivalences,
     diff_flows,
@@ -19,8 +20,8 @@ from flowlib.diff import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-THEN = ROOT / "data" / "launch-instance.puml"
-NOW = ROOT / "data" / "launch-instance-today.puml"
+THEN = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
+NOW = ROOT / "course" / "launch_course" / "content" / "launch-instance-today.puml"
 
 
 def flow(body: str):
@@ -149,7 +150,7 @@ def test_side_by_side_colours_the_changed_steps():
 
 
 def test_equivalence_file_loads_and_refuses_a_code_in_two_groups(tmp_path):
-    eq = load_equivalences()
+    eq = load_course().equivalences
     assert eq.canonical("Cell DB") == eq.canonical("DB") == "database"
     assert eq.is_relay("MQ") and not eq.is_relay("DB")
     bad = tmp_path / "eq.yaml"

@@ -9,9 +9,11 @@ from pathlib import Path
 import graphviz
 import pytest
 
-from flowlib import Diagram, Divider, Message, Participant, parse, parse_file, phase_color
-from flowlib import graph
-from flowlib.graph import (
+from flowlib import Diagram, Message, Participant, parse, parse_file
+from flowlib.model import Divider
+from flowlib.views.palette import phase_color
+from flowlib.views import graph
+from flowlib.views.graph import (
     FADE,
     INSTALL_HINT,
     KIND_SHAPES,
@@ -20,12 +22,12 @@ from flowlib.graph import (
     communication_view,
     dot_string,
 )
-from flowlib.palette import HIGHLIGHT
-from flowlib.textview import step_list
+from flowlib.views.palette import HIGHLIGHT
+from flowlib.views.text import step_list
 
 from test_textview import small
 
-SEED = Path(__file__).resolve().parents[1] / "data" / "launch-instance.puml"
+SEED = Path(__file__).resolve().parents[1] / "course" / "launch_course" / "content" / "launch-instance.puml"
 SVG = "{http://www.w3.org/2000/svg}"
 requires_dot = pytest.mark.skipif(
     shutil.which("dot") is None,

@@ -13,10 +13,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from flowlib import Diagram, Divider, GroupElse, GroupEnd, GroupStart, Message, Note, Participant, parse
-from flowlib.graph import FALLBACK_TITLE, KIND_SHAPES, communication_view
-from flowlib.mermaid import to_mermaid
-from flowlib.textview import describe, one_line, step_list, step_list_html
+from flowlib import Diagram, Message, Participant, parse
+from flowlib.model import Divider, GroupElse, GroupEnd, GroupStart, Note
+from flowlib.views.graph import FALLBACK_TITLE, KIND_SHAPES, communication_view
+from flowlib.views.mermaid import to_mermaid
+from flowlib.analysis.wording import describe, one_line
+from flowlib.views.text import step_list, step_list_html
 
 requires_dot = pytest.mark.skipif(
     shutil.which("dot") is None,
@@ -215,7 +217,7 @@ def test_communication_svg_shows_labels_as_text(hostile, highlight):
 
 
 def test_sequence_svg_shows_labels_as_text(hostile):
-    svg = pytest.importorskip("flowlib.svg", reason="the sequence view (flowlib/svg.py) is not in this checkout")
+    svg = pytest.importorskip("flowlib.views.svg", reason="the sequence view (flowlib/svg.py) is not in this checkout")
     drawing = svg.sequence_svg(hostile, highlight=2)
     root = _check_svg_is_only_drawing(
         drawing.source,

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from flowlib import PHASE_COLORS, DiagramError
+from flowlib.views.palette import PHASE_COLORS
+from flowlib import DiagramError
 from flowlib.cli import main
-from flowlib.lint import lint, lint_text
-from flowlib.parser import parse, parse_file
+from flowlib.analysis.lint import lint, lint_text
+from flowlib.reading.parser import parse, parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "data" / "launch-instance.puml"
+SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
 NOT_SEQUENCE = ROOT.parent / "shared" / "corpus" / "not-sequence"
 
 HEADLINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<severity>warning|error): (?P<message>.+)$")
@@ -144,6 +145,6 @@ def test_cli_reports_unreadable_and_non_sequence_files(tmp_path):
 
 
 def test_lint_and_analysis_do_not_import_pandas():
-    code = "import sys, flowlib.lint, flowlib.analysis, flowlib.components; print('pandas' in sys.modules)"
+    code = "import sys, flowlib.analysis.lint, flowlib.analysis, launch_course.components; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

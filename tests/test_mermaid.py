@@ -7,13 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flowlib import parse, parse_file, phase_color
-from flowlib.mermaid import MermaidDiagram, mermaid_text, to_mermaid
-from flowlib.palette import HIGHLIGHT
-from flowlib.textview import MARKER, step_list
+from flowlib import parse, parse_file
+from flowlib.views.palette import phase_color
+from flowlib.views.mermaid import MermaidDiagram, mermaid_text, to_mermaid
+from flowlib.views.palette import HIGHLIGHT
+from flowlib.views.text import MARKER, step_list
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "launch-instance.puml"
+SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "sequence"
 
 DEMO = """@startuml

@@ -4,7 +4,8 @@ import dataclasses
 
 import pytest
 
-from flowlib import Diagram, Divider, DiagramError, Message, Participant
+from flowlib import Diagram, DiagramError, Message, Participant
+from flowlib.model import Divider
 
 
 def _diagram():

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from flowlib import DiagramError, parse, parse_file, parse_lenient
-from flowlib.model import Divider, GroupElse, GroupEnd, GroupStart, LifeEvent, Message, NewPage, Reference, Spacer
+from flowlib.model import (
+    Divider,
+    GroupElse,
+    GroupEnd,
+    GroupStart,
+    LifeEvent,
+    Message,
+    NewPage,
+    Reference,
+    Spacer,
+)
 
 
 def wrap(body: str) -> str:
@@ -417,10 +427,10 @@ def test_lenient_goes_on_after_an_unclosed_note():
 def test_docstring_examples():
     import doctest
 
-    import flowlib.corpusjson
-    import flowlib.parser
+    import flowlib.writing.corpusjson
+    import flowlib.reading.parser
 
-    for module in (flowlib.parser, flowlib.corpusjson):
+    for module in (flowlib.reading.parser, flowlib.writing.corpusjson):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0
 
@@ -453,7 +463,7 @@ def test_parse_needs_text():
 def test_seed_diagram():
     from pathlib import Path
 
-    d = parse_file(Path(__file__).resolve().parents[1] / "data" / "launch-instance.puml")
+    d = parse_file(Path(__file__).resolve().parents[1] / "course" / "launch_course" / "content" / "launch-instance.puml")
     assert len(d.participants) == 23 and len(d.messages) == 62
     assert d.phases[:6] == ("auth", "scheduling", "image", "network", "volume", "metadata")
     assert all(m.phase is not None for m in d.messages)

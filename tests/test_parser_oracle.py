@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import parse
-from flowlib.corpusjson import to_corpus_json
+from flowlib.writing.corpusjson import to_corpus_json
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ORACLE = SHARED / "tools" / "puml-oracle" / "oracle"

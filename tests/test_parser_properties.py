@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flowlib import DiagramError, parse, parse_lenient
-from flowlib.corpusjson import to_corpus_json
+from flowlib.writing.corpusjson import to_corpus_json
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -9,11 +9,11 @@ import pytest
 
 from flowlib import parse_file
 from flowlib.cli import main
-from flowlib.graph import INSTALL_HINT
-from flowlib.render import parse_steps
-from flowlib.textview import step_list
+from flowlib.views.graph import INSTALL_HINT
+from flowlib.cli.render import parse_steps
+from flowlib.views.text import step_list
 
-SEED = str(Path(__file__).resolve().parents[1] / "data" / "launch-instance.puml")
+SEED = str(Path(__file__).resolve().parents[1] / "course" / "launch_course" / "content" / "launch-instance.puml")
 SVG = "{http://www.w3.org/2000/svg}"
 requires_dot = pytest.mark.skipif(
     shutil.which("dot") is None,
@@ -21,9 +21,9 @@ requires_dot = pytest.mark.skipif(
 )
 
 
-def run(*argv):
+def run(*argv, path=SEED):
     out = io.StringIO()
-    status = main(["render", SEED, *argv], out=out)
+    status = main(["render", str(path), *argv], out=out)
     return status, out.getvalue()
 
 
@@ -48,10 +48,19 @@ def test_communication_png_and_aggregate(tmp_path):
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_dot_source_clusters_the_seed_by_service():
-    status, dot = run("--view", "communication", "--format", "dot", "--steps", "1-6")
+def test_dot_source_clusters_by_the_diagrams_boxes(tmp_path):
+    boxed = tmp_path / "boxed.puml"
+    boxed.write_text('@startuml\nbox "Front"\nparticipant A\nend box\nbox "Back"\nparticipant B\nend box\n'
+                     "A -> B: hi\nB --> A: ok\n@enduml\n", encoding="utf-8")
+    status, dot = run("--view", "communication", "--format", "dot", path=boxed)
     assert status == 0 and dot.startswith("digraph communication {")
-    assert 'label="Identity"' in dot  # from data/components.yaml
+    assert 'label="Front"' in dot and 'label="Back"' in dot
+    assert dot.count(" -> ") == 2
+
+
+def test_dot_source_of_the_seed_has_no_clusters_without_boxes():
+    status, dot = run("--view", "communication", "--format", "dot", "--steps", "1-6")
+    assert status == 0 and "subgraph cluster" not in dot
     assert dot.count(" -> ") == 6
 
 
@@ -67,7 +76,7 @@ def test_text_and_mermaid_formats():
 
 
 def test_sequence_svg_to_stdout_and_file(tmp_path):
-    pytest.importorskip("flowlib.svg", reason="the sequence view (flowlib/svg.py) is not in this checkout")
+    pytest.importorskip("flowlib.views.svg", reason="the sequence view (flowlib/svg.py) is not in this checkout")
     status, svg = run("--phase", "auth", "--highlight", "2")
     assert status == 0
     root = ET.fromstring(svg)
@@ -102,7 +111,7 @@ def test_bad_options_give_one_line_and_exit_2(argv, message, capsys):
 
 
 def test_without_dot_svg_says_how_to_install_and_text_still_works(monkeypatch, tmp_path, capsys):
-    from flowlib import graph
+    from flowlib.views import graph
 
     monkeypatch.setenv("PATH", str(tmp_path))
     for cached in (graph._layout, graph._layout_tree, graph._finish):
@@ -124,7 +133,8 @@ def test_parse_steps():
 
 
 def test_service_groups_only_for_diagrams_the_components_data_knows():
-    from flowlib import parse, service_groups
+    from flowlib import parse
+    from launch_course import service_groups
 
     seed = parse_file(SEED)
     groups = service_groups(seed)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse_file
-from flowlib import source
+from flowlib.reading import source
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from flowlib import Diagram, Divider, Message, Participant, parse_file
-from flowlib.textview import MARKER, describe, select_messages, step_list, step_list_html
+from flowlib import Diagram, Message, Participant, parse_file
+from flowlib.model import Divider
+from flowlib.views.text import MARKER, step_list, step_list_html
+from flowlib.analysis.wording import describe
+from flowlib.analysis.select import select_messages
 
-SEED = Path(__file__).resolve().parents[1] / "data" / "launch-instance.puml"
+SEED = Path(__file__).resolve().parents[1] / "course" / "launch_course" / "content" / "launch-instance.puml"
 
 
 def small():
@@ -117,7 +120,7 @@ def test_empty_window_says_so():
 
 
 def test_count_noun():
-    from flowlib.textview import count_noun
+    from flowlib.analysis.wording import count_noun
 
     assert [count_noun(n, "message") for n in (0, 1, 2)] == ["0 messages", "1 message", "2 messages"]
     assert count_noun(1, "reply", "replies") == "1 reply" and count_noun(2, "reply", "replies") == "2 replies"

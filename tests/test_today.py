@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse_file
-from flowlib.today import (
+from launch_course.today import (
     VERDICTS,
     check_bughunt,
     check_reference,
@@ -21,9 +21,9 @@ from flowlib.today import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY_FILE = ROOT / "data" / "launch-instance-today.puml"
+TODAY_FILE = ROOT / "course" / "launch_course" / "content" / "launch-instance-today.puml"
 TODAY = parse_file(str(TODAY_FILE))
-THEN = parse_file(str(ROOT / "data" / "launch-instance.puml"))
+THEN = parse_file(str(ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"))
 
 
 def test_today_has_the_course_phases_in_order():
@@ -208,7 +208,7 @@ def test_missed_steps_stay_hidden_unless_revealed():
 
 
 def test_today_narration_and_references_table():
-    from flowlib.today import reference_narration, references_table
+    from launch_course.today import reference_narration, references_table
 
     narration = reference_narration(TODAY)
     assert set(narration) == {m.step for m in TODAY.messages}

@@ -1,4 +1,4 @@
-"""flowlib.whatif: the causal rules on small diagrams whose answer is obvious by hand, then the real flows."""
+"""flowlib.analysis.whatif: the causal rules on small diagrams whose answer is obvious by hand, then the real flows."""
 
 from __future__ import annotations
 
@@ -7,11 +7,19 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse, parse_file
-from flowlib.whatif import STATUSES, Scenario, load_scenarios, what_if, what_if_explorer, what_if_frames
+from flowlib.analysis.whatif import (
+    STATUSES,
+    Scenario,
+    load_scenarios,
+    what_if,
+    what_if_explorer,
+    what_if_frames,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-THEN = parse_file(str(ROOT / "data" / "launch-instance.puml"))
-NOW = parse_file(str(ROOT / "data" / "launch-instance-today.puml"))
+THEN = parse_file(str(ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"))
+NOW = parse_file(str(ROOT / "course" / "launch_course" / "content" / "launch-instance-today.puml"))
+SCENARIOS = load_scenarios(ROOT / "course" / "launch_course" / "content" / "failures.yaml")
 
 
 def flow(body: str):
@@ -194,7 +202,7 @@ def test_impact_views_show_the_statuses():
 
 
 def test_scenarios_file_is_well_formed():
-    scenarios = load_scenarios()
+    scenarios = SCENARIOS
     ids = [s.id for s in scenarios]
     assert len(ids) == len(set(ids)) >= 10
     assert {"mq", "db", "placement", "glance", "dhcp-agent", "l2-agent", "no-valid-host", "claim-fails"} <= set(ids)
@@ -235,7 +243,7 @@ def test_today_normal_run_completes_without_its_failure_paths():
 
 
 def test_placement_down_buries_the_instance_in_cell0():
-    impact = what_if(NOW, "Placement")
+    impact = what_if(NOW, "Placement", SCENARIOS)
     assert impact.taken_branches and impact.taken_branches[0].startswith("NoValidHost")
     buried = [NOW.messages[s - 1] for s in impact.taken_steps]
     assert any(m.target == "cell0 DB" for m in buried)
@@ -244,7 +252,7 @@ def test_placement_down_buries_the_instance_in_cell0():
 
 
 def test_vif_plug_timeout_ends_in_error_and_the_guest_never_boots():
-    impact = what_if(NOW, "l2-agent")
+    impact = what_if(NOW, "l2-agent", SCENARIOS)
     assert "vif_plugging_timeout" in impact.taken_branches[0]
     assert any("ERROR" in NOW.messages[s - 1].label for s in impact.taken_steps)
     assert "metadata" in impact.incomplete_phases
@@ -252,7 +260,7 @@ def test_vif_plug_timeout_ends_in_error_and_the_guest_never_boots():
 
 
 def test_dhcp_agent_down_leaves_the_guest_without_an_address():
-    impact = what_if(NOW, "Neutron-DHCP-agent")
+    impact = what_if(NOW, "Neutron-DHCP-agent", SCENARIOS)
     dhcp = next(m for m in NOW.messages if m.source == "VM-instance" and m.target == "dnsmasq")
     assert impact.status(dhcp.step) == "fails"
     assert impact.incomplete_phases == ("network", "metadata")
@@ -264,7 +272,7 @@ def active_step(diagram):
 
 
 def test_a_failed_claim_reschedules_and_the_launch_goes_on():
-    impact = what_if(NOW, "claim-fails")
+    impact = what_if(NOW, "claim-fails", SCENARIOS)
     assert any(NOW.messages[s - 1].target == "AltCompute" for s in impact.taken_steps)
     assert impact.recovered_branches == impact.taken_branches
     assert impact.incomplete_phases == ()  # ACTIVE on the alternate host
@@ -274,7 +282,7 @@ def test_a_failed_claim_reschedules_and_the_launch_goes_on():
 
 
 def test_ceph_down_fails_the_clone_and_its_fallback():
-    impact = what_if(NOW, "ceph")
+    impact = what_if(NOW, "ceph", SCENARIOS)
     assert impact.taken_branches and impact.recovered_branches == ()
     rbd_import = next(m for m in NOW.messages if m.target == "Ceph" and "import" in m.label)
     assert impact.status(rbd_import.step) == "fails"  # images_type=rbd: the download path ends in Ceph
@@ -283,34 +291,34 @@ def test_ceph_down_fails_the_clone_and_its_fallback():
 
 
 def test_every_scenario_agrees_with_its_stated_outcome():
-    for scenario in load_scenarios():
-        impact = what_if(NOW, scenario.id)
+    for scenario in SCENARIOS:
+        impact = what_if(NOW, scenario.id, SCENARIOS)
         active = impact.status(active_step(NOW)) == "ok"
         assert active == scenario.state.startswith("ACTIVE"), scenario.id
 
 
 def test_mq_down_stops_every_rpc_of_today_and_2014():
-    now = what_if(NOW, "mq")
+    now = what_if(NOW, "mq", SCENARIOS)
     assert now.failed == ()  # today's diagram does not draw the queue...
     assert now.failing_steps and all("rpc." in NOW.messages[s - 1].label for s in now.failing_steps)
-    then = what_if(THEN, "mq")
+    then = what_if(THEN, "mq", SCENARIOS)
     assert then.failed == ("MQ",)
     assert {"scheduling", "image", "network", "volume"} <= set(then.incomplete_phases)
 
 
 def test_placement_did_not_exist_in_2014():
-    impact = what_if(THEN, "placement")
+    impact = what_if(THEN, "placement", SCENARIOS)
     assert impact.failed == () and impact.completes
 
 
 def test_frames_precompute_one_view_per_choice():
-    frames = what_if_frames(NOW, ["placement", "Glance-api", "l2-agent"], phase="scheduling")
+    frames = what_if_frames(NOW, ["placement", "Glance-api", "l2-agent"], SCENARIOS, phase="scheduling")
     assert [label for label, _ in frames] == ["Placement", "Glance-api", "Neutron L2 agent (vif-plug timeout)"]
     assert all("<svg" in body for _, body in frames)
 
 
 def test_the_explorer_switches_frames_in_the_browser():
-    box = what_if_explorer(NOW, ["placement", "dhcp-agent"], phase="network")
+    box = what_if_explorer(NOW, ["placement", "dhcp-agent"], SCENARIOS, phase="network")
     dropdown, stack = box.children
     assert [label for label, _ in dropdown.options] == ["Placement", "Neutron-DHCP-agent"]
     assert len(stack.children) == 2 and stack.selected_index == 0
@@ -322,7 +330,7 @@ def test_the_explorer_switches_frames_in_the_browser():
 
 
 def test_one_line_summary_agrees_in_number():
-    from flowlib.whatif import _one_line
+    from flowlib.analysis.whatif import _one_line
 
     assert _one_line(what_if(parse("A -> B: hi\nB -> C: go"), "C")).startswith("1 step fails and 0 never happen;")
     never_once = what_if(parse("A -> B: hi\nB --> A: ok\nA -> C: go"), "B")

@@ -9,20 +9,10 @@ import shutil
 import ipywidgets as W
 import pytest
 
-from flowlib.course import check_answer, load_course
-from flowlib.parser import parse
-from flowlib.widgets import (
-    WINDOW,
-    Quiz,
-    StepPlayer,
-    check,
-    components_card,
-    components_html,
-    context_steps,
-    exercise_card,
-    frame_html,
-    player_steps,
-)
+from launch_course.course import check_answer, load_course
+from flowlib.reading.parser import parse
+from flowlib.widgets.player import WINDOW, StepPlayer, context_steps, frame_html, player_steps
+from launch_course.widgets import Quiz, check, components_card, components_html, exercise_card
 
 requires_dot = pytest.mark.skipif(
     shutil.which("dot") is None,
@@ -248,12 +238,12 @@ def test_quiz_check_without_a_choice_asks_for_one(course, diagram):
 
 
 def test_quiz_callback_errors_land_in_its_output(course, diagram, monkeypatch):
-    import flowlib.course
+    import launch_course.course
 
     def broken(*_args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(flowlib.course, "check_answer", broken)
+    monkeypatch.setattr(launch_course.course, "check_answer", broken)
     quiz = Quiz(course.quiz("auth"), diagram)
     quiz._choices[0].value = quiz.questions[0].choices[0]
     quiz._buttons[0].click()

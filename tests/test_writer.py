@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import parse, to_plantuml
-from flowlib.corpusjson import to_corpus_json
+from flowlib.writing.corpusjson import to_corpus_json
 from flowlib.model import (
     Diagram,
     Divider,
@@ -24,14 +24,14 @@ from flowlib.model import (
     Participant,
     Reference,
 )
-from flowlib.writer import escape, unescape
+from flowlib.writing.plantuml import escape, unescape
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CORPUS = sorted((SHARED / "corpus" / "sequence").glob("*.puml"))
 SELFTEST = sorted(p for p in (SHARED / "tools" / "puml-oracle" / "selftest").glob("*.puml") if "error" not in p.name)
 ORACLE = SHARED / "tools" / "puml-oracle" / "oracle"
-SEED = ROOT / "data" / "launch-instance.puml"
+SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
 
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason=f"the shared corpus is not checked out at {SHARED} (CI has it)")

@@ -55,7 +55,7 @@ def course_copy(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("course")
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=ignore)
-    shutil.copytree(ROOT / "data", root / "data", ignore=ignore)
+    shutil.copytree(ROOT / "course" / "launch_course" / "content", root / "data", ignore=ignore)
     return root
 
 

@@ -46,7 +46,7 @@ def _plain(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def course():
-    from flowlib import load_course
+    from launch_course import load_course
 
     return load_course()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .analysis import activations, arrow_kind
-from .errors import DiagramError
-from .model import Diagram, Message
+from flowlib.analysis.arrows import activations, arrow_kind
+from flowlib.errors import DiagramError
+from flowlib.model import Diagram, Message
 
 
 def _warning(diagram: Diagram, message: str, line: int | None, column: int | None = None) -> DiagramError:
@@ -99,7 +99,7 @@ def lint_text(
     Each item names file, line and column and carries its source line, so ``str(item)`` shows it with a
     caret. Warnings about lines without a column point at the line's first non-blank character.
     """
-    from .parser import parse_lenient
+    from flowlib.reading.parser import parse_lenient
 
     try:
         diagram, errors = parse_lenient(text, file=file)

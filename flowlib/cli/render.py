@@ -14,8 +14,9 @@ import subprocess
 import sys
 from typing import TextIO
 
-from .model import Diagram
-from .textview import check_highlight, select_messages, step_list
+from flowlib.model import Diagram
+from flowlib.analysis.select import check_highlight, select_messages
+from flowlib.views.text import step_list
 
 _PROG = "python -m flowlib render"
 
@@ -65,24 +66,6 @@ def output_format(args) -> str:
             return SUFFIX_FORMATS[suffix]
         raise _Usage(f"cannot tell the format from {args.output!r}: use --format svg|png|mermaid|text|dot")
     return "svg"
-
-
-def service_groups(diagram: Diagram) -> dict[str, str] | None:
-    """Clusters by OpenStack service when the components data knows every participant, else None.
-
-    The cluster names are the services' display labels (:func:`flowlib.components.service_label`):
-    ``Identity``, ``Compute``, ... and ``Infrastructure``, ``Guest``, ``Client``.
-    """
-    try:
-        from .components import load_components, service_label
-
-        components = load_components()
-    except Exception:  # no components data for this checkout: draw without clusters
-        return None
-    codes = [p.code for p in diagram.participants]
-    if not codes or any(code not in components for code in codes):
-        return None
-    return {code: service_label(components[code].service) for code in codes}
 
 
 def _svg_to_png(svg: str) -> bytes:
@@ -140,9 +123,9 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
     if args.view == "communication":
         import graphviz
 
-        from .graph import INSTALL_HINT, communication_view
+        from flowlib.views.graph import INSTALL_HINT, communication_view
 
-        view = communication_view(diagram, groups=service_groups(diagram), aggregate=args.aggregate, **filters)
+        view = communication_view(diagram, aggregate=args.aggregate, **filters)
         if fmt == "dot":
             return view.source
         if fmt == "mermaid":
@@ -156,13 +139,13 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
     if fmt == "dot":
         raise _Usage("--format dot applies to --view communication only")
     if fmt == "mermaid":
-        from .mermaid import to_mermaid
+        from flowlib.views.mermaid import to_mermaid
 
         return to_mermaid(diagram, **filters).source
     try:
-        from .svg import sequence_svg
+        from flowlib.views.svg import sequence_svg
     except ImportError:
-        raise _Missing("the sequence view (flowlib.svg) is not part of this checkout") from None
+        raise _Missing("the sequence view (flowlib.views.svg) is not part of this checkout") from None
     svg = sequence_svg(diagram, **filters).source
     return svg if fmt == "svg" else _svg_to_png(svg)
 

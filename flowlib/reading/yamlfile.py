@@ -1,4 +1,4 @@
-"""Read the course's small YAML data files, keeping line numbers so that every error can point at one."""
+"""Read small YAML data files, keeping line numbers so that every error can point at one."""
 
 from __future__ import annotations
 
@@ -6,12 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DiagramError
-from .source import read_text
-
-#: The repository's data folder, found relative to the package (a checkout or ``pip install -e``).
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
+from flowlib.errors import DiagramError
+from flowlib.reading.source import read_text
 
 class Mapping(dict):
     """A YAML mapping that remembers the 1-based ``line`` it starts on."""
@@ -32,23 +28,16 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def data_path(name: str | Path) -> Path:
-    """The file of that name in the data folder for a bare file name, else ``name`` as a path.
-
-    >>> data_path("failures.yaml") == DATA_DIR / "failures.yaml"
-    True
-    """
-    path = Path(name)
-    return DATA_DIR / path if path.parent == Path(".") else path
-
-
 def load_yaml(path: str | Path) -> object:
     """The YAML document in ``path``; unreadable or malformed files raise a located DiagramError.
 
-    >>> load_yaml("failures.yaml")["scenarios"][0].line > 0
-    True
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp, "steps.yaml")
+    ...     _ = path.write_text("first: 1\nnested:\n  key: value\n")
+    ...     load_yaml(path)["nested"].line
+    3
     """
-    path = data_path(path)
     name = str(path)
     text = read_text(path)
     try:

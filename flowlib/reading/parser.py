@@ -19,8 +19,8 @@ import gc
 import re
 from typing import Callable, NamedTuple
 
-from .errors import DiagramError
-from .model import (
+from flowlib.errors import DiagramError
+from flowlib.model import (
     Delay,
     Diagram,
     Divider,
@@ -592,7 +592,7 @@ def _check_twin(twin, cls) -> None:
     """Fail at import if ``twin`` no longer builds exactly what ``cls(...)`` builds (a field added or moved)."""
     values = tuple(range(len(dataclasses.fields(cls))))
     if twin(*values) != cls(*values):
-        raise RuntimeError(f"flowlib.parser: {twin.__name__} does not match the fields of {cls.__name__}")
+        raise RuntimeError(f"flowlib.reading.parser: {twin.__name__} does not match the fields of {cls.__name__}")
 
 
 _check_twin(_NewMessage, Message)
@@ -1762,6 +1762,6 @@ def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple
 
 def parse_file(path) -> Diagram:
     """Read and parse a ``.puml`` file (UTF-8); errors name the file."""
-    from .source import read_text
+    from flowlib.reading.source import read_text
 
     return parse(read_text(path), file=str(path))

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import re
 
-from .errors import DiagramError
-from .model import Delay, Diagram, Divider, GroupEnd, LifeEvent, Message, NewPage, Note, Reference, Spacer
+from flowlib.errors import DiagramError
+from flowlib.model import (
+    Delay,
+    Diagram,
+    Divider,
+    GroupEnd,
+    LifeEvent,
+    Message,
+    NewPage,
+    Note,
+    Reference,
+    Spacer,
+)
 
 __all__ = ["to_corpus_json", "error_json"]
 
@@ -143,7 +154,7 @@ def error_json(err: DiagramError, file: str | None) -> dict:
     ``diagram_type`` is the kind of diagram the text looks like when the parser recognised one
     (``"class"``, ``"state"``...), ``"unreadable"`` for a file that could not be read, else ``"error"``.
     """
-    from .parser import KIND_PHRASES
+    from flowlib.reading.parser import KIND_PHRASES
 
     kind = "error"
     if err.message.startswith("cannot read file"):

@@ -25,10 +25,10 @@ from functools import lru_cache
 import graphviz
 
 from . import palette
-from .model import Diagram, Message
-from .textview import (
-    check_highlight, check_steps, count_noun, describe, display_name, one_line, select_messages, step_list,
-)
+from flowlib.model import Diagram, Message
+from flowlib.analysis.select import check_highlight, check_steps, select_messages
+from flowlib.analysis.wording import count_noun, describe, display_name, one_line
+from flowlib.views.text import step_list
 
 #: Node shape for each participant kind (Graphviz has no stick figure: an actor is an ellipse).
 KIND_SHAPES = {
@@ -455,8 +455,8 @@ def communication_view(
     groups: participant code -> cluster name (for the seed, its OpenStack service); by default the
     diagram's own ``box`` frames. aggregate: one edge per ordered pair, labelled with its count and steps,
     instead of one numbered edge per step. phase, participants (codes; messages touching any of them),
-    steps (``(first, last)``): filters, as in :func:`flowlib.textview.select_messages`. highlight: one
-    step drawn in :data:`flowlib.palette.HIGHLIGHT` with its two ends, the rest greyed.
+    steps (``(first, last)``): filters, as in :func:`flowlib.analysis.select.select_messages`. highlight: one
+    step drawn in :data:`flowlib.views.palette.HIGHLIGHT` with its two ends, the rest greyed.
 
     >>> view = communication_view(diagram, phase="auth", highlight=3)  # doctest: +SKIP
     >>> view.source.startswith("digraph communication {")  # doctest: +SKIP
@@ -559,7 +559,7 @@ def mermaid_flowchart(plan: GraphPlan, *, title: str | None = None) -> str:
 
     title: a fixed text of flowlib's own (no quotes or backslashes), shown above the drawing.
     """
-    from .mermaid import mermaid_text
+    from flowlib.views.mermaid import mermaid_text
 
     def label(text: str) -> str:
         return '"' + (mermaid_text(text) or " ") + '"'  # Mermaid refuses an empty [""]

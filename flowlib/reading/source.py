@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
-from .errors import DiagramError
+from flowlib.errors import DiagramError
 
 MAX_BYTES = 64 * 1024 * 1024  # far above any real diagram (100k messages is about 5 MB)
 

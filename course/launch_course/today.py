@@ -14,11 +14,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .datafile import DATA_DIR, load_yaml, require
-from .diff import message_text
-from .errors import DiagramError
-from .model import Diagram
-from .textview import count_noun
+from flowlib.reading.yamlfile import load_yaml, require
+
+from launch_course.files import content_path
+from flowlib.analysis.diff import message_text
+from flowlib.errors import DiagramError
+from flowlib.model import Diagram
+from flowlib.analysis.wording import count_noun
 
 __all__ = [
     "VERDICTS",
@@ -117,6 +119,7 @@ class Verdict:
 
 
 def _entries(path, key: str) -> tuple[str, Mapping]:
+    path = content_path(path)
     file = str(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -331,9 +334,9 @@ def check_bughunt(flagged: Iterable[int] | int, verdicts: Mapping[int, Verdict] 
     """
     verdicts = load_bughunt() if verdicts is None else verdicts
     if diagram is None:
-        from .parser import parse_file
+        from flowlib.reading.parser import parse_file
 
-        diagram = parse_file(str(DATA_DIR / "launch-instance.puml"))
+        diagram = parse_file(content_path("launch-instance.puml"))
     steps, invalid = _flags(flagged)
     chosen = sorted(set(steps))
     unknown = tuple(s for s in chosen if s not in verdicts)

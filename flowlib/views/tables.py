@@ -14,9 +14,9 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from .analysis import ARROWS, activations, arrow_kind, message_depths, protocol_tag
-from .model import KINDS, Diagram
-from .palette import HIGHLIGHT, phase_color
+from flowlib.analysis.arrows import ARROWS, activations, arrow_kind, message_depths, protocol_tag
+from flowlib.model import KINDS, Diagram
+from flowlib.views.palette import HIGHLIGHT, phase_color
 
 #: Row and column names the interaction matrix gives to the diagram's edges (``[->`` and ``->]``).
 LEFT_EDGE = "["
@@ -57,9 +57,9 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
     source_name   string    display name of the sender (<NA> at the edge)
     target_name   string    display name of the receiver (<NA> at the edge)
     label         string    the label, lines joined with "\\n" ("" when there is none)
-    arrow         category  request / reply / async / self / lost / found (rules: :func:`flowlib.analysis.arrow_kind`)
-    protocol      string    tag such as rpc.cast, rpc.call, REST, socket, or <NA> (:func:`flowlib.analysis.protocol_tag`)
-    source_depth  Int64     open activations of the sender at this step (:func:`flowlib.analysis.message_depths`)
+    arrow         category  request / reply / async / self / lost / found (rules: :func:`flowlib.analysis.arrows.arrow_kind`)
+    protocol      string    tag such as rpc.cast, rpc.call, REST, socket, or <NA> (:func:`flowlib.analysis.arrows.protocol_tag`)
+    source_depth  Int64     open activations of the sender at this step (:func:`flowlib.analysis.arrows.message_depths`)
     target_depth  Int64     open activations of the receiver at this step (a bar the message opens counts)
     line          int64     source line of the arrow
     ============  ========  ==============================================================
@@ -92,7 +92,7 @@ def participants_table(diagram: Diagram, components: Mapping | None = None) -> p
     """One row per participant, in the diagram's display order.
 
     ``components`` maps participant codes to objects with ``service`` and ``role`` (as
-    :func:`flowlib.components.load_components` returns); without it, or for a code it lacks, those
+    an application's own component data gives); without it, or for a code it lacks, those
     two columns are <NA>.
 
     ============  ========  ==============================================================
@@ -141,7 +141,7 @@ def participants_table(diagram: Diagram, components: Mapping | None = None) -> p
 
 
 def activations_table(diagram: Diagram) -> pd.DataFrame:
-    """One row per activation bar, ordered by the line that opens it (rules: :func:`flowlib.analysis.activations`).
+    """One row per activation bar, ordered by the line that opens it (rules: :func:`flowlib.analysis.arrows.activations`).
 
     ==========  =======  ==============================================================
     column      dtype    meaning
@@ -248,17 +248,10 @@ def interaction_matrix(diagram: Diagram) -> pd.DataFrame:
     )
 
 
-def _participants_with_roles(diagram: Diagram) -> pd.DataFrame:
-    """The participants table with service and role from the repository's data/components.yaml."""
-    from .components import load_components
-
-    return participants_table(diagram, load_components())
-
-
-#: The tables ``python -m flowlib table NAME`` prints (the participants one with data/components.yaml).
+#: The tables ``python -m flowlib table NAME`` prints.
 TABLES: dict[str, Callable[[Diagram], pd.DataFrame]] = {
     "messages": messages_table,
-    "participants": _participants_with_roles,
+    "participants": participants_table,
     "activations": activations_table,
     "phases": phases_table,
     "matrix": interaction_matrix,

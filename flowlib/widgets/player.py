@@ -10,19 +10,18 @@ stops. The previous/next buttons move the slider from the kernel, so they need a
 
 from __future__ import annotations
 
-import functools
-import html
-import re
-import traceback
 from collections.abc import Iterable, Mapping
 
 import ipywidgets as W
 
-from .analysis import arrow_kind, protocol_tag
-from .components import service_label
-from .model import Diagram, Message
-from .palette import HIGHLIGHT, phase_color
-from .textview import count_noun, display_name, find_phase, message_kinds, one_line, step_list, step_list_html
+from flowlib.analysis.arrows import arrow_kind, protocol_tag
+from flowlib.model import Diagram, Message
+from flowlib.views.palette import HIGHLIGHT, phase_color
+from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
+from flowlib.analysis.select import find_phase
+from flowlib.views.markup import escape, inline_markdown
+from flowlib.widgets.callbacks import guarded
+from flowlib.views.text import step_list, step_list_html
 
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
 WINDOW = 24
@@ -30,27 +29,6 @@ WINDOW = 24
 #: Width in pixels of the band of a wide sequence view a frame shows around its step (a notebook's
 #: output area on a laptop screen): frames are static HTML and cannot scroll themselves to the step.
 FRAME_WIDTH = 1100
-
-_SOLUTIONS_NOTE = "Solutions are in the instructor edition: set COURSE_SOLUTIONS=1 before starting Jupyter."
-
-
-def _e(text) -> str:
-    """Text escaped for HTML, quotes included (labels end up in attributes too)."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-_CODE = re.compile(r"`([^`]+)`")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_EM = re.compile(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])")
-
-
-def _inline(text) -> str:
-    """Course text (markdown with `code`, **bold** and *emphasis* only) as escaped HTML."""
-    out = _e(text)
-    out = _CODE.sub(r"<code>\1</code>", out)
-    out = _BOLD.sub(r"<b>\1</b>", out)
-    return _EM.sub(r"<i>\1</i>", out)
-
 
 def _name(diagram: Diagram, code: str | None, exo: str | None = None) -> str:
     return one_line(display_name(diagram, code, exo))
@@ -126,20 +104,20 @@ def narration_html(diagram: Diagram, step: int, narration=None) -> str:
     """The narration block of a frame: what happens, why, over which protocol, what a failure looks like.
 
     ``narration`` is an object with ``what``, ``why``, ``protocol`` and ``if_it_fails`` (a course
-    :class:`~flowlib.course.Narration`) or None, which gives a plain description of the arrow.
+    :class:`~launch_course.course.Narration`) or None, which gives a plain description of the arrow.
     """
     m = _message(diagram, step)
     source, target = _name(diagram, m.source, m.exo), _name(diagram, m.target, m.exo)
     if narration is None:
         said = f" “{one_line(m.label)}”" if one_line(m.label) else " a message"
-        rows = [("what", "What", _e(f"{source} sends{said} to {target} ({_kind(m)})."))]
+        rows = [("what", "What", escape(f"{source} sends{said} to {target} ({_kind(m)})."))]
     else:
         rows = [
-            ("what", "What", _inline(narration.what)),
-            ("why", "Why", _inline(narration.why)),
-            ("protocol", "Protocol", _inline(narration.protocol)),
-            ("fails", "If it fails", _inline(narration.if_it_fails)),
-            ("now", "Today", _inline(getattr(narration, "now", ""))),
+            ("what", "What", inline_markdown(narration.what)),
+            ("why", "Why", inline_markdown(narration.why)),
+            ("protocol", "Protocol", inline_markdown(narration.protocol)),
+            ("fails", "If it fails", inline_markdown(narration.if_it_fails)),
+            ("now", "Today", inline_markdown(getattr(narration, "now", ""))),
         ]
     body = "".join(
         f'<p class="flow-{key}" style="margin:0.2em 0"><b>{title}:</b> {text}</p>' for key, title, text in rows if text
@@ -148,7 +126,7 @@ def narration_html(diagram: Diagram, step: int, narration=None) -> str:
 
 
 def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = None) -> str:
-    """The messages ``steps`` as an HTML table (the columns of :func:`flowlib.tables.messages_table` a learner
+    """The messages ``steps`` as an HTML table (the columns of :func:`flowlib.views.tables.messages_table` a learner
     reads first); the row of ``current`` has class ``flow-current`` and ``aria-current="step"``."""
     wanted = set(steps)
     rows = []
@@ -169,7 +147,7 @@ def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = Non
             arrow_kind(m),
             protocol_tag(m.label) or "",
         )
-        tds = "".join(f'<td style="padding:1px 6px;text-align:left">{_e(c)}</td>' for c in cells)
+        tds = "".join(f'<td style="padding:1px 6px;text-align:left">{escape(c)}</td>' for c in cells)
         rows.append(f'<tr data-step="{m.step}"{attrs}>{tds}</tr>')
     head = "".join(
         f'<th style="padding:1px 6px;text-align:left">{h}</th>' for h in ("step", "from", "to", "label", "arrow", "protocol")
@@ -192,7 +170,7 @@ def _window(steps: tuple[int, ...]) -> tuple[int, int]:
 
 def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: str | None = None) -> str:
     """The sequence view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline SVG."""
-    from .svg import sequence_svg
+    from flowlib.views.svg import sequence_svg
 
     if phase is not None:
         svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH)
@@ -206,10 +184,10 @@ def communication_html(
 ) -> str:
     """The communication view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline
     SVG; a one-line hint instead when Graphviz's dot is missing. dot lays each view out once; highlights reuse it."""
-    from .graph import INSTALL_HINT, communication_view, dot_available
+    from flowlib.views.graph import INSTALL_HINT, communication_view, dot_available
 
     if not dot_available():
-        return f'<p class="flow-hint">Communication view skipped. {_e(INSTALL_HINT)}</p>'
+        return f'<p class="flow-hint">Communication view skipped. {escape(INSTALL_HINT)}</p>'
     if phase is not None:
         view = communication_view(diagram, groups=groups, phase=phase, highlight=step)
     else:
@@ -244,12 +222,12 @@ def frame_html(
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
     color = phase_color(m.phase, diagram.phases)
     phase_tag = (
-        f' · <span class="flow-phase" style="color:{color};font-weight:bold">{_e(m.phase)}</span>' if m.phase else ""
+        f' · <span class="flow-phase" style="color:{color};font-weight:bold">{escape(m.phase)}</span>' if m.phase else ""
     )
     head = (
         f'<div class="flow-head" style="font-size:110%;margin-bottom:0.3em">{where}message {m.step}{phase_tag}: '
-        f'<b class="flow-message">{_e(_name(diagram, m.source, m.exo))} → {_e(_name(diagram, m.target, m.exo))}</b>'
-        f'{": " + _e(one_line(m.label)) if one_line(m.label) else ""}</div>'
+        f'<b class="flow-message">{escape(_name(diagram, m.source, m.exo))} → {escape(_name(diagram, m.target, m.exo))}</b>'
+        f'{": " + escape(one_line(m.label)) if one_line(m.label) else ""}</div>'
     )
     if communication is None:
         communication = communication_html(diagram, step, shown, phase=phase, groups=groups)
@@ -263,19 +241,6 @@ def frame_html(
         f'<div class="flow-communication" style="overflow:auto;max-width:100%">{communication}</div>'
         "</div></div>"
     )
-
-
-def _guarded(method):
-    """Run a callback; show any exception in the widget's error Output instead of losing it in the log."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except Exception:  # noqa: BLE001 - a callback has nowhere else to report
-            self._errors.append_stderr(traceback.format_exc())
-
-    return wrapper
 
 
 class StepPlayer(W.VBox):
@@ -361,11 +326,11 @@ class StepPlayer(W.VBox):
         self._play.value = self._slider.value
         self._stack.selected_index = self._slider.value
 
-    @_guarded
+    @guarded
     def _on_prev_click(self, _button) -> None:
         self._move(-1)
 
-    @_guarded
+    @guarded
     def _on_next_click(self, _button) -> None:
         self._move(+1)
 
@@ -387,205 +352,3 @@ class StepPlayer(W.VBox):
         # Readers without a widget manager (GitHub's viewer, a plain HTML export) get the steps as a list.
         bundle["text/html"] = step_list_html(self.diagram, **self._scope())
         return bundle
-
-
-def feedback_html(feedback) -> str:
-    """A :class:`~flowlib.course.Feedback` as a coloured paragraph (green when right), its text escaped.
-
-    The paragraph has class ``flow-feedback`` and ``data-correct="true"`` or ``"false"``.
-    """
-    color = "#1a7f37" if feedback.correct else "#b3261e"
-    return (
-        f'<p class="flow-feedback" data-correct="{str(bool(feedback.correct)).lower()}" '
-        f'style="color:{color};margin:0.2em 0;line-height:1.4">{_inline(feedback.message)}</p>'
-    )
-
-
-class Quiz(W.VBox):
-    """Multiple-choice questions, each with its own Check button and immediate, explanatory feedback.
-
-    >>> Quiz(course.quiz("auth"), course.diagram)  # doctest: +SKIP
-    """
-
-    def __init__(self, questions, diagram: Diagram, **kwargs):
-        self.questions = tuple(questions)
-        self.diagram = diagram
-        self._errors = W.Output()
-        self._choices: list[W.RadioButtons] = []
-        self._buttons: list[W.Button] = []
-        self._feedback: list[W.HTML] = []
-        cards = []
-        for number, question in enumerate(self.questions, start=1):
-            prompt = W.HTML(
-                value=f'<p class="flow-prompt" style="line-height:1.4"><b>{number}.</b> {_inline(question.prompt)}</p>'
-            )
-            choices = W.RadioButtons(options=list(question.choices), value=None, layout=W.Layout(width="auto"))
-            button = W.Button(description="Check", tooltip="check this answer")
-            button.add_class("flow-check")
-            feedback = W.HTML(value="")
-            feedback.add_class("flow-feedback-box")
-            button.on_click(functools.partial(self._on_check_click, number - 1))
-            self._choices.append(choices)
-            self._buttons.append(button)
-            self._feedback.append(feedback)
-            card = W.VBox([prompt, choices, button, feedback])
-            card.add_class("flow-question")
-            cards.append(card)
-        super().__init__(children=[*cards, self._errors], **kwargs)
-        self.add_class("flow-quiz")
-
-    @_guarded
-    def _on_check_click(self, index: int, _button=None) -> None:
-        from .course import check_answer
-
-        choice = self._choices[index].value
-        if choice is None:
-            self._feedback[index].value = '<p class="flow-feedback">Pick an answer first.</p>'
-            return
-        self._feedback[index].value = feedback_html(check_answer(self.questions[index], choice, self.diagram))
-
-    def answer(self, index: int, choice: str) -> str:
-        """Choose ``choice`` for question ``index`` (0-based), check it, and return the feedback HTML."""
-        self._choices[index].value = choice
-        self._on_check_click(index)
-        return self._feedback[index].value
-
-    def __repr__(self) -> str:
-        return f"Quiz({count_noun(len(self.questions), 'question')})"
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        # Readers without a widget manager see the questions and choices (never the answers).
-        items = "".join(
-            f"<li>{_inline(q.prompt)}<ul>{''.join(f'<li>{_e(c)}</li>' for c in q.choices)}</ul></li>"
-            for q in self.questions
-        )
-        bundle["text/html"] = f'<ol class="flow-quiz-text">{items}</ol>'
-        return bundle
-
-
-class Shown:
-    """Something to display: HTML for notebooks, plain text for the console and the static site."""
-
-    def __init__(self, html_text: str, text: str):
-        self.html = html_text
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-@functools.lru_cache(maxsize=None)
-def _default_course():
-    from .course import load_course
-
-    return load_course()
-
-
-def _find_exercise(course, exercise_id: str):
-    for exercise in course.all_exercises:
-        if exercise.id == exercise_id:
-            return exercise
-    known = ", ".join(e.id for e in course.all_exercises)
-    raise KeyError(f"no exercise {exercise_id!r}; the course has: {known}")
-
-
-#: Wrong answers so far per exercise id, so that hints get more specific (a re-run only adds attempts).
-_attempts: dict[str, int] = {}
-
-
-def check(exercise_id: str, value, *, attempt: int | None = None, course=None) -> Shown:
-    """Check a learner's answer to an exercise: why it is right, or a hint that sharpens with each try.
-
-    ``attempt`` (1, 2, ...) picks the hint; by default, one more than the wrong answers given so far.
-
-    >>> check("auth-keystone-sends", 3)  # doctest: +SKIP
-    """
-    from .course import Feedback, check_exercise
-
-    course = _default_course() if course is None else course
-    exercise = _find_exercise(course, exercise_id)
-    if value is None or value is Ellipsis:
-        feedback = Feedback(False, "Replace `None` with your answer, then run the cell again.")
-    else:
-        tries = _attempts.get(exercise_id, 0) + 1 if attempt is None else attempt
-        feedback = check_exercise(exercise, value, course.diagram, attempt=tries)
-        _attempts[exercise_id] = 0 if feedback.correct else _attempts.get(exercise_id, 0) + 1
-    text = feedback.message if feedback.correct else f"Not yet. {feedback.message}"
-    return Shown(feedback_html(type(feedback)(feedback.correct, text)), text)
-
-
-def _markdown_to_html(text: str) -> str:
-    """Just enough markdown for course prompts: paragraphs, `code`, **bold**, *emphasis*; all escaped."""
-    return "".join(f"<p>{_inline(para)}</p>" for para in text.strip().split("\n\n") if para.strip())
-
-
-def exercise_card(exercise_id: str, *, course=None, solutions: bool | None = None) -> Shown:
-    """An exercise's prompt, its hints folded away, and its solution when instructors asked for solutions.
-
-    ``solutions`` None means: ask :func:`flowlib.course.show_solutions` now (env var COURSE_SOLUTIONS=1).
-    """
-    from .course import show_solutions
-
-    course = _default_course() if course is None else course
-    exercise = _find_exercise(course, exercise_id)
-    reveal = show_solutions() if solutions is None else solutions
-    hints = "".join(f"<li>{_inline(h)}</li>" for h in exercise.hints)
-    parts = [
-        f'<div class="flow-exercise" data-exercise="{_e(exercise.id)}">',
-        f"<p><b>Exercise: {_inline(exercise.title)}</b> <code>{_e(exercise.id)}</code></p>",
-        _markdown_to_html(exercise.prompt),
-    ]
-    if hints:
-        parts.append(f"<details><summary>Hints</summary><ul>{hints}</ul></details>")
-    if reveal:
-        parts.append(f'<details class="flow-solution"><summary>Solution</summary><pre>{_e(exercise.solution)}</pre></details>')
-    else:
-        parts.append(f'<p class="flow-solution-note"><i>{_e(_SOLUTIONS_NOTE)}</i></p>')
-    parts.append("</div>")
-    text = f"Exercise: {exercise.title} ({exercise.id})\n{exercise.prompt.strip()}\n\n"
-    text += f"Solution:\n{exercise.solution}" if reveal else _SOLUTIONS_NOTE
-    return Shown("".join(parts), text)
-
-
-def _component_rows(diagram: Diagram, components: Mapping, phase: str | None) -> list[tuple[str, str, str, str]]:
-    """(code, name, service, role) for each participant of ``phase`` (all when None), in diagram order."""
-    codes: list[str] = []
-    for m in diagram.phase_messages(phase) if phase is not None else diagram.messages:
-        for code in (m.source, m.target):
-            if code is not None and code not in codes:
-                codes.append(code)
-    order = {p.code: i for i, p in enumerate(diagram.participants)}
-    codes.sort(key=lambda c: order.get(c, len(order)))
-    rows = []
-    for code in codes:
-        fact = components.get(code)
-        service = service_label(getattr(fact, "service", "") or "")
-        rows.append((code, _name(diagram, code), service, getattr(fact, "role", "") or ""))
-    return rows
-
-
-def components_html(diagram: Diagram, components: Mapping, *, phase: str | None = None) -> str:
-    """The participants of ``phase`` (all when None) with their service and role, as an escaped HTML table."""
-    rows = "".join(
-        f'<tr data-component="{_e(code)}"><td style="text-align:left"><b>{_e(name)}</b></td>'
-        f'<td style="text-align:left">{_e(service)}</td><td style="text-align:left">{_e(role)}</td></tr>'
-        for code, name, service, role in _component_rows(diagram, components, phase)
-    )
-    head = "".join(f'<th style="text-align:left">{h}</th>' for h in ("component", "service", "what it does"))
-    return f'<table class="flow-components"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-
-
-def components_card(phase: str | None = None, *, course=None) -> Shown:
-    """The components a phase involves (the whole flow when None) and what each does, as a table.
-
-    >>> components_card("auth")  # doctest: +SKIP
-    """
-    course = _default_course() if course is None else course
-    components = course.components
-    rows = _component_rows(course.diagram, components, phase)
-    text = "\n".join(f"{name} ({service}): {role}" for _code, name, service, role in rows)
-    return Shown(components_html(course.diagram, components, phase=phase), text)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from .model import Diagram
-from .palette import HIGHLIGHT, phase_color
-from .svglayout import (
+from flowlib.model import Diagram
+from flowlib.views.palette import HIGHLIGHT, phase_color
+from flowlib.views.svglayout import (
     BAR,
     FOLD,
     FONT,
@@ -33,8 +33,9 @@ from .svglayout import (
     select,
     tab_width,
 )
-from .svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
-from .textview import find_phase, step_list
+from flowlib.views.svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
+from flowlib.analysis.select import find_phase
+from flowlib.views.text import step_list
 
 INK = "#1F2328"
 STROKE = "#55606E"  # heads, bars, frames

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Diagram, LifeEvent, Message
+from flowlib.model import Diagram, LifeEvent, Message
 
 #: The arrow kinds :func:`arrow_kind` gives.
 ARROWS = ("request", "reply", "async", "self", "lost", "found")

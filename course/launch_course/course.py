@@ -19,13 +19,15 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .analysis import protocol_tag
-from .errors import DiagramError
-from .model import Diagram, Message
-from .textview import count_noun
+from flowlib.analysis.arrows import protocol_tag
+from flowlib.errors import DiagramError
+from flowlib.model import Diagram, Message
+from flowlib.analysis.wording import count_noun
 
-#: The repository's data folder, found relative to the package.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from launch_course.files import CONTENT
+
+#: The course's content folder (package data).
+DEFAULT_DATA_DIR = Path(str(CONTENT))
 
 #: The seed diagram the course teaches, inside the data folder.
 DIAGRAM_FILE = "launch-instance.puml"
@@ -208,14 +210,14 @@ def message_text(message: Message) -> str:
     return f"{text}: {message.label}" if message.label else text
 
 
-# How the course names the protocols that flowlib.analysis.protocol_tag finds in labels.
+# How the course names the protocols that flowlib.analysis.arrows.protocol_tag finds in labels.
 _COURSE_PROTOCOLS = {"rpc.cast": "RPC cast", "rpc.call": "RPC call", "REST": "REST", "HTTP": "REST"}
 
 
 def label_protocol(label: str) -> str | None:
     """The protocol a label names, in the course's words (``RPC cast``, ``RPC call``, ``REST``, ...), or None.
 
-    The rule is flowlib.analysis.protocol_tag's (the same as the messages table's ``protocol`` column);
+    The rule is flowlib.analysis.arrows.protocol_tag's (the same as the messages table's ``protocol`` column);
     only the spelling differs.
 
     >>> label_protocol("[rpc.cast] to request new instance"), label_protocol("http rest 169.254.169.254")
@@ -379,7 +381,7 @@ class Course:
         bank = bank.phase if isinstance(bank, Question) else bank
         if bank != TODAY:
             return self.diagram
-        from .parser import parse_file
+        from flowlib.reading.parser import parse_file
 
         return parse_file(str(Path(self.data_dir or DEFAULT_DATA_DIR) / TODAY_FILE))
 
@@ -391,9 +393,29 @@ class Course:
     @property
     def components(self) -> dict:
         """``{participant code: Component}`` from ``data/components.yaml``."""
-        from .components import load_components
+        from launch_course.components import load_components
 
         return load_components(Path(self.data_dir) / "components.yaml" if self.data_dir else None)
+
+    @property
+    def today(self) -> Diagram:
+        """Today's flow (:data:`TODAY_FILE`), parsed on each call."""
+        return self.diagram_for(TODAY)
+
+    @property
+    def scenarios(self) -> tuple:
+        """The failure scenarios (``failures.yaml``) for :func:`flowlib.what_if` and its explorer."""
+        from flowlib.analysis.whatif import load_scenarios
+
+        return load_scenarios(Path(self.data_dir or DEFAULT_DATA_DIR) / "failures.yaml")
+
+    @property
+    def equivalences(self):
+        """Which participants of 2014 and today name one component (``equivalences.yaml``), for
+        :func:`flowlib.diff_flows`."""
+        from flowlib.analysis.diff import load_equivalences
+
+        return load_equivalences(Path(self.data_dir or DEFAULT_DATA_DIR) / "equivalences.yaml")
 
     def problems(self) -> tuple[str, ...]:
         """Every way the content disagrees with the diagram, one line each (empty when all is well)."""
@@ -408,7 +430,7 @@ def load_course(data_dir: str | Path | None = None) -> Course:
     >>> load_course().narration(1).message
     'Client -> Keystone: Authentication Request'
     """
-    from .parser import parse_file
+    from flowlib.reading.parser import parse_file
 
     folder = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     diagram = parse_file(str(folder / DIAGRAM_FILE))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import palette
-from .model import (
+from flowlib.model import (
     Delay,
     Diagram,
     Divider,
@@ -24,7 +24,9 @@ from .model import (
     Note,
     Reference,
 )
-from .textview import MARKER, check_highlight, count_noun, one_line, select_messages, step_list
+from flowlib.views.text import MARKER, step_list
+from flowlib.analysis.select import check_highlight, select_messages
+from flowlib.analysis.wording import count_noun, one_line
 
 # Mermaid entity codes: names where Mermaid documents them, else decimal code points.
 _ENTITIES = {

@@ -24,11 +24,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .datafile import load_yaml, require
-from .errors import DiagramError
-from .model import Diagram, Message
-from .palette import HIGHLIGHT, PHASE_COLORS
-from .textview import count_noun
+from flowlib.reading.yamlfile import load_yaml, require
+from flowlib.errors import DiagramError
+from flowlib.model import Diagram, Message
+from flowlib.views.palette import HIGHLIGHT, PHASE_COLORS
+from flowlib.analysis.wording import count_noun
 
 __all__ = [
     "KINDS",
@@ -43,7 +43,6 @@ __all__ = [
     "normalise_label",
     "label_similarity",
     "message_text",
-    "diff_command",
 ]
 
 #: Message change kinds, in report order.
@@ -149,13 +148,9 @@ class Equivalences:
         return code is not None and normalise_key(code) in {normalise_key(r) for r in self.relays}
 
 
-def load_equivalences(path=None) -> Equivalences:
-    """Read an equivalence file (default: data/equivalences.yaml); a code in two groups is an error.
-
-    >>> load_equivalences().canonical("super-conductor")
-    'nova-conductor'
+def load_equivalences(path) -> Equivalences:
+    """Read an equivalence file (``groups``: name and members; ``relays``); a code in two groups is an error.
     """
-    path = path if path is not None else "equivalences.yaml"
     data = load_yaml(path)
     file = str(path)
     groups = require(data, "groups", list, file, "file") if isinstance(data, dict) else None
@@ -321,8 +316,8 @@ class FlowDiff:
 
     def side_by_side(self, phase: str | None = None) -> "SideBySide":
         """The two flows' sequence diagrams side by side (one phase, or whole), differences coloured."""
-        from .overlay import color_steps, legend_html, side_by_side_html
-        from .svg import sequence_svg
+        from flowlib.views.overlay import color_steps, legend_html, side_by_side_html
+        from flowlib.views.svg import sequence_svg
 
         views = []
         for side, diagram in (("old", self.old), ("new", self.new)):
@@ -377,7 +372,7 @@ def diff_flows(old: Diagram, new: Diagram, equivalences: Equivalences | Mapping 
 
 def _equivalences(value) -> Equivalences:
     if value is None:
-        return load_equivalences()
+        return Equivalences()
     if isinstance(value, Equivalences):
         return value
     return Equivalences(tuple((str(k), tuple(str(m) for m in v)) for k, v in value.items()))
@@ -571,17 +566,3 @@ def _html_table(rows: Iterable[MessageChange]) -> str:
         out.append(f'<tr style="border-left:4px solid {color}">{"".join(cells)}</tr>')
     out.append("</tbody></table>")
     return "".join(out)
-
-
-# ---------------------------------------------------------------------------------------------------
-# The command line
-
-
-def diff_command(old: Diagram, new: Diagram, args, out) -> int:
-    """``python -m flowlib diff OLD NEW [--format text|csv]``: print the summary or the table."""
-    result = diff_flows(old, new)
-    if getattr(args, "format", "text") == "csv":
-        result.table().to_csv(out, index=False, lineterminator="\n")
-    else:
-        out.write(result.summary())
-    return 0

@@ -1,6 +1,6 @@
 """Recolour chosen steps of a flowlib sequence SVG, and lay two views side by side as HTML.
 
-flowlib.svg draws every message as one ``<g class="msg" data-step="N" ...>`` group of plain shapes
+flowlib.views.svg draws every message as one ``<g class="msg" data-step="N" ...>`` group of plain shapes
 with ``stroke``/``fill`` attributes. Rewriting those attributes inside the chosen groups recolours a
 set of steps without touching the layout, and without a ``<style>`` element, whose rules would leak
 to every other SVG on a notebook page.
@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 
-from .svgtext import safe_color
+from flowlib.views.svgtext import safe_color
 
 _GROUP = re.compile(r'<g class="msg" data-step="(\d+)"[^>]*>.*?</g>', re.DOTALL)
 _PAINT = re.compile(r'\b(stroke|fill)="(#[0-9A-Fa-f]{3,8})"')

@@ -3,14 +3,14 @@
 Columns are placed left to right in one pass: each lifeline sits as far left as the widest label,
 note or head between it and any lifeline before it allows, as PlantUML does. Rows follow the events
 in source order. Both passes are linear in the number of events, so a 10k-message diagram lays out in
-well under a second. :func:`layout` is pure; :mod:`flowlib.svg` caches and draws its result.
+well under a second. :func:`layout` is pure; :mod:`flowlib.views.svg` caches and draws its result.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import (
+from flowlib.model import (
     Delay,
     Diagram,
     Divider,
@@ -24,8 +24,8 @@ from .model import (
     Reference,
     Spacer,
 )
-from .svgtext import Run, TextBlock, block, plain, run_width, safe_color
-from .textview import find_phase
+from flowlib.views.svgtext import Run, TextBlock, block, plain, run_width, safe_color
+from flowlib.analysis.select import find_phase
 
 # Font sizes and spacing, in pixels (close to PlantUML's defaults so both read alike).
 FONT = 13.0  # messages, notes, groups
@@ -165,7 +165,7 @@ class BoxArea:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Everything :mod:`flowlib.svg` draws, in absolute coordinates (x may be negative; see ``min_x``)."""
+    """Everything :mod:`flowlib.views.svg` draws, in absolute coordinates (x may be negative; see ``min_x``)."""
 
     columns: tuple[Column, ...]
     arrows: tuple[Arrow, ...]

@@ -11,12 +11,12 @@ import argparse
 import sys
 from typing import TextIO
 
-from .errors import DiagramError
+from flowlib.errors import DiagramError
 
 
 def _read(path: str) -> str:
     """The text of ``path`` ("-" for stdin), with unreadable files reported as a DiagramError."""
-    from .source import decode, read_text
+    from flowlib.reading.source import decode, read_text
 
     if path == "-":
         return decode(sys.stdin.buffer.read(), path)
@@ -24,7 +24,7 @@ def _read(path: str) -> str:
 
 
 def _load(path: str):
-    from .parser import parse
+    from flowlib.reading.parser import parse
 
     return parse(_read(path), file=path)
 
@@ -34,7 +34,7 @@ def cmd_inspect(args, out: TextIO) -> int:
     if args.json:  # imported only when needed: inspect is timed as a whole process (make bench)
         import json
 
-        from .corpusjson import error_json, to_corpus_json
+        from flowlib.writing.corpusjson import error_json, to_corpus_json
 
     status = 0
     for path in args.files:
@@ -72,7 +72,7 @@ def _summary(diagram, path: str) -> str:
 
 def cmd_table(args, out: TextIO) -> int:
     """Print one table of a diagram as CSV."""
-    from .tables import TABLES
+    from flowlib.views.tables import TABLES
 
     diagram = _load(args.file)
     frame = TABLES[args.name](diagram)
@@ -82,7 +82,7 @@ def cmd_table(args, out: TextIO) -> int:
 
 def cmd_lint(args, out: TextIO) -> int:
     """List every problem in each file; exit 1 if any is an error."""
-    from .lint import lint_text
+    from flowlib.analysis.lint import lint_text
 
     status = 0
     for path in args.files:
@@ -99,16 +99,22 @@ def cmd_lint(args, out: TextIO) -> int:
 
 def cmd_render(args, out: TextIO) -> int:
     """Draw a view of a diagram to a file (SVG, PNG, Mermaid or text)."""
-    from .render import render_command
+    from flowlib.cli.render import render_command
 
     return render_command(_load(args.file), args, out)
 
 
 def cmd_diff(args, out: TextIO) -> int:
     """Compare two flows and print what changed."""
-    from .diff import diff_command
+    from flowlib.analysis.diff import diff_flows, load_equivalences
 
-    return diff_command(_load(args.old), _load(args.new), args, out)
+    equivalences = load_equivalences(args.equivalences) if args.equivalences else None
+    result = diff_flows(_load(args.old), _load(args.new), equivalences)
+    if args.format == "csv":
+        result.table().to_csv(out, index=False, lineterminator="\n")
+    else:
+        out.write(result.summary())
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     p.add_argument("--format", choices=["text", "csv"], default="text")
+    p.add_argument("--equivalences", metavar="YAML", help="participants that name one component (groups, relays)")
     p.set_defaults(func=cmd_diff)
     return parser
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DiagramError
-from .source import read_text
+from flowlib.errors import DiagramError
+from flowlib.reading.source import read_text
+
+from launch_course.files import content_path
 
 #: The services a component can belong to: the OpenStack services by their official names (Placement is
 #: its own service since Stein), then three groups that are no OpenStack service, written in lowercase:
@@ -42,7 +44,7 @@ REQUIRED_KEYS = ("id", "service", "role")
 OPTIONAL_KEYS = ("since", "until", "notes")
 
 #: The repository's table, found relative to the package (works for a checkout or ``pip install -e``).
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "components.yaml"
+DEFAULT_PATH = content_path("components.yaml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +164,21 @@ class _Reader:
                 f"unknown service {fields['service']!r} (expected one of: {', '.join(SERVICES)})", nodes["service"]
             )
         return Component(line=node.start_mark.line + 1, **fields)
+
+
+def service_groups(diagram, components: dict[str, Component] | None = None) -> dict[str, str] | None:
+    """Clusters for the communication view by OpenStack service, when the components data knows every
+    participant, else None (then the view falls back to the diagram's own boxes).
+
+    The cluster names are the services' display labels (:func:`service_label`): ``Identity``,
+    ``Compute``, ... and ``Infrastructure``, ``Guest``, ``Client``.
+
+    >>> from launch_course import load_course
+    >>> service_groups(load_course().diagram)["Keystone"]
+    'Identity'
+    """
+    components = load_components() if components is None else components
+    codes = [p.code for p in diagram.participants]
+    if not codes or any(code not in components for code in codes):
+        return None
+    return {code: service_label(components[code].service) for code in codes}

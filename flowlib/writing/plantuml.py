@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import (
+from flowlib.model import (
     Delay,
     Diagram,
     Divider,

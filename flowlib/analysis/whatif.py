@@ -44,12 +44,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .analysis import arrow_kind
-from .datafile import load_yaml, require
-from .errors import DiagramError
-from .model import Diagram, GroupElse, GroupEnd, GroupStart, Message
-from .palette import HIGHLIGHT, PHASE_COLORS
-from .textview import count_noun
+from flowlib.analysis.arrows import arrow_kind
+from flowlib.reading.yamlfile import load_yaml, require
+from flowlib.errors import DiagramError
+from flowlib.model import Diagram, GroupElse, GroupEnd, GroupStart, Message
+from flowlib.views.palette import HIGHLIGHT, PHASE_COLORS
+from flowlib.analysis.wording import count_noun
 
 __all__ = [
     "STATUSES",
@@ -201,7 +201,7 @@ class Impact:
         """One row per step: step, phase, message, status, reason (a pandas DataFrame)."""
         import pandas as pd
 
-        from .diff import message_text
+        from flowlib.analysis.diff import message_text
 
         messages = self.diagram.messages
         return pd.DataFrame(
@@ -230,8 +230,8 @@ class Impact:
         grey and dashed, failure paths taken in blue, branches not taken faded, the rest dark grey."""
         import dataclasses
 
-        from .overlay import color_steps
-        from .svg import sequence_svg
+        from flowlib.views.overlay import color_steps
+        from flowlib.views.svg import sequence_svg
 
         view = sequence_svg(self.diagram, phase=phase)
         shown = set(view.steps)
@@ -246,13 +246,8 @@ class Impact:
 # Loading scenarios
 
 
-def load_scenarios(path=None) -> tuple[Scenario, ...]:
-    """Read the failure scenarios (default: data/failures.yaml), checking keys, types and regexes.
-
-    >>> [s.id for s in load_scenarios()][:3]
-    ['mq', 'db', 'keystone']
-    """
-    path = path if path is not None else "failures.yaml"
+def load_scenarios(path) -> tuple[Scenario, ...]:
+    """Read failure scenarios from a YAML file (a ``scenarios`` list), checking keys, types and regexes."""
     file = str(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -378,7 +373,7 @@ def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
     >>> [s.status for s in what_if(d, "C", ()).steps]
     ['ok', 'fails', 'fails', 'never']
     """
-    scenarios = load_scenarios() if scenarios is None else tuple(scenarios)
+    scenarios = () if scenarios is None else tuple(scenarios)
     down, chosen = _resolve(diagram, failed, scenarios)
     carries = [re.compile(s.carries, re.IGNORECASE) for s in chosen if s.carries]
     conditions = [re.compile(p, re.IGNORECASE) for s in chosen for p in s.messages]
@@ -550,7 +545,7 @@ def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
 
 
 def _summary_lines(impact: Impact) -> list[str]:
-    from .diff import message_text
+    from flowlib.analysis.diff import message_text
 
     lines = [f"{_title(impact)}: {_name(impact.diagram)}\n"]
     lines.append(f"  down in this diagram: {', '.join(impact.failed) or '(no participant)'}\n")
@@ -607,7 +602,7 @@ def _paths_text(impact: Impact) -> str:
 
 
 def _impact_html(impact: Impact, affected_only: bool) -> str:
-    from .diff import message_text
+    from flowlib.analysis.diff import message_text
 
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in impact.counts().items() if n)
     out = [f"<div class=\"flowlib-whatif\"><p><b>{html.escape(_title(impact))}</b>: {html.escape(counts)}.<br>"]
@@ -648,8 +643,8 @@ def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scena
     compare: another flow (such as the 2014 one) summarised in one line under each impact. Computing
     every frame up front lets a dropdown switch them in the browser, with no kernel.
     """
-    scenarios = load_scenarios() if scenarios is None else tuple(scenarios)
-    choices = [s.id for s in scenarios] if choices is None else list(choices)
+    scenarios = () if scenarios is None else tuple(scenarios)
+    choices = ([s.id for s in scenarios] or [p.code for p in diagram.participants]) if choices is None else list(choices)
     by_id = {s.id: s for s in scenarios}
     frames = []
     for choice in choices:
@@ -694,8 +689,8 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
     """
     import ipywidgets as W
 
-    scenarios = load_scenarios() if scenarios is None else tuple(scenarios)
-    choices = [s.id for s in scenarios] if choices is None else list(choices)
+    scenarios = () if scenarios is None else tuple(scenarios)
+    choices = ([s.id for s in scenarios] or [p.code for p in diagram.participants]) if choices is None else list(choices)
     frames = what_if_frames(diagram, choices, scenarios, phase=phase, compare=compare)
     dropdown = W.Dropdown(options=[(label, i) for i, (label, _) in enumerate(frames)], value=0,
                           description="What goes wrong:", layout=W.Layout(width="max-content"),

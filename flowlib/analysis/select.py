@@ -1,0 +1,107 @@
+"""Which messages a view shows: phases, participants and step windows, checked with one-line errors.
+
+Rule 1: every view and table picks its messages here, so that a filter means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable
+
+from flowlib.model import Diagram, Message
+from flowlib.analysis.wording import count_noun
+
+
+def find_phase(diagram: Diagram, phase: str) -> str:
+    """The diagram's name for ``phase`` (exact, else case- and blank-insensitive); ValueError if unknown."""
+    phases = diagram.phases
+    if phase in phases:
+        return phase
+    wanted = phase.strip().casefold()
+    for name in phases:
+        if name.strip().casefold() == wanted:
+            return name
+    known = ", ".join(phases) if phases else "none (the diagram has no == dividers ==)"
+    raise ValueError(f"unknown phase {phase!r}; phases: {known}")
+
+
+def check_steps(diagram: Diagram, steps) -> tuple[int, int] | None:
+    """``steps`` as a checked ``(first, last)`` pair (both inclusive), or None; ValueError when it is not one.
+
+    Accepts ``(first, last)``, a ``range`` with step 1, or a string ``"A-B"``, ``"A..B"`` or ``"N"``.
+    """
+    if steps is None:
+        return None
+    try:
+        if isinstance(steps, range):
+            if steps.step != 1 or not steps:
+                raise ValueError
+            first, last = steps.start, steps.stop - 1
+        elif isinstance(steps, str):
+            parts = steps.replace("..", "-").split("-")
+            first, last = (parts * 2 if len(parts) == 1 else parts)
+        else:
+            first, last = steps
+        first, last = _number(first), _number(last)
+    except (TypeError, ValueError):
+        raise ValueError(f"steps must be (first, last), a range or 'A-B', got {steps!r}") from None
+    count = len(diagram.messages)
+    if first < 1 or last < first:
+        raise ValueError(f"steps {first}-{last}: need 1 <= first <= last")
+    if first > count:
+        raise ValueError(f"steps {first}-{last}: the diagram has {count_noun(count, 'step')}")
+    return first, last
+
+
+def _number(value) -> int:
+    """An int from digits or from any integer type (numpy's too); TypeError or ValueError otherwise."""
+    return int(value) if isinstance(value, str) else operator.index(value)
+
+
+def select_messages(
+    diagram: Diagram,
+    *,
+    phase: str | None = None,
+    participants: Iterable[str] | None = None,
+    steps=None,
+) -> tuple[Message, ...]:
+    """The messages a view shows, in order.
+
+    phase: only that phase's messages. participants: only messages with at least one end among these codes
+    (so ``participants={"Keystone"}`` shows whom Keystone talks to). steps: ``(first, last)``, both included.
+    Unknown phases, unknown participants and empty windows raise ValueError with a one-line message.
+    """
+    messages = diagram.messages
+    if phase is not None:
+        name = find_phase(diagram, phase)
+        messages = tuple(m for m in messages if m.phase == name)
+    if participants is not None:
+        wanted = set(participants)
+        known = {p.code for p in diagram.participants}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise ValueError(f"unknown participant(s): {', '.join(map(repr, unknown))}")
+        messages = tuple(m for m in messages if m.source in wanted or m.target in wanted)
+    window = check_steps(diagram, steps)
+    if window is not None:
+        first, last = window
+        messages = tuple(m for m in messages if first <= m.step <= last)
+    return messages
+
+
+def check_highlight(diagram: Diagram, highlight: int | None, shown: tuple[Message, ...]) -> int | None:
+    """``highlight`` checked against the diagram and the shown messages; ValueError when it is not shown."""
+    if highlight is None:
+        return None
+    try:
+        if isinstance(highlight, bool):
+            raise TypeError
+        highlight = operator.index(highlight)  # numpy integers from a table are fine too
+    except TypeError:
+        raise ValueError(f"highlight must be a step number, got {highlight!r}") from None
+    count = len(diagram.messages)
+    if not 1 <= highlight <= count:
+        raise ValueError(f"cannot highlight step {highlight}: the diagram has steps 1 to {count}")
+    if all(m.step != highlight for m in shown):
+        raise ValueError(f"cannot highlight step {highlight}: the filters leave it out")
+    return highlight

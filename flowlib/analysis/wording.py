@@ -1,0 +1,65 @@
+"""Words for a diagram's parts: participant names, counts with their nouns, kinds of message, one step as text."""
+
+from __future__ import annotations
+
+from flowlib.model import Diagram, Message
+
+_EDGE_NAMES = {
+    "from_left": "(left edge)",
+    "to_left": "(left edge)",
+    "from_right": "(right edge)",
+    "to_right": "(right edge)",
+}
+
+
+def display_name(diagram: Diagram, code: str | None, exo: str | None = None) -> str:
+    """The name a participant shows (its display text), or the edge an exo message comes from or goes to."""
+    if code is None:
+        return _EDGE_NAMES.get(exo or "", "(outside)")
+    try:
+        return diagram.participant(code).display
+    except KeyError:
+        return code
+
+
+def count_noun(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` and the noun that goes with it: ``1 message``, ``2 messages``, ``0 replies``.
+
+    >>> count_noun(1, "message"), count_noun(3, "reply", "replies")
+    ('1 message', '3 replies')
+    """
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def one_line(text: str) -> str:
+    """A label's lines joined by single blanks (the text list keeps one step per line)."""
+    return " ".join(text.split())
+
+
+def message_kinds(message: Message) -> tuple[str, ...]:
+    """Words for the kind of a message: request or reply, then async, lost, self, both ways, outside."""
+    kinds = ["reply" if message.dotted else "request"]
+    if message.head == "async":
+        kinds.append("async")
+    elif message.head == "crossx":
+        kinds.append("lost")
+    if message.is_self:
+        kinds.append("self")
+    if message.bidirectional:
+        kinds.append("both ways")
+    if message.exo is not None:
+        kinds.append("from outside" if message.exo.startswith("from") else "to outside")
+    return tuple(kinds)
+
+
+def describe(diagram: Diagram, message: Message, *, number: bool = True) -> str:
+    """One step as text: ``3. Keystone -> Token Store: Save token [request]`` (without ``3. `` if not number)."""
+    source = display_name(diagram, message.source, message.exo)
+    target = display_name(diagram, message.target, message.exo)
+    text = f"{one_line(source)} -> {one_line(target)}"
+    if number:
+        text = f"{message.step}. {text}"
+    label = one_line(message.label)
+    if label:
+        text += f": {label}"
+    return f"{text} [{', '.join(message_kinds(message))}]"

@@ -1,0 +1,95 @@
+"""The text alternative of every view: the shown steps as an ordered list of plain text or HTML.
+
+Rule 1: every view (communication graph, Mermaid, sequence SVG) picks its messages with
+:func:`~flowlib.analysis.select.select_messages` and describes them with :func:`step_list`, so that a
+screen reader hears the same steps that the picture shows.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from flowlib.model import Diagram
+from flowlib.analysis.select import check_highlight, select_messages
+from flowlib.analysis.wording import describe, one_line
+
+#: Marks the highlighted step in the text list.
+MARKER = "▶"
+
+
+def _lines(diagram, messages, highlight):
+    """(phase header or None, message, highlighted?) for each shown message."""
+    show_phases = bool(diagram.phases)
+    current = object()
+    for m in messages:
+        header = None
+        if show_phases and m.phase != current:
+            current = m.phase
+            header = m.phase if m.phase is not None else "(before the first phase)"
+        yield header, m, m.step == highlight
+
+
+def step_list(
+    diagram: Diagram,
+    *,
+    phase: str | None = None,
+    steps=None,
+    highlight: int | None = None,
+    participants: Iterable[str] | None = None,
+) -> str:
+    """The shown steps as plain text, one per line, the highlighted one marked with ``▶``.
+
+    Phases start with a ``== name ==`` line, as in PlantUML::
+
+        == auth ==
+          1. Client -> Keystone: Authentication Request [request]
+        ▶ 2. Keystone -> LDAP: authn [request]
+    """
+    shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
+    highlight = check_highlight(diagram, highlight, shown)
+    out = []
+    for header, message, marked in _lines(diagram, shown, highlight):
+        if header is not None:
+            out.append(f"== {one_line(header)} ==")
+        out.append(f"{MARKER if marked else ' '} {describe(diagram, message)}")
+    if not out:
+        out.append("(no steps)")
+    return "\n".join(out) + "\n"
+
+
+def step_list_html(
+    diagram: Diagram,
+    *,
+    phase: str | None = None,
+    steps=None,
+    highlight: int | None = None,
+    participants: Iterable[str] | None = None,
+) -> str:
+    """The shown steps as an HTML ``<ol>`` (one per phase), every text escaped; the highlighted step is
+    ``<strong>`` with ``aria-current="step"``."""
+    shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
+    highlight = check_highlight(diagram, highlight, shown)
+    out = ['<div class="flowlib-steps">']
+    open_list = False
+    for header, message, marked in _lines(diagram, shown, highlight):
+        if header is not None:
+            if open_list:
+                out.append("</ol>")
+            out.append(f"<p><strong>{html.escape(one_line(header))}</strong></p>")
+            open_list = False
+        if not open_list:
+            out.append("<ol>")
+            open_list = True
+        step = message.step
+        body = html.escape(describe(diagram, message, number=False))
+        if marked:
+            out.append(f'<li value="{step}" aria-current="step"><strong>{MARKER} {body}</strong></li>')
+        else:
+            out.append(f'<li value="{step}">{body}</li>')
+    if open_list:
+        out.append("</ol>")
+    if len(out) == 1:
+        out.append("<p>(no steps)</p>")
+    out.append("</div>")
+    return "\n".join(out) + "\n"
