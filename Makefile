@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly
 
-.PHONY: lab test bench site system-lab system-test clean
+.PHONY: lab test bench site notebooks system-lab system-test clean
 
 $(STAMP): pyproject.toml course/pyproject.toml
 	@PYTHON=$(PYTHON) scripts/ensure-system-deps venv
@@ -44,6 +44,12 @@ bench: $(STAMP) system-test
 
 site: $(STAMP) system-lab
 	$(BIN)/python -m scripts.site
+
+# The notebooks, built from their MyST sources (course/notebooks/NN-name.md) and executed with widget state.
+# All of them, or some: make notebooks NB="01 07". scripts/build_notebooks.py --check only compares cells.
+NB ?=
+notebooks: $(STAMP) system-lab
+	$(BIN)/python scripts/build_notebooks.py $(NB)
 
 clean:
 	rm -rf $(VENV) _site benchmarks/out tests/e2e/out .pytest_cache .hypothesis

@@ -393,17 +393,14 @@ def _strings(value):
 
 @pytest.fixture(scope="module")
 def prose():
-    """The course text per source, each string's blanks collapsed (YAML folds lines, Python splits literals)."""
-    import sys
-
+    """The course text per source, each string's blanks collapsed (YAML and Markdown fold lines)."""
     import yaml
-
-    sys.path.insert(0, str(Path(DEFAULT_DATA_DIR).parent / "scripts"))
-    import make_notebooks
 
     sources = {name: yaml.safe_load(Path(DEFAULT_DATA_DIR, name).read_text(encoding="utf-8"))
                for name in ("phases.yaml", "quiz.yaml", "exercises.yaml")}
-    sources["make_notebooks.py"] = make_notebooks.EXPLORATIONS
+    notebooks = sorted(Path(__file__).resolve().parents[1].glob("course/notebooks/[0-9][0-9]-*.md"))
+    assert notebooks, "no notebook sources in course/notebooks/"
+    sources["notebooks"] = [path.read_text(encoding="utf-8") for path in notebooks]
     return {name: " ".join(" ".join(s.split()) for s in _strings(data)) for name, data in sources.items()}
 
 
@@ -460,34 +457,34 @@ def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
     says("exercises.yaml", f"sends only {word(len(compute_sends))} message in it")
     cast_steps = steps(m[m["protocol"] == "rpc.cast"])
     says("exercises.yaml", f"Steps {' and '.join(map(str, cast_steps))} are casts")
-    # the explorations' readings in scripts/make_notebooks.py
+    # the explorations' readings in the phase notebooks (course/notebooks/*.md)
     keystone_in = (auth["target"] == "Keystone").sum()
     assert 2 * keystone_in == len(auth)
-    says("make_notebooks.py", "Keystone receives half of the messages")
+    says("notebooks", "Keystone receives half of the messages")
     mq_db = scheduling["target"].isin(["MQ", "DB"]).sum()
     assert len(scheduling) - mq_db <= 2  # "receive almost every message"
     rpc = scheduling[scheduling["label"].str.contains("rpc", case=False)]
     casts, calls = rpc[rpc["protocol"] == "rpc.cast"], rpc[rpc["protocol"] == "rpc.call"]
     assert list(casts["source"]) == ["Nova-api", "Nova-Scheduler"] and list(calls["source"]) == ["Nova-compute"]
-    says("make_notebooks.py", f"shows the {word(len(casts))} `rpc.cast`s")
-    says("make_notebooks.py", f"and the {word(len(calls))} `rpc.call`")
+    says("notebooks", f"shows the {word(len(casts))} `rpc.cast`s")
+    says("notebooks", f"and the {word(len(calls))} `rpc.call`")
     dhcp = steps(network[network["source"] == "Neutron-DHCP-agent"])
     l2 = steps(network[network["source"] == "Neutron-L2-agent"])
     asks = steps(network[(network["source"] == "Neutron-server") & network["label"].str.startswith("Request")])
     assert max(dhcp) < min(l2)
-    says("make_notebooks.py", f"The DHCP agent's work (steps {min(dhcp)} to {max(dhcp)})")
-    says("make_notebooks.py", f"the L2 agent's ({min(l2)} to {max(l2)})")
-    says("make_notebooks.py", f"(steps {asks[0]} and {asks[1]})")
+    says("notebooks", f"The DHCP agent's work (steps {min(dhcp)} to {max(dhcp)})")
+    says("notebooks", f"the L2 agent's ({min(l2)} to {max(l2)})")
+    says("notebooks", f"(steps {asks[0]} and {asks[1]})")
     order = volume.set_index("label")["step"]
     assert order["Start VM"] < order["pass volume info"] < order["mount volume"]
     web = m[m["label"].str.contains("http|rest", case=False)]
     assert list(dict.fromkeys(web["phase"])) == ["image", "volume", "metadata"]
-    says("make_notebooks.py", "in the image, volume and metadata phases")
+    says("notebooks", "in the image, volume and metadata phases")
     first, launch = m.iloc[0], m[m["label"] == "launch instance"].iloc[0]
     assert (first["source"], first["target"], launch["source"], launch["target"]) == (
         "Client", "Keystone", "Client", "Nova-api")
     token_and_launch = f"the token request (step {first['step']}) and the launch request (step {launch['step']})"
-    says("make_notebooks.py", token_and_launch)
+    says("notebooks", token_and_launch)
     client = m[(m["source"] == "Client") | (m["target"] == "Client")]
     assert list(dict.fromkeys(client["phase"])) == ["auth", "scheduling", "status"]  # start and end only
     # the explanations of 00's warm-up quiz (quiz.yaml, phase: overview)

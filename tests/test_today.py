@@ -218,17 +218,3 @@ def test_today_narration_and_references_table():
     assert list(frame.columns) == ["step", "phase", "message", "references"]
     assert set(frame["phase"]) == {"volume"} and frame["references"].str.len().min() > 0
 
-
-def test_then_and_now_notebook_is_what_its_builder_writes():
-    import sys
-
-    import nbformat
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import make_then_and_now
-
-    stored = nbformat.read(ROOT / "notebooks" / f"{make_then_and_now.STEM}.ipynb", as_version=4)
-    fresh = make_then_and_now.build()
-    assert [(c.cell_type, c.source) for c in stored.cells] == [(c.cell_type, c.source) for c in fresh.cells], (
-        "notebooks/08-then-and-now.ipynb is out of date: run .venv/bin/python scripts/make_then_and_now.py"
-    )
