@@ -427,12 +427,40 @@ def test_lenient_goes_on_after_an_unclosed_note():
 def test_docstring_examples():
     import doctest
 
+    import flowlib.reading.driver
+    import flowlib.reading.numbering
     import flowlib.writing.corpusjson
-    import flowlib.reading.parser
 
-    for module in (flowlib.reading.parser, flowlib.writing.corpusjson):
+    for module in (flowlib.reading.driver, flowlib.reading.numbering, flowlib.writing.corpusjson):
         result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def _reading_modules():
+    import importlib
+    import pkgutil
+
+    import flowlib.reading
+
+    names = [info.name for info in pkgutil.iter_modules(flowlib.reading.__path__)]
+    assert len(names) >= 10, names  # the parser is split into small modules, not one
+    return [importlib.import_module(f"flowlib.reading.{name}") for name in names]
+
+
+@pytest.mark.parametrize("module", _reading_modules(), ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_reading_module_opens_with_a_one_line_docstring(module):
+    first, _, rest = (module.__doc__ or "").partition("\n")
+    assert first.strip() and first.rstrip().endswith((".", ":")), module.__name__
+    assert not rest or rest.startswith("\n"), "the summary is one line, then a blank line"
+
+
+def test_reading_package_exposes_the_parser():
+    import flowlib
+    import flowlib.reading
+
+    for name in ("parse", "parse_file", "parse_lenient"):
+        assert getattr(flowlib.reading, name) is getattr(flowlib, name)
+        assert getattr(flowlib, name).__module__ == flowlib._LAZY[name]
 
 
 def test_lenient_on_good_text_finds_nothing():
