@@ -498,3 +498,23 @@ def test_seed_diagram():
     lives = [e.action for e in d.events if isinstance(e, LifeEvent)]
     assert lives.count("activate") == 13 and lives.count("deactivate") == 13
     assert any(isinstance(e, Divider) for e in d.events)
+
+
+@pytest.mark.parametrize("line, field, value", [
+    ("title -> B: x", "title", "-> B: x"),
+    ("caption -> B", "caption", "-> B"),
+    ("footer -> B", "footer", "-> B"),
+    ("center header -> B", "header", "-> B"),
+], ids=["title", "caption", "footer", "header"])
+def test_a_command_tried_before_arrows_wins_over_the_plain_arrow_fast_path(line, field, value):
+    diagram, problems = parse_lenient(line + "\nA -> B")
+    assert getattr(diagram, field) == value and len(diagram.messages) == 1, problems
+
+
+def test_the_fast_path_skips_the_first_words_of_every_command_tried_before_arrows():
+    from flowlib.reading.commands import COMMANDS, EARLY_WORDS
+    from flowlib.reading.patterns import ARROW
+
+    before_arrows = COMMANDS[:[getattr(c, "pattern", None) for c in COMMANDS].index(ARROW)]
+    assert {"title", "skinparam", "participant", "activate"} <= EARLY_WORDS
+    assert all(set(c.keys.split()) <= EARLY_WORDS for c in before_arrows)

@@ -198,9 +198,17 @@ COMMANDS: tuple = (
 )
 
 
-# Words that start commands PlantUML tries before arrows: a line starting with one skips the fast path.
-EARLY_WORDS = frozenset("""title caption header footer left right center legend skinparam skinparamlocked
-    sprite hide show skin scale autonewpage ignore mainframe url footbox""".split())
+def _early_words(commands) -> frozenset[str]:
+    """The first words of the commands tried before the arrow: a line starting with one skips the fast path."""
+    words: set[str] = set()
+    for command in commands:
+        if getattr(command, "pattern", None) is ARROW:
+            return frozenset(words)
+        words.update(command.keys.split())
+    raise ValueError("the command table has no arrow command")
+
+
+EARLY_WORDS = _early_words(COMMANDS)
 
 
 # Commands whose pattern cannot match a line without a '-' (every arrow has a body of dashes). Lines without
