@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
     from flowlib.analysis.lint import lint
     from flowlib.analysis.select import select_messages
     from flowlib.analysis.whatif import what_if
-    from flowlib.reading.parser import parse, parse_file, parse_lenient
+    from flowlib.reading.driver import parse, parse_file, parse_lenient
     from flowlib.views.graph import communication_view
     from flowlib.views.mermaid import to_mermaid
     from flowlib.views.svg import sequence_svg
@@ -46,9 +46,9 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
 
 #: Public name -> the module that defines it, imported on first use.
 _LAZY = {
-    "parse": "flowlib.reading.parser",
-    "parse_file": "flowlib.reading.parser",
-    "parse_lenient": "flowlib.reading.parser",
+    "parse": "flowlib.reading.driver",
+    "parse_file": "flowlib.reading.driver",
+    "parse_lenient": "flowlib.reading.driver",
     "select_messages": "flowlib.analysis.select",
     "arrow_kind": "flowlib.analysis.arrows",
     "protocol_tag": "flowlib.analysis.arrows",

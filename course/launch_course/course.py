@@ -381,7 +381,7 @@ class Course:
         bank = bank.phase if isinstance(bank, Question) else bank
         if bank != TODAY:
             return self.diagram
-        from flowlib.reading.parser import parse_file
+        from flowlib import parse_file
 
         return parse_file(str(Path(self.data_dir or DEFAULT_DATA_DIR) / TODAY_FILE))
 
@@ -430,7 +430,7 @@ def load_course(data_dir: str | Path | None = None) -> Course:
     >>> load_course().narration(1).message
     'Client -> Keystone: Authentication Request'
     """
-    from flowlib.reading.parser import parse_file
+    from flowlib import parse_file
 
     folder = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     diagram = parse_file(str(folder / DIAGRAM_FILE))

@@ -334,7 +334,7 @@ def check_bughunt(flagged: Iterable[int] | int, verdicts: Mapping[int, Verdict] 
     """
     verdicts = load_bughunt() if verdicts is None else verdicts
     if diagram is None:
-        from flowlib.reading.parser import parse_file
+        from flowlib import parse_file
 
         diagram = parse_file(content_path("launch-instance.puml"))
     steps, invalid = _flags(flagged)

@@ -99,7 +99,7 @@ def lint_text(
     Each item names file, line and column and carries its source line, so ``str(item)`` shows it with a
     caret. Warnings about lines without a column point at the line's first non-blank character.
     """
-    from flowlib.reading.parser import parse_lenient
+    from flowlib.reading import parse_lenient
 
     try:
         diagram, errors = parse_lenient(text, file=file)

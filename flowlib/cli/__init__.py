@@ -24,7 +24,7 @@ def _read(path: str) -> str:
 
 
 def _load(path: str):
-    from flowlib.reading.parser import parse
+    from flowlib.reading import parse
 
     return parse(_read(path), file=path)
 
