@@ -16,7 +16,7 @@ import pandas as pd
 
 from flowlib.analysis.arrows import ARROWS, activations, arrow_kind, message_depths, protocol_tag
 from flowlib.model import KINDS, Diagram
-from flowlib.views.palette import HIGHLIGHT, phase_color
+from flowlib.views.palette import HIGHLIGHT, colors_key, phase_color
 
 #: Row and column names the interaction matrix gives to the diagram's edges (``[->`` and ``->]``).
 LEFT_EDGE = "["
@@ -258,13 +258,20 @@ TABLES: dict[str, Callable[[Diagram], pd.DataFrame]] = {
 }
 
 
-def style_messages(frame: pd.DataFrame, highlight: int | None = None):
+def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
+                   colors: Mapping[str, str] | None = None):
     """A notebook view of a messages table: each row tinted with its phase colour, labels HTML-escaped.
 
-    ``highlight`` is a step to outline in the course's highlight colour. Returns a pandas ``Styler``
-    (needs jinja2, which JupyterLab brings). Its HTML ids (``T_<uuid>_row0_col0``) are derived from the
-    table's content and ``highlight`` instead of pandas' random uuid, so a re-executed notebook stores
-    the same HTML, and two different tables in one notebook never share an id.
+    ``highlight`` is a step to outline in the highlight colour; ``colors`` (phase name -> colour)
+    overrides the palette's phase colours. Returns a pandas ``Styler`` (its HTML needs jinja2). Its
+    HTML ids (``T_<uuid>_row0_col0``) are derived from the table's content, ``highlight`` and
+    ``colors`` instead of pandas' random uuid, so a re-executed notebook stores the same HTML, and two
+    different tables in one notebook never share an id.
+
+    >>> from flowlib import parse
+    >>> styler = style_messages(messages_table(parse("== login ==\\nAlice -> Bob: hi")), highlight=1)
+    >>> "#E69F00" in styler.to_html()
+    True
     """
     if isinstance(frame.get("phase", None), pd.Series) and isinstance(frame["phase"].dtype, pd.CategoricalDtype):
         phases = tuple(frame["phase"].cat.categories)
@@ -273,19 +280,21 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None):
 
     def row_style(row: pd.Series) -> list[str]:
         phase = row.get("phase")
-        colour = phase_color(phase if isinstance(phase, str) else None, phases)
+        colour = phase_color(phase if isinstance(phase, str) else None, phases, colors)
         css = f"background-color: {colour}26; border-left: 4px solid {colour}"
         if highlight is not None and row.get("step") == highlight:
             css += f"; font-weight: bold; outline: 2px solid {HIGHLIGHT}"
         return [css] * len(row)
 
-    styler = frame.style.set_uuid(_styler_uuid(frame, highlight))
+    styler = frame.style.set_uuid(_styler_uuid(frame, highlight, colors))
     return styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
 
 
-def _styler_uuid(frame: pd.DataFrame, highlight: int | None) -> str:
+def _styler_uuid(frame: pd.DataFrame, highlight: int | None, colors: Mapping[str, str] | None = None) -> str:
     """``messages_<phases>_<hash>``: the phases shown (for a reader of the HTML) and a digest of the content."""
     phases = dict.fromkeys(p for p in frame.get("phase", []) if isinstance(p, str))
     slug = "-".join(re.sub(r"[^A-Za-z0-9]+", "", p) or "x" for p in phases)[:40] or "none"
     content = frame.to_csv(index=True, lineterminator="\n") + f"highlight={highlight}"
+    if colors:  # only when given, so the ids of the palette's tables stay as they were
+        content += f"colors={colors_key(colors)}"
     return f"messages_{slug}_{hashlib.sha1(content.encode('utf-8')).hexdigest()[:10]}"
