@@ -111,7 +111,9 @@ def cmd_diff(args, out: TextIO) -> int:
     equivalences = load_equivalences(args.equivalences) if args.equivalences else None
     result = diff_flows(_load(args.old), _load(args.new), equivalences)
     if args.format == "csv":
-        result.table().to_csv(out, index=False, lineterminator="\n")
+        from flowlib.views.diffview import diff_view
+
+        diff_view(result).table().to_csv(out, index=False, lineterminator="\n")
     else:
         out.write(result.summary())
     return 0
