@@ -68,8 +68,13 @@ def select_messages(
     """The messages a view shows, in order.
 
     phase: only that phase's messages. participants: only messages with at least one end among these codes
-    (so ``participants={"Keystone"}`` shows whom Keystone talks to). steps: ``(first, last)``, both included.
+    (so ``participants={"Bob"}`` shows whom Bob talks to). steps: ``(first, last)``, both included.
     Unknown phases, unknown participants and empty windows raise ValueError with a one-line message.
+
+    >>> from flowlib import parse
+    >>> d = parse("Alice -> Bob: hi\\nBob -> Carol: pass it on\\nCarol -> Dave: done")
+    >>> [m.step for m in select_messages(d, participants={"Bob"})]
+    [1, 2]
     """
     messages = diagram.messages
     if phase is not None:

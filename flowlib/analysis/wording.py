@@ -53,7 +53,13 @@ def message_kinds(message: Message) -> tuple[str, ...]:
 
 
 def describe(diagram: Diagram, message: Message, *, number: bool = True) -> str:
-    """One step as text: ``3. Keystone -> Token Store: Save token [request]`` (without ``3. `` if not number)."""
+    """One step as text: ``3. Client -> Token Store: Save token [request]`` (without ``3. `` if not number).
+
+    >>> from flowlib import parse
+    >>> d = parse("Alice -> Bob: hi")
+    >>> describe(d, d.messages[0])
+    '1. Alice -> Bob: hi [request]'
+    """
     source = display_name(diagram, message.source, message.exo)
     target = display_name(diagram, message.target, message.exo)
     text = f"{one_line(source)} -> {one_line(target)}"

@@ -1753,7 +1753,7 @@ def parse(text: str, *, file: str | None = None) -> Diagram:
 def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple[DiagramError, ...]]:
     """Parse what can be parsed; return the diagram and every problem found, in line order.
 
-    >>> diagram, problems = parse_lenient("A -> B\\nNova-api -> B\\nB -> C")
+    >>> diagram, problems = parse_lenient("A -> B\\nWeb-app -> B\\nB -> C")
     >>> len(diagram.messages), problems[0].line
     (2, 2)
     """

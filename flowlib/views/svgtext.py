@@ -59,8 +59,8 @@ def _other(char: str) -> int:
 def text_width(text: str, size: float, bold: bool = False, mono: bool = False) -> float:
     """Estimated width in pixels of ``text`` set in ``size``-pixel DejaVu Sans.
 
-    >>> round(text_width("Keystone", 13))
-    57
+    >>> round(text_width("Server", 13))
+    43
     """
     if mono:
         return len(text) * _MONO * size / 1000

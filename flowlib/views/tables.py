@@ -101,7 +101,7 @@ def participants_table(diagram: Diagram, components: Mapping | None = None) -> p
     id            string    participant code, as messages use it
     name          string    display name
     kind          category  participant, actor, boundary, ... (:data:`flowlib.model.KINDS`)
-    service       string    OpenStack service from ``components``, or <NA>
+    service       string    the service (a group of participants) from ``components``, or <NA>
     role          string    one-line role from ``components``, or <NA>
     first_step    Int64     first message it sends or receives (<NA> if none)
     last_step     Int64     last message it sends or receives (<NA> if none)
