@@ -424,17 +424,6 @@ def test_lenient_goes_on_after_an_unclosed_note():
     assert [(m.source, m.target) for m in diagram.messages] == [("A", "B"), ("B", "C")]
 
 
-def test_docstring_examples():
-    import doctest
-
-    import flowlib.writing.corpusjson
-    import flowlib.reading.parser
-
-    for module in (flowlib.reading.parser, flowlib.writing.corpusjson):
-        result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0
-
-
 def test_lenient_on_good_text_finds_nothing():
     diagram, problems = parse_lenient(wrap("A -> B"))
     assert problems == () and len(diagram.messages) == 1

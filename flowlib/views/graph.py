@@ -1,6 +1,7 @@
 """The communication view: participants as nodes, messages as edges, laid out by Graphviz's ``dot``.
 
-Rule 1: this is the only flowlib module that imports ``graphviz``. Rule 2: every text that comes from a
+Rule 1: this is the view that builds ``graphviz`` objects (:mod:`flowlib.cli.render` uses them only to
+write files). Rule 2: every text that comes from a
 diagram reaches DOT through :func:`dot_string` (a quoted string with backslashes, quotes, newlines and
 ``&`` escaped) or, in the legend, through :func:`html.escape`; node and edge identifiers are made up here
 (``p0``, ``s3``), never taken from the diagram. So ``<<create>>`` or ``"]; x [label="pwned`` stay text.

@@ -1,6 +1,7 @@
 """pandas tables of a diagram: messages, participants, activations, phases and the interaction matrix.
 
-This is the only flowlib module that imports pandas. Every table is built from the model alone, has
+pandas is imported here at the top, so that importing this module is what loads it (the diff and
+what-if views import it only when a table is asked for). Every table is built from the model alone, has
 the columns and dtypes its docstring lists, and comes in a deterministic order. Integer columns are
 ``int64`` when a value always exists and ``Int64`` (nullable) when it may be missing; text columns are
 ``string`` (missing values are ``<NA>``, written as empty fields in CSV).

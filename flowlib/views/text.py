@@ -44,13 +44,13 @@ def step_list(
 
         == login ==
           1. Alice -> Bob: hello [request]
-        ▶ 2. Bob --> Alice: welcome [reply]
+        ▶ 2. Bob -> Alice: welcome [reply]
 
     >>> from flowlib import parse
     >>> print(step_list(parse("== login ==\\nAlice -> Bob: hello\\nBob --> Alice: welcome"), highlight=2), end="")
     == login ==
       1. Alice -> Bob: hello [request]
-    ▶ 2. Bob --> Alice: welcome [reply]
+    ▶ 2. Bob -> Alice: welcome [reply]
     """
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
