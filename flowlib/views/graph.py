@@ -569,6 +569,10 @@ def mermaid_flowchart(plan: GraphPlan, *, title: str | None = None) -> str:
     """The plan as a Mermaid ``flowchart`` (clusters as subgraphs, one link per edge, phase colours).
 
     title: a fixed text of flowlib's own (no quotes or backslashes), shown above the drawing.
+
+    >>> from flowlib import parse
+    >>> print(mermaid_flowchart(plan_view(parse("Alice -> Bob: hi"))).splitlines()[0])
+    flowchart LR
     """
     from flowlib.views.mermaid import mermaid_text
 
