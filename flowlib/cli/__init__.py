@@ -120,7 +120,11 @@ def cmd_diff(args, out: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m flowlib``."""
+    """The argument parser of ``python -m flowlib``.
+
+    >>> build_parser().parse_args(["lint", "flow.puml"]).command
+    'lint'
+    """
     parser = argparse.ArgumentParser(prog="python -m flowlib", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -165,7 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    >>> import io, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "hello.puml"
+    >>> _ = path.write_text("Alice -> Bob: hello\\n")
+    >>> main(["lint", str(path)], io.StringIO())
+    0
+    """
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:

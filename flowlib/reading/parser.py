@@ -1761,7 +1761,14 @@ def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple
 
 
 def parse_file(path) -> Diagram:
-    """Read and parse a ``.puml`` file (UTF-8); errors name the file."""
+    """Read and parse a ``.puml`` file (UTF-8); errors name the file.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "hello.puml"
+    >>> _ = path.write_text("@startuml\\nAlice -> Bob: hello\\n@enduml\\n")
+    >>> parse_file(path).messages[0].label
+    'hello'
+    """
     from flowlib.reading.source import read_text
 
     return parse(read_text(path), file=str(path))

@@ -482,7 +482,11 @@ def communication_view(
 
 
 def dot_available() -> bool:
-    """True when Graphviz's ``dot`` is on PATH."""
+    """True when Graphviz's ``dot`` is on PATH.
+
+    >>> dot_available() in (True, False)
+    True
+    """
     return shutil.which("dot") is not None
 
 

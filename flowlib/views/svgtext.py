@@ -301,6 +301,9 @@ def block(text: str, size: float, bold: bool = False, note: bool = False) -> Tex
     """``text`` (lines joined with "\\n") read as Creole and measured at ``size``; empty text has no lines.
 
     In notes, ``----``-style lines become blank rules, ``* item`` a bullet and ``|a|b|`` table cells.
+
+    >>> len(block("first\\nsecond", 13).lines)
+    2
     """
     if text == "":
         return TextBlock((), (), size)

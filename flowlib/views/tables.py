@@ -110,6 +110,10 @@ def participants_table(diagram: Diagram, components: Mapping | None = None) -> p
     messages_in   int64     messages it receives
     line          int64     source line of its declaration or first use
     ============  ========  ==============================================================
+
+    >>> from flowlib import parse
+    >>> participants_table(parse("Alice -> Bob: hi")).id.tolist()
+    ['Alice', 'Bob']
     """
     components = components or {}
     first: dict[str, int] = {}
@@ -155,6 +159,10 @@ def activations_table(diagram: Diagram) -> pd.DataFrame:
     start_line  Int64    source line of the ``activate`` (or ``++``)
     end_line    Int64    source line of the ``deactivate`` (or ``--``, ``return``, ``destroy``)
     ==========  =======  ==============================================================
+
+    >>> from flowlib import parse
+    >>> len(activations_table(parse("Alice -> Bob: hi\\nactivate Bob\\nBob --> Alice: ok\\ndeactivate Bob")))
+    1
     """
     bars = activations(diagram)
     return _frame(
@@ -186,6 +194,10 @@ def phases_table(diagram: Diagram) -> pd.DataFrame:
     participant_ids  string  their codes, in the diagram's participant order, joined with ", "
     line             Int64   source line of the divider that first opens it (<NA> for the outside row)
     ===============  ======  ==============================================================
+
+    >>> from flowlib import parse
+    >>> phases_table(parse("== login ==\\nAlice -> Bob: hi")).phase.tolist()
+    ['login']
     """
     names: list[str | None] = _phase_names(diagram)
     if any(m.phase is None for m in diagram.messages):
@@ -220,6 +232,10 @@ def interaction_matrix(diagram: Diagram) -> pd.DataFrame:
     count in an extra first row/column ``"["`` (left edge) or last ``"]"`` (right edge), present only
     when such messages exist, so the matrix always sums to the number of messages. Self messages sit
     on the diagonal.
+
+    >>> from flowlib import parse
+    >>> int(interaction_matrix(parse("Alice -> Bob: hi\\nBob --> Alice: ok")).loc["Alice", "Bob"])
+    1
     """
     codes = [p.code for p in diagram.participants]
     known = set(codes)
