@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flowlib.views.palette import PHASE_COLORS
+from launch_course.palette import PHASE_COLORS
 from flowlib import DiagramError
 from flowlib.cli import main
 from flowlib.analysis.lint import lint, lint_text

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flowlib.views.palette import PHASE_COLORS
+from launch_course.palette import PHASE_COLORS
 from flowlib import Diagram, Message, Participant
 from flowlib.model import Divider, LifeEvent
 from flowlib.analysis.arrows import arrow_kind

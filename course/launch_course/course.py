@@ -448,7 +448,14 @@ def load_course(data_dir: str | Path | None = None) -> Course:
 
 
 def check_answer(question: Question, choice: str, diagram: Diagram) -> Feedback:
-    """Judge a quiz choice: right or wrong, with the explanation (and any note on that wrong choice)."""
+    """Judge a quiz choice: right or wrong, with the explanation (and any note on that wrong choice).
+
+    >>> from launch_course import load_course
+    >>> course = load_course()
+    >>> question = course.quiz(course.diagram.phases[0])[0]
+    >>> check_answer(question, question.answer(course.diagram), course.diagram).correct
+    True
+    """
     right = question.answer(diagram)
     explanation = question.explanation.format(answer=right).strip()
     chosen = str(choice).strip()
@@ -488,7 +495,11 @@ def run_solution(exercise: Exercise, diagram: Diagram):
 
 
 def show_solutions() -> bool:
-    """True when solutions should be shown: the environment variable ``COURSE_SOLUTIONS`` is ``1``."""
+    """True when solutions should be shown: the environment variable ``COURSE_SOLUTIONS`` is ``1``.
+
+    >>> show_solutions() in (True, False)
+    True
+    """
     return os.environ.get(SOLUTIONS_ENV, "").strip() == "1"
 
 
@@ -710,7 +721,11 @@ def _reference(entry: _Entry, value, node) -> DocReference:
 
 
 def reference_problem(url) -> str | None:
-    """Why ``url`` is not an acceptable reference, or None: https, a known documentation host, a path."""
+    """Why ``url`` is not an acceptable reference, or None: https, a known documentation host, a path.
+
+    >>> reference_problem("http://example.com/page")
+    "reference URL 'http://example.com/page' must start with https:// and name a host"
+    """
     if not isinstance(url, str) or any(c.isspace() for c in url):
         return f"reference URL {url!r} must be text without spaces"
     parts = urlsplit(url)

@@ -184,7 +184,12 @@ def load_bughunt(path=None) -> dict[int, Verdict]:
 
 def check_steps(entries: Mapping[int, object], diagram: Diagram, file: str = "") -> list[str]:
     """Problems between entries keyed by step (with a ``message``) and the diagram: missing steps,
-    extra steps, and messages that differ. An empty list means they agree."""
+    extra steps, and messages that differ. An empty list means they agree.
+
+    >>> from flowlib import parse
+    >>> check_steps({}, parse("Alice -> Bob: hi"))
+    [': no entry for step 1 (Alice -> Bob: hi)']
+    """
     problems = []
     steps = {m.step: m for m in diagram.messages}
     for step in sorted(set(steps) - set(entries)):

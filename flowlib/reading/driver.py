@@ -154,7 +154,7 @@ def parse(text: str, *, file: str | None = None) -> Diagram:
 def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple[DiagramError, ...]]:
     """Parse what can be parsed; return the diagram and every problem found, in line order.
 
-    >>> diagram, problems = parse_lenient("A -> B\\nNova-api -> B\\nB -> C")
+    >>> diagram, problems = parse_lenient("A -> B\\nWeb-app -> B\\nB -> C")
     >>> len(diagram.messages), problems[0].line
     (2, 2)
     """
@@ -162,7 +162,14 @@ def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple
 
 
 def parse_file(path) -> Diagram:
-    """Read and parse a ``.puml`` file (UTF-8); errors name the file."""
+    """Read and parse a ``.puml`` file (UTF-8); errors name the file.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "hello.puml"
+    >>> _ = path.write_text("@startuml\\nAlice -> Bob: hello\\n@enduml\\n")
+    >>> parse_file(path).messages[0].label
+    'hello'
+    """
     from flowlib.reading.source import read_text
 
     return parse(read_text(path), file=str(path))

@@ -34,7 +34,7 @@ def load_yaml(path: str | Path) -> object:
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp, "steps.yaml")
-    ...     _ = path.write_text("first: 1\nnested:\n  key: value\n")
+    ...     _ = path.write_text("first: 1\\nnested:\\n  key: value\\n")
     ...     load_yaml(path)["nested"].line
     3
     """
@@ -52,7 +52,14 @@ def load_yaml(path: str | Path) -> object:
 
 
 def require(entry: Mapping, key: str, kind: type | tuple, file: str, where: str = "entry") -> object:
-    """``entry[key]``, checked to be of ``kind``; a missing or mistyped value raises a located DiagramError."""
+    """``entry[key]``, checked to be of ``kind``; a missing or mistyped value raises a located DiagramError.
+
+    >>> require({"name": "Alice"}, "name", str, "people.yaml")
+    'Alice'
+    >>> require({"name": 3}, "name", str, "people.yaml", "person")
+    Traceback (most recent call last):
+    flowlib.errors.DiagramError: people.yaml: error: person: 'name' must be str, not int
+    """
     line = getattr(entry, "line", None)
     if not isinstance(entry, dict) or key not in entry:
         raise DiagramError(f"{where}: missing key {key!r}", file=file, line=line)

@@ -56,7 +56,11 @@ def color_steps(svg: str, colors: Mapping[int, str], faded: Iterable[int] = (), 
 
 
 def legend_html(items: Iterable[tuple[str, str]]) -> str:
-    """A one-line HTML legend: a coloured square and a name per item, escaped."""
+    """A one-line HTML legend: a coloured square and a name per item, escaped.
+
+    >>> "<b>" in legend_html([("added", "#009E73"), ("<b>", "#D62728")])
+    False
+    """
     cells = []
     for name, color in items:
         safe = safe_color(color) or "#000000"
@@ -69,7 +73,12 @@ def legend_html(items: Iterable[tuple[str, str]]) -> str:
 
 
 def side_by_side_html(left: str, right: str, *, left_title: str, right_title: str, legend: str = "") -> str:
-    """Two SVG (or HTML) views in two scrolling columns, each under its escaped title."""
+    """Two SVG (or HTML) views in two scrolling columns, each under its escaped title.
+
+    >>> html = side_by_side_html("<svg/>", "<svg/>", left_title="before", right_title="after")
+    >>> html.count("<svg/>")
+    2
+    """
     def column(title: str, body: str) -> str:
         return (
             '<div style="flex:1 1 0;min-width:0;overflow:auto;border:1px solid #D0D7DE;padding:4px">'

@@ -81,6 +81,9 @@ def escape(text: str) -> str:
     PlantUML's reading of a single-line text (``Display.getWithNewlines``) gives ``text`` back.
     Raises ValueError when a line break falls inside a ``[[link]]`` or formula, where PlantUML
     reads no escapes.
+
+    >>> print(escape("two\\nlines"))
+    two\\nlines
     """
     out: list[str] = []
     raw = False
@@ -114,7 +117,11 @@ def escape(text: str) -> str:
 
 def unescape(text: str) -> str:
     """What PlantUML makes of a single-line text: ``\\n``, ``\\l``, ``\\r`` break lines (joined with
-    "\\n"), ``\\t`` is a tab, ``\\\\`` a backslash, other escapes stay; ``[[...]]`` and formulas stay raw."""
+    "\\n"), ``\\t`` is a tab, ``\\\\`` a backslash, other escapes stay; ``[[...]]`` and formulas stay raw.
+
+    >>> unescape("two\\\\nlines")
+    'two\\nlines'
+    """
     out: list[str] = []
     raw = False
     i, n = 0, len(text)
