@@ -9,8 +9,10 @@ One module-scoped fixture does the slow part once (about a minute, see below):
    slip into a wheel;
 2. create a fresh virtual environment (``python -m venv --without-pip``: the running pip installs into
    it with ``--python``, which saves the ten seconds ensurepip takes) and install the wheels with their
-   dependencies as they declare them, resolved by pip from the package index, plus ipykernel to run a
-   notebook;
+   dependencies as they declare them, resolved by pip from the package index; ipykernel too, for the
+   notebook (what it brings beyond ipywidgets' own dependencies, jupyter_client, pyzmq, tornado and the
+   like, could hide a dependency that flowlib or the course forgot to declare on those; neither imports
+   them today);
 3. put a ``sitecustomize.py`` into it whose audit hook refuses, and logs, any ``open``, directory listing,
    ``chdir`` or subprocess that touches the checkout, the project's virtual environment or the source
    trees its editable installs point at; the hook also logs a ``sys.path`` entry under them and a set
@@ -279,14 +281,18 @@ def installed(tmp_path_factory) -> Installed:
     for name in _git_files(ROOT):
         (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, copy / name)
-    env.sources = _build(copy, env.base / "dist")
-    env.wheels = [env.base / "dist" / name for name in sorted(env.sources)]
-
     done = _run([sys.executable, "-m", "venv", "--without-pip", str(env.venv)])
     assert done.returncode == 0, done.stderr
-    done = _run([sys.executable, "-m", "pip", "--python", str(env.python), "install", "--quiet", "--no-input",
-                 *map(str, env.wheels), "ipykernel"], cwd=env.work)
-    assert done.returncode == 0, f"pip install failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    pip = [sys.executable, "-m", "pip", "--python", str(env.python), "install", "--quiet", "--no-input"]
+    # The notebook's kernel installs while the wheels build: both mostly wait on downloads.
+    kernel = subprocess.Popen([*pip, "ipykernel"], cwd=env.work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    env.sources = _build(copy, env.base / "dist")
+    env.wheels = [env.base / "dist" / name for name in sorted(env.sources)]
+    output, _ = kernel.communicate(timeout=600)
+    assert kernel.returncode == 0, f"pip install ipykernel failed:\n{output[-3000:]}"
+    done = _run([*pip, *map(str, env.wheels)], cwd=env.work)
+    assert done.returncode == 0, f"pip install of the wheels failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     env.site = _run([env.python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).stdout.strip()
     Path(env.site, "sitecustomize.py").write_text(SITECUSTOMIZE)
 
