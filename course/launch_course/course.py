@@ -65,28 +65,15 @@ SOLUTIONS_ENV = "COURSE_SOLUTIONS"
 
 
 @dataclass(frozen=True, slots=True)
-class DocReference:
-    """A reference to documentation: a title and an https URL."""
-
-    title: str
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
 class PhaseInfo:
-    """One phase of the course.
+    """One phase of the course: name, the diagram's divider text (``auth``), and its title.
 
-    name: the diagram's divider text (``auth``). minutes: estimated time for its notebook.
-    summary, then_and_now: markdown. references: where to read more (docs.openstack.org and friends).
+    The phase's prose (summary, objectives, estimated time, then and now, references) is written in its
+    notebook's source, ``course/notebooks/NN-name.md``, and nowhere else.
     """
 
     name: str
     title: str
-    minutes: int
-    objectives: tuple[str, ...]
-    summary: str
-    then_and_now: str
-    references: tuple[DocReference, ...]
     line: int = 0
 
 
@@ -708,20 +695,10 @@ def _read(path: Path, make: Callable[[_Entry], Any], unique: str) -> list:
     return result
 
 
-def _reference(entry: _Entry, value, node) -> DocReference:
-    if not isinstance(value, dict) or set(value) != {"title", "url"}:
-        raise entry.error("each reference needs exactly 'title' and 'url'", node)
-    title, url = value["title"], value["url"]
-    if not isinstance(title, str) or not title.strip():
-        raise entry.error("a reference title must be non-empty text", node)
-    problem = reference_problem(url)
-    if problem:
-        raise entry.error(problem, node)
-    return DocReference(title.strip(), url)
-
-
 def reference_problem(url) -> str | None:
     """Why ``url`` is not an acceptable reference, or None: https, a known documentation host, a path.
+
+    The rule for the phase notebooks' **References** (``tests/test_notebook_prose.py`` applies it).
 
     >>> reference_problem("http://example.com/page")
     "reference URL 'http://example.com/page' must start with https:// and name a host"
@@ -738,22 +715,17 @@ def reference_problem(url) -> str | None:
     return None
 
 
+#: Keys phases.yaml once had: that prose is now written in the notebooks' sources only.
+_PHASE_PROSE = ("minutes", "objectives", "summary", "then_and_now", "references")
+
+
 def _phase(e: _Entry) -> PhaseInfo:
-    e.keys(("name", "title", "minutes", "objectives", "summary", "then_and_now", "references"))
-    refs = e.data["references"]
-    if not isinstance(refs, list) or not refs:
-        raise e.error("'references' must be a non-empty list of {title, url}", e.nodes["references"])
-    ref_nodes = e.nodes["references"].value
-    return PhaseInfo(
-        name=e.text("name", one_line=True),
-        title=e.text("title", one_line=True),
-        minutes=e.integer("minutes"),
-        objectives=e.texts("objectives", minimum=3),
-        summary=e.text("summary"),
-        then_and_now=e.text("then_and_now"),
-        references=tuple(_reference(e, r, n) for r, n in zip(refs, ref_nodes)),
-        line=e.line,
-    )
+    for key in _PHASE_PROSE:
+        if key in e.nodes:
+            raise e.error(f"{key!r} is written in the phase's notebook source (course/notebooks/NN-name.md), "
+                          "not in phases.yaml", e.key_nodes[key])
+    e.keys(("name", "title"))
+    return PhaseInfo(name=e.text("name", one_line=True), title=e.text("title", one_line=True), line=e.line)
 
 
 def _narration(e: _Entry) -> Narration:
