@@ -95,7 +95,9 @@ class Narration:
     """What the step player says at one step.
 
     message: ``"Source -> Target: label"`` as in the diagram (``-->`` for a dotted arrow).
-    protocol: one of :data:`PROTOCOLS`. now: how current OpenStack differs ("" when it does not).
+    protocol: one of :data:`PROTOCOLS`. now: how current OpenStack differs, opened by the headline of
+    the step's verdict in ``bughunt.yaml`` (``"Wrong even in 2014."``). verdict: that verdict ("" when
+    the content has no bug hunt).
     """
 
     step: int
@@ -106,6 +108,7 @@ class Narration:
     if_it_fails: str
     now: str = ""
     line: int = 0
+    verdict: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,14 +437,37 @@ def load_course(data_dir: str | Path | None = None) -> Course:
 
     folder = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     diagram = parse_file(str(folder / DIAGRAM_FILE))
+    narrations = _with_verdicts(_read(folder / "narration.yaml", _narration, "step"), folder)
     return Course(
         diagram=diagram,
         phases=tuple(_read(folder / "phases.yaml", _phase, "name")),
-        narrations=tuple(_read(folder / "narration.yaml", _narration, "step")),
+        narrations=narrations,
         questions=tuple(_read(folder / "quiz.yaml", _question, "id")),
         all_exercises=tuple(_read(folder / "exercises.yaml", _exercise, "id")),
         data_dir=str(folder),
     )
+
+
+def _with_verdicts(narrations: list[Narration], folder: Path) -> tuple[Narration, ...]:
+    """Each narration with its step's verdict from bughunt.yaml, whose headline opens ``now``: the
+    verdict is stated in one place and every player that shows the narration repeats it."""
+    if not (folder / "bughunt.yaml").is_file():
+        return tuple(narrations)
+    from dataclasses import replace
+
+    from launch_course.today import load_bughunt
+    from launch_course.verdicts import load_wording
+
+    verdicts, wording = load_bughunt(folder / "bughunt.yaml"), load_wording(folder / "bughunt.yaml")
+    result = []
+    for n in narrations:
+        v = verdicts.get(n.step)
+        if v is None:
+            result.append(n)
+            continue
+        now = " ".join(part for part in (wording.headline(v.verdict), n.now) if part)
+        result.append(replace(n, now=now, verdict=v.verdict))
+    return tuple(result)
 
 
 # ----------------------------------------------------------------------------------------- checking
