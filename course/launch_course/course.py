@@ -335,6 +335,57 @@ QUERIES: dict[str, Callable] = {
 _FIELD_QUERIES = ("most_common", "distinct", "count_distinct")
 
 
+# What a learner would observe (observe.yaml), for the diagram a question asks about: the flow is the
+# diagram's file (launch-instance.puml is "2014"), the data the observe.yaml beside it.
+
+#: What the observation queries may read: fields of :class:`launch_course.observe.Observation`.
+OBSERVED_FIELDS = ("status", "vm_state", "task_state", "power_state", "port", "host", "fault")
+
+#: Observation query -> its required arguments.
+_OBSERVE_QUERIES = {
+    "observed": ("step", "field"),
+    "first_observed": ("field", "value"),
+    "emitted_at": ("event",),
+}
+
+
+def _observations(diagram: Diagram, q: Query) -> dict:
+    from launch_course.observe import FLOWS, _default
+
+    file = Path(diagram.file or "")
+    flow = next((f for f, name in FLOWS.items() if file.name == name), None)
+    if flow is None:
+        raise QueryError(f"{q.origin}: {q.describe()} needs one of the course's diagrams, not {file.name!r}")
+    try:
+        return _default(str(file.parent / "observe.yaml"), flow)
+    except DiagramError as exc:
+        raise QueryError(f"{q.origin}: {q.describe()} cannot read the observations: {exc}") from None
+
+
+def _observed(diagram: Diagram, f: dict, q: Query) -> str:
+    found = _observations(diagram, q).get(f["step"])
+    if found is None:
+        raise QueryError(f"{q.origin}: {q.describe()}: no step {f['step']}")
+    return str(getattr(found, f["field"]))
+
+
+def _first_observed(diagram: Diagram, f: dict, q: Query) -> int:
+    for step, o in _observations(diagram, q).items():
+        if str(getattr(o, f["field"])) == str(f["value"]):
+            return step
+    raise QueryError(f"{q.origin}: {q.describe()}: no step has it")
+
+
+def _emitted_at(diagram: Diagram, f: dict, q: Query) -> int:
+    for step, o in _observations(diagram, q).items():
+        if any(n.event == f["event"] for n in o.notifications):
+            return step
+    raise QueryError(f"{q.origin}: {q.describe()}: no step emits it")
+
+
+QUERIES.update(observed=_observed, first_observed=_first_observed, emitted_at=_emitted_at)
+
+
 def _as_choice(value) -> str:
     if isinstance(value, tuple):
         return ", ".join(map(str, value))
@@ -419,6 +470,25 @@ class Course:
         from flowlib.analysis.diff import load_equivalences
 
         return load_equivalences(Path(self.data_dir or DEFAULT_DATA_DIR) / "equivalences.yaml")
+
+    def observation(self, step: int, flow: str = "2014"):
+        """What a learner would observe at ``step`` of ``flow`` ("2014" or "today"): a frozen
+        :class:`launch_course.observe.Observation` (states, port, notifications, server event list,
+        ``server_show()``, and a one-line ``text()``) for the step player's lane.
+
+        >>> load_course().observation(72, flow="today").text()
+        'step 72: ACTIVE (vm_state active, task_state None, power Running); port ACTIVE; emits instance.update, instance.create.end'
+        """
+        from launch_course.observe import observation
+
+        return observation(step, flow, Path(self.data_dir or DEFAULT_DATA_DIR) / "observe.yaml")
+
+    def observed_table(self, flow: str = "2014", phase: str | None = None):
+        """The observations of one phase (or all) of ``flow`` as a pandas DataFrame, with the 2014 steps'
+        verdicts from bughunt.yaml."""
+        from launch_course.observe import observed_table
+
+        return observed_table(flow, phase, Path(self.data_dir or DEFAULT_DATA_DIR) / "observe.yaml")
 
     def problems(self) -> tuple[str, ...]:
         """Every way the content disagrees with the diagram, one line each (empty when all is well)."""
@@ -673,6 +743,13 @@ class _Entry:
         args = {} if args is None else args
         if not isinstance(args, dict):
             raise self.error(f"the arguments of {name!r} must be a mapping of filters", node)
+        if name in _OBSERVE_QUERIES:
+            wanted = _OBSERVE_QUERIES[name]
+            if set(args) != set(wanted):
+                raise self.error(f"{name!r} takes exactly {', '.join(wanted)}", node)
+            if "field" in args and args["field"] not in OBSERVED_FIELDS:
+                raise self.error(f"{name!r}: 'field' is one of {', '.join(OBSERVED_FIELDS)}", node)
+            return Query(name, tuple(sorted((k, _freeze(v)) for k, v in args.items())), origin=self.origin)
         allowed = FILTERS + (("field",) if name in _FIELD_QUERIES else ())
         for arg, arg_value in args.items():
             if arg not in allowed:
