@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
     from launch_course.widgets import Quiz, check, components_card, exercise_card
     from launch_course.observe import Observation, load_observations, observation, observed_table
     from launch_course.verdicts import contradictions, load_wording
+    from launch_course.glossary import glossary_table, load_glossary, mark_terms, narration_with_glossary
 
 #: Public name -> the module that defines it, imported on first use.
 _LAZY = {
@@ -74,6 +75,10 @@ _LAZY = {
     "observed_table": "launch_course.observe",
     "load_wording": "launch_course.verdicts",
     "contradictions": "launch_course.verdicts",
+    "load_glossary": "launch_course.glossary",
+    "glossary_table": "launch_course.glossary",
+    "mark_terms": "launch_course.glossary",
+    "narration_with_glossary": "launch_course.glossary",
 }
 
 __all__ = list(_LAZY)

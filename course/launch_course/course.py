@@ -471,6 +471,15 @@ class Course:
 
         return load_equivalences(Path(self.data_dir or DEFAULT_DATA_DIR) / "equivalences.yaml")
 
+    def narration_with_glossary(self, step: int):
+        """The narration of ``step`` as HTML with its glossary terms in ``<abbr title=...>`` (a
+        :class:`launch_course.glossary.GlossedNarration`, ``is_html`` true); pass the bound method as a
+        step player's ``narration=``. KeyError if the step has none."""
+        from launch_course.glossary import load_glossary, narration_with_glossary
+
+        return narration_with_glossary(self.narration(step),
+                                       load_glossary(Path(self.data_dir or DEFAULT_DATA_DIR) / "glossary.yaml"))
+
     def observation(self, step: int, flow: str = "2014"):
         """What a learner would observe at ``step`` of ``flow`` ("2014" or "today"): a frozen
         :class:`launch_course.observe.Observation` (states, port, notifications, server event list,
