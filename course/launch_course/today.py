@@ -111,6 +111,7 @@ class Verdict:
     refs: tuple[str, ...]
     today: tuple[int, ...] = ()
     line: int = 0
+    called: tuple[str, ...] = ()
 
     @property
     def out_of_date(self) -> bool:
@@ -174,10 +175,13 @@ def load_bughunt(path=None) -> dict[int, Verdict]:
         today = entry.get("today", [])
         if not isinstance(today, list) or not all(isinstance(s, int) for s in today):
             raise DiagramError(f"{where}: 'today' must be a list of step numbers", file=file, line=entry.line)
+        called = entry.get("called", [])
+        if not isinstance(called, list) or not all(isinstance(c, str) and c.strip() for c in called):
+            raise DiagramError(f"{where}: 'called' must be a list of names", file=file, line=entry.line)
         result[step] = Verdict(
             step, require(entry, "message", str, file, where), verdict,
             " ".join(require(entry, "why", str, file, where).split()), _refs(entry, file, where),
-            tuple(today), entry.line,
+            tuple(today), entry.line, tuple(c.strip() for c in called),
         )
     return result
 
