@@ -28,7 +28,6 @@ def test_the_glossary_covers_the_words_of_issue_11():
 def test_every_term_is_used_in_the_course():
     text = " ".join(
         [n.what + " " + n.why + " " + n.now for n in COURSE.narrations]
-        + [p.summary + " " + p.then_and_now for p in COURSE.phases]
         + [p.read_text() for p in (ROOT / "course" / "notebooks").glob("*.md")]
         + [m.label for m in COURSE.today.messages]
     ).casefold()

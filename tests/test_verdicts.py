@@ -37,7 +37,7 @@ def test_no_notebook_contradicts_a_verdict(source):
     assert not problems, "\n".join(map(str, problems))
 
 
-def test_no_narration_or_phase_text_contradicts_a_verdict():
+def test_no_narration_contradicts_a_verdict():
     problems = contradictions(course_prose(COURSE), VERDICTS, WORDING)
     assert not problems, "\n".join(map(str, problems))
 

@@ -196,13 +196,10 @@ def markdown_prose(path: str | Path) -> Iterator[Prose]:
 
 
 def course_prose(course, notebooks: str | Path | None = None) -> Iterator[Prose]:
-    """All the prose that may state a verdict: each narration's ``now`` (about its own step), each
-    phase's ``then_and_now`` bullet, and, given the folder of MyST sources, their Markdown."""
+    """All the prose that may state a verdict: each narration's ``now`` (about its own step) and, given
+    the folder of the notebooks' MyST sources (where the phases' prose lives), their Markdown."""
     for n in course.narrations:
         yield Prose("narration.yaml", n.line, "now", n.now, (n.step,))
-    for phase in course.phases:
-        for bullet in re.split(r"\n(?=- )", phase.then_and_now):
-            yield Prose("phases.yaml", phase.line, "then and now", bullet)
     if notebooks is not None:
         for path in sorted(Path(notebooks).glob("[0-9][0-9]-*.md")):
             yield from markdown_prose(path)
