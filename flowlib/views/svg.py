@@ -29,12 +29,11 @@ from flowlib.views.svglayout import (
     Layout,
     TextBlock,
     layout,
-    parse_steps,
     select,
     tab_width,
 )
 from flowlib.views.svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
-from flowlib.analysis.select import find_phase
+from flowlib.analysis.select import check_steps, find_phase
 from flowlib.views.text import step_list
 
 INK = "#1F2328"
@@ -92,7 +91,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
                  numbers: bool = True, footbox: bool = True, focus_width: float | None = None) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
-    steps: (first, last), a range, or "A-B". highlight: one shown step drawn in the highlight
+    steps: a window, as :func:`flowlib.analysis.select.check_steps` reads it. highlight: one shown step drawn in the highlight
     colour, thicker, with the rest faded. numbers: prefix labels with step numbers.
     focus_width: with ``highlight``, show only a band of about this many pixels around the highlighted
     arrow when the drawing is wider (the step players use it: a static frame cannot scroll itself to
@@ -103,7 +102,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     >>> 'data-step="1"' in svg.source
     True
     """
-    window = parse_steps(steps, len(diagram.messages))
+    window = check_steps(diagram, steps)
     if phase is not None:
         phase = find_phase(diagram, phase)
     scene = _scene(diagram, phase, window, numbers, footbox)
