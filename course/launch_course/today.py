@@ -127,18 +127,18 @@ def _entries(path, key: str) -> tuple[str, Mapping]:
     entries = require(data, key, dict, file, "file")
     for step in entries:
         if not isinstance(step, int) or step < 1:
-            raise DiagramError(f"{key}: keys must be step numbers, not {step!r}", file=file, line=entries.line)
+            raise entries.error(f"{key}: keys must be step numbers, not {step!r}", step, of_key=True)
     return file, entries
 
 
 def _refs(entry, file: str, where: str) -> tuple[str, ...]:
     refs = require(entry, "refs", list, file, where)
     if not refs:
-        raise DiagramError(f"{where}: needs at least one reference", file=file, line=entry.line)
+        raise entry.error(f"{where}: needs at least one reference", "refs")
     for ref in refs:
         problem = check_reference(str(ref))
         if problem:
-            raise DiagramError(f"{where}: {problem}", file=file, line=entry.line)
+            raise entry.error(f"{where}: {problem}")
     return tuple(str(r) for r in refs)
 
 
@@ -169,11 +169,10 @@ def load_bughunt(path=None) -> dict[int, Verdict]:
         where = f"step {step}"
         verdict = require(entry, "verdict", str, file, where)
         if verdict not in VERDICTS:
-            raise DiagramError(f"{where}: verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}",
-                               file=file, line=entry.line)
+            raise entry.error(f"{where}: verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}", "verdict")
         today = entry.get("today", [])
         if not isinstance(today, list) or not all(isinstance(s, int) for s in today):
-            raise DiagramError(f"{where}: 'today' must be a list of step numbers", file=file, line=entry.line)
+            raise entry.error(f"{where}: 'today' must be a list of step numbers", "today")
         result[step] = Verdict(
             step, require(entry, "message", str, file, where), verdict,
             " ".join(require(entry, "why", str, file, where).split()), _refs(entry, file, where),

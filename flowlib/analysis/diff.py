@@ -158,7 +158,7 @@ def load_equivalences(path) -> Equivalences:
         raise DiagramError("expected a mapping with a 'groups' list", file=file, line=1)
     relays = data.get("relays", [])
     if not isinstance(relays, list):
-        raise DiagramError("'relays' must be a list of participant codes", file=file, line=data.line)
+        raise data.error("'relays' must be a list of participant codes", "relays")
     seen: dict[str, str] = {}
     result = []
     for entry in groups:
@@ -167,9 +167,7 @@ def load_equivalences(path) -> Equivalences:
         for member in members:
             key = normalise_key(str(member))
             if key in seen:
-                raise DiagramError(
-                    f"group {name!r}: {member!r} is already in group {seen[key]!r}", file=file, line=entry.line
-                )
+                raise entry.error(f"group {name!r}: {member!r} is already in group {seen[key]!r}")
             seen[key] = name
         result.append((name, tuple(str(m) for m in members)))
     return Equivalences(tuple(result), tuple(str(r) for r in relays))
