@@ -124,3 +124,12 @@ def test_count_noun():
 
     assert [count_noun(n, "message") for n in (0, 1, 2)] == ["0 messages", "1 message", "2 messages"]
     assert count_noun(1, "reply", "replies") == "1 reply" and count_noun(2, "reply", "replies") == "2 replies"
+
+
+def test_step_ranges_and_message_text_are_the_one_wording():
+    from flowlib.analysis.wording import message_text, step_ranges
+    from flowlib.model import Message
+
+    assert step_ranges([9, 4, 5, 6, 1, 5]) == "1, 4-6, 9" and step_ranges([]) == ""
+    assert message_text(Message(1, "A", "B", "hi", dotted=True)) == "A --> B: hi"
+    assert message_text(Message(2, None, "B", "")) == "[ -> B"

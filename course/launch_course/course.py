@@ -22,7 +22,7 @@ from flowlib.analysis.arrows import protocol_tag
 from flowlib.errors import DiagramError
 from flowlib.reading.yamlfile import Located, Mapping, Sequence, load_yaml
 from flowlib.model import Diagram, Message
-from flowlib.analysis.wording import count_noun
+from flowlib.analysis.wording import count_noun, message_text
 
 from launch_course.files import CONTENT
 
@@ -197,17 +197,6 @@ class QueryError(ValueError):
 
 
 # ------------------------------------------------------------------------------------ the diagram side
-
-
-def message_text(message: Message) -> str:
-    """How content names a message: ``"Keystone --> Client: Auth token"``, ``"LDAP --> Keystone"``.
-
-    >>> message_text(Message(1, "A", "B", "hi", dotted=True))
-    'A --> B: hi'
-    """
-    arrow = "-->" if message.dotted else "->"
-    text = f"{message.source or '['} {arrow} {message.target or ']'}"
-    return f"{text}: {message.label}" if message.label else text
 
 
 # How the course names the protocols that flowlib.analysis.arrows.protocol_tag finds in labels.

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from flowlib.reading.yamlfile import load_yaml, require
 
+from launch_course.course import label_protocol
 from launch_course.files import content_path
-from flowlib.analysis.diff import message_text
+from flowlib.analysis.wording import message_text
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
 from flowlib.analysis.wording import count_noun
@@ -365,15 +366,18 @@ class StepNarration:
     now: str = ""
 
 
+#: How the step player explains each protocol that :func:`launch_course.course.label_protocol` names.
+_PROTOCOL_NOTES = {
+    "RPC cast": "RPC cast (fire and forget, over the message queue)",
+    "RPC call": "RPC call (waits for the reply, over the message queue)",
+    "REST": "REST (HTTP)",
+}
+
+
 def _protocol(label: str) -> str:
-    low = label.casefold()
-    if "rpc.cast" in low:
-        return "RPC cast (fire and forget, over the message queue)"
-    if "rpc.call" in low:
-        return "RPC call (waits for the reply, over the message queue)"
-    if re.match(r"\s*(GET|PUT|POST|DELETE|PATCH)\b", label):
-        return "REST (HTTP)"
-    return ""
+    """The protocol of a label (the rule of :func:`flowlib.analysis.arrows.protocol_tag`), explained; "" if none."""
+    name = label_protocol(label)
+    return _PROTOCOL_NOTES.get(name, name or "")
 
 
 def reference_narration(diagram: Diagram, refs: Mapping[int, StepReferences] | None = None) -> dict[int, StepNarration]:

@@ -28,7 +28,7 @@ from flowlib.reading.yamlfile import load_yaml, require
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message
 from flowlib.views.palette import HIGHLIGHT, PHASE_COLORS
-from flowlib.analysis.wording import count_noun
+from flowlib.analysis.wording import count_noun, message_text
 
 __all__ = [
     "KINDS",
@@ -42,7 +42,6 @@ __all__ = [
     "load_equivalences",
     "normalise_label",
     "label_similarity",
-    "message_text",
 ]
 
 #: Message change kinds, in report order.
@@ -101,15 +100,6 @@ def label_similarity(a: str, b: str) -> float:
     chars = difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
     words = difflib.SequenceMatcher(None, na.split(), nb.split(), autojunk=False).ratio()
     return (chars + words) / 2
-
-
-def message_text(message: Message) -> str:
-    """``Source -> Target: label`` as the course writes a step (``-->`` for a dotted arrow)."""
-    source = message.source if message.source is not None else "["
-    target = message.target if message.target is not None else "]"
-    arrow = "-->" if message.dotted else "->"
-    text = f"{source} {arrow} {target}"
-    return f"{text}: {message.label}" if message.label else text
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ class Impact:
         """One row per step: step, phase, message, status, reason (a pandas DataFrame)."""
         import pandas as pd
 
-        from flowlib.analysis.diff import message_text
+        from flowlib.analysis.wording import message_text
 
         messages = self.diagram.messages
         return pd.DataFrame(
@@ -545,7 +545,7 @@ def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
 
 
 def _summary_lines(impact: Impact) -> list[str]:
-    from flowlib.analysis.diff import message_text
+    from flowlib.analysis.wording import message_text
 
     lines = [f"{_title(impact)}: {_name(impact.diagram)}\n"]
     lines.append(f"  down in this diagram: {', '.join(impact.failed) or '(no participant)'}\n")
@@ -602,7 +602,7 @@ def _paths_text(impact: Impact) -> str:
 
 
 def _impact_html(impact: Impact, affected_only: bool) -> str:
-    from flowlib.analysis.diff import message_text
+    from flowlib.analysis.wording import message_text
 
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in impact.counts().items() if n)
     out = [f"<div class=\"flowlib-whatif\"><p><b>{html.escape(_title(impact))}</b>: {html.escape(counts)}.<br>"]

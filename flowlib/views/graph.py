@@ -27,7 +27,7 @@ import graphviz
 from . import palette
 from flowlib.model import Diagram, Message
 from flowlib.analysis.select import check_highlight, check_steps, select_messages
-from flowlib.analysis.wording import count_noun, describe, display_name, one_line
+from flowlib.analysis.wording import count_noun, describe, display_name, one_line, step_ranges
 from flowlib.views.text import step_list
 
 #: Node shape for each participant kind (Graphviz has no stick figure: an actor is an ellipse).
@@ -168,17 +168,6 @@ class GraphPlan:
         return frozenset()
 
 
-def _steps_text(steps: tuple[int, ...]) -> str:
-    """``1, 4-6, 9``: steps with runs folded."""
-    runs: list[list[int]] = []
-    for step in steps:
-        if runs and step == runs[-1][1] + 1:
-            runs[-1][1] = step
-        else:
-            runs.append([step, step])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-
-
 def plan_view(
     diagram: Diagram,
     *,
@@ -247,9 +236,9 @@ def plan_view(
             step_numbers = tuple(m.step for m in messages)
             colors = tuple(dict.fromkeys(palette.phase_color(m.phase, phases) for m in messages))
             count = len(messages)
-            label = f"{count}× (steps {_steps_text(step_numbers)})" if count > 1 else f"step {first.step}"
+            label = f"{count}× (steps {step_ranges(step_numbers)})" if count > 1 else f"step {first.step}"
             names = f"{display_name(diagram, source_code, exo)} -> {display_name(diagram, target_code, exo)}"
-            title = f"{one_line(names)}: {count_noun(count, 'message')}, steps {_steps_text(step_numbers)}"
+            title = f"{one_line(names)}: {count_noun(count, 'message')}, steps {step_ranges(step_numbers)}"
             heads = {m.head for m in messages}
             edges.append(
                 GraphEdge(

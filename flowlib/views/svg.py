@@ -34,6 +34,7 @@ from flowlib.views.svglayout import (
 )
 from flowlib.views.svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
 from flowlib.analysis.select import check_steps, find_phase
+from flowlib.analysis.wording import step_ranges
 from flowlib.views.text import step_list
 
 INK = "#1F2328"
@@ -107,7 +108,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
         phase = find_phase(diagram, phase)
     scene = _scene(diagram, phase, window, numbers, footbox)
     if highlight is not None and highlight not in scene.arrows:
-        shown = _ranges(scene.steps)
+        shown = step_ranges(scene.steps)
         raise ValueError(f"step {highlight} is not shown in this view (it shows steps {shown})")
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
     title = scene.title
@@ -138,22 +139,6 @@ def _scene(diagram: Diagram, phase, window, numbers: bool, footbox: bool) -> _Sc
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return scene
-
-
-def _ranges(steps) -> str:
-    steps = sorted(steps)
-    out, start, prev = [], None, None
-    for s in steps:
-        if start is None:
-            start = prev = s
-        elif s == prev + 1:
-            prev = s
-        else:
-            out.append(f"{start}-{prev}" if prev != start else str(start))
-            start = prev = s
-    if start is not None:
-        out.append(f"{start}-{prev}" if prev != start else str(start))
-    return ", ".join(out)
 
 
 
