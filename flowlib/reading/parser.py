@@ -20,6 +20,7 @@ import re
 from typing import Callable, NamedTuple
 
 from flowlib.errors import DiagramError
+from flowlib.reading.escaping import unescape as _display  # PlantUML's Display.getWithNewlines
 from flowlib.model import (
     Delay,
     Diagram,
@@ -364,40 +365,6 @@ def _guess_other_kind(lines: list[str]) -> str | None:
         return None
     kind = max(scores, key=scores.get)
     return kind if scores[kind] >= 3 else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Display text: PlantUML's Display.getWithNewlines.
-
-def _display(text: str) -> str:
-    r"""Split on ``\n`` (and ``\r``, ``\l``), unescape ``\\`` and ``\t``; lines joined with "\n"."""
-    if "\\" not in text:
-        return text
-    out = []
-    i, n = 0, len(text)
-    raw = False
-    while i < n:
-        c = text[i]
-        if c == "[" and text.startswith("[[", i):
-            raw = True
-        elif c == "]" and text.startswith("]]", i):
-            raw = False
-        if c == "\\" and not raw and i < n - 1:
-            c2 = text[i + 1]
-            i += 2
-            if c2 in "nrl":
-                out.append("\n")
-            elif c2 == "t":
-                out.append("\t")
-            elif c2 == "\\":
-                out.append("\\")
-            else:
-                out.append(c)
-                out.append(c2)
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def _unquote(name: str) -> str:
