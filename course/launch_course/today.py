@@ -22,6 +22,7 @@ from flowlib.analysis.wording import message_text
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
 from flowlib.analysis.wording import count_noun
+from flowlib.views.display import Displayable
 
 __all__ = [
     "VERDICTS",
@@ -199,7 +200,7 @@ def check_steps(entries: Mapping[int, object], diagram: Diagram, file: str = "")
 
 
 @dataclass(frozen=True)
-class BugHuntResult:
+class BugHuntResult(Displayable):
     """The check of a learner's flags against the verdicts.
 
     found, false_alarms: the flagged steps that are out of date, and those still right, each with its
@@ -263,6 +264,9 @@ class BugHuntResult:
                 lines.append(f"{title}:")
                 lines += [f"  #{v.step} {v.message} [{v.verdict}] {v.why} ({v.refs[0]})" for v in rows]
         return "\n".join(lines) + "\n"
+
+    def _mime_types(self) -> dict:
+        return {"text/html": self._repr_html_}
 
     def _repr_html_(self) -> str:
         out = [f'<p style="color:#D62728">{html.escape(self._invalid_note())}</p>'] if self.invalid else []

@@ -15,6 +15,7 @@ from flowlib.analysis.wording import count_noun, display_name, one_line
 from flowlib.model import Diagram
 from flowlib.views.markup import escape, inline_markdown
 from flowlib.widgets.callbacks import guarded
+from flowlib.views.display import Displayable
 
 from launch_course.components import service_label
 
@@ -37,7 +38,7 @@ def feedback_html(feedback) -> str:
     )
 
 
-class Quiz(W.VBox):
+class Quiz(Displayable, W.VBox):
     """Multiple-choice questions, each with its own Check button and immediate, explanatory feedback.
 
     >>> Quiz(course.quiz("auth"), course.diagram)  # doctest: +SKIP
@@ -89,23 +90,27 @@ class Quiz(W.VBox):
     def __repr__(self) -> str:
         return f"Quiz({count_noun(len(self.questions), 'question')})"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+    def _mime_types(self) -> dict:
         # Readers without a widget manager see the questions and choices (never the answers).
+        return {**W.VBox._repr_mimebundle_(self), "text/html": self._text_html}
+
+    def _text_html(self) -> str:
         items = "".join(
             f"<li>{inline_markdown(q.prompt)}<ul>{''.join(f'<li>{escape(c)}</li>' for c in q.choices)}</ul></li>"
             for q in self.questions
         )
-        bundle["text/html"] = f'<ol class="flow-quiz-text">{items}</ol>'
-        return bundle
+        return f'<ol class="flow-quiz-text">{items}</ol>'
 
 
-class Shown:
+class Shown(Displayable):
     """Something to display: HTML for notebooks, plain text for the console and the static site."""
 
     def __init__(self, html_text: str, text: str):
         self.html = html_text
         self.text = text
+
+    def _mime_types(self) -> dict:
+        return {"text/html": self.html}
 
     def _repr_html_(self) -> str:
         return self.html

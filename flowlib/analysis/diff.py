@@ -29,6 +29,7 @@ from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message
 from flowlib.views.palette import HIGHLIGHT, PHASE_COLORS
 from flowlib.analysis.wording import count_noun, message_text
+from flowlib.views.display import Displayable
 
 __all__ = [
     "KINDS",
@@ -192,7 +193,7 @@ class MessageChange:
 
 
 @dataclass(frozen=True)
-class FlowDiff:
+class FlowDiff(Displayable):
     """The differences between flow ``old`` and flow ``new`` (see :func:`diff_flows`)."""
 
     old: Diagram
@@ -286,6 +287,9 @@ class FlowDiff:
             rows = tuple(r for r in rows if r.kind != "unchanged")
         return _html_table(rows)
 
+    def _mime_types(self) -> dict:
+        return {"text/html": self._repr_html_}
+
     def _repr_html_(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
         head = f"<p><b>{html.escape(_name(self.old))}</b> &rarr; <b>{html.escape(_name(self.new))}</b>: {counts}</p>"
@@ -324,11 +328,14 @@ class FlowDiff:
 
 
 @dataclass(frozen=True, slots=True)
-class SideBySide:
+class SideBySide(Displayable):
     """HTML of two views side by side; ``text`` is its text alternative."""
 
     html: str
     text: str
+
+    def _mime_types(self) -> dict:
+        return {"text/html": self.html}
 
     def _repr_html_(self) -> str:
         return self.html

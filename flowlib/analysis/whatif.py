@@ -50,6 +50,7 @@ from flowlib.errors import DiagramError
 from flowlib.model import Diagram, GroupElse, GroupEnd, GroupStart, Message
 from flowlib.views.palette import HIGHLIGHT, PHASE_COLORS
 from flowlib.analysis.wording import count_noun
+from flowlib.views.display import Displayable
 
 __all__ = [
     "STATUSES",
@@ -111,7 +112,7 @@ class StepStatus:
 
 
 @dataclass(frozen=True)
-class Impact:
+class Impact(Displayable):
     """What a failure does to a flow (see :func:`what_if`).
 
     taken_branches: the else labels of the failure paths taken; recovered_branches: those after which
@@ -221,6 +222,9 @@ class Impact:
     def html(self, *, affected_only: bool = True) -> str:
         """The affected steps (or all) as an HTML table coloured by status, then what the user sees."""
         return _impact_html(self, affected_only)
+
+    def _mime_types(self) -> dict:
+        return {"text/html": self.html}
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -705,7 +709,7 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
 
 @functools.lru_cache(maxsize=1)
 def _explorer_class(W):
-    class WhatIfExplorer(W.VBox):
+    class WhatIfExplorer(Displayable, W.VBox):
         """A what-if dropdown over its frames; shows a summary table where widgets cannot run."""
 
         def __init__(self, children, *, summary: str, **kwargs):
@@ -715,10 +719,9 @@ def _explorer_class(W):
         def __repr__(self) -> str:
             return f"WhatIfExplorer({len(self.children[0].options)} choices)"
 
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs)
-            bundle["text/html"] = self._summary
-            return bundle
+        def _mime_types(self) -> dict:
+            # Readers without a widget manager (a static page) get the summary table.
+            return {**W.VBox._repr_mimebundle_(self), "text/html": self._summary}
 
     return WhatIfExplorer
 

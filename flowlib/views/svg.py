@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flowlib.model import Diagram
+from flowlib.views.display import Displayable
 from flowlib.views.palette import HIGHLIGHT, phase_color
 from flowlib.views.svglayout import (
     BAR,
@@ -52,7 +53,7 @@ __all__ = ["SequenceSVG", "sequence_svg"]
 
 
 @dataclass(frozen=True)
-class SequenceSVG:
+class SequenceSVG(Displayable):
     """A drawn sequence diagram: ``source`` is the SVG text, ``text`` its text alternative.
 
     A notebook cell ending with one shows the drawing; ``save(path)`` writes the SVG.
@@ -70,13 +71,8 @@ class SequenceSVG:
     def _repr_svg_(self) -> str:
         return self.source
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        bundle = {"image/svg+xml": self.source, "text/plain": self.text}
-        if include:
-            bundle = {k: v for k, v in bundle.items() if k in include}
-        if exclude:
-            bundle = {k: v for k, v in bundle.items() if k not in exclude}
-        return bundle
+    def _mime_types(self) -> dict:
+        return {"image/svg+xml": self.source, "text/plain": self.text}
 
     def save(self, path) -> str:
         """Write the SVG to ``path`` (UTF-8) and return the path."""

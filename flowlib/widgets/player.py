@@ -22,6 +22,7 @@ from flowlib.analysis.select import find_phase
 from flowlib.views.markup import escape, inline_markdown
 from flowlib.widgets.callbacks import guarded
 from flowlib.views.text import step_list, step_list_html
+from flowlib.views.display import Displayable
 
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
 WINDOW = 24
@@ -243,7 +244,7 @@ def frame_html(
     )
 
 
-class StepPlayer(W.VBox):
+class StepPlayer(Displayable, W.VBox):
     """Play, slider and previous/next buttons over pre-rendered frames, one per step.
 
     Play and the slider are joined to the frames' ``Stack`` with ``jslink``, so they step in the browser
@@ -347,8 +348,6 @@ class StepPlayer(W.VBox):
         scope = f"phase={self.phase!r}, " if self.phase is not None else ""
         return f"StepPlayer({scope}{count_noun(len(self.steps), 'step')})"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+    def _mime_types(self) -> dict:
         # Readers without a widget manager (GitHub's viewer, a plain HTML export) get the steps as a list.
-        bundle["text/html"] = step_list_html(self.diagram, **self._scope())
-        return bundle
+        return {**W.VBox._repr_mimebundle_(self), "text/html": lambda: step_list_html(self.diagram, **self._scope())}
