@@ -8,7 +8,6 @@ with the diagram, so that an edit of a diagram cannot leave an entry pointing at
 
 from __future__ import annotations
 
-import html
 import numbers
 import re
 from collections.abc import Iterable, Mapping
@@ -23,6 +22,7 @@ from flowlib.errors import DiagramError
 from flowlib.model import Diagram
 from flowlib.analysis.wording import count_noun
 from flowlib.views.display import Displayable
+from flowlib.views.html import renderer
 
 __all__ = [
     "VERDICTS",
@@ -49,6 +49,8 @@ PROJECTS = (
     "nova", "neutron", "cinder", "glance", "keystone", "keystonemiddleware", "keystoneauth", "placement",
     "os-brick", "os-vif", "oslo.messaging",
 )
+
+render = renderer("launch_course")  # the course's templates/*.html.j2, autoescaping on
 
 _CODE_REF = re.compile(
     r"""(?P<project>[a-z][a-z.-]*)          # project, e.g. nova, os-brick, oslo.messaging
@@ -269,25 +271,7 @@ class BugHuntResult(Displayable):
         return {"text/html": self._repr_html_}
 
     def _repr_html_(self) -> str:
-        out = [f'<p style="color:#D62728">{html.escape(self._invalid_note())}</p>'] if self.invalid else []
-        out.append(f"<p><b>You found {html.escape(self.score)} out-of-date steps</b>; {self._alarms_text()}.</p>")
-        if self.unknown:
-            out.append(f"<p>Not steps of the 2014 diagram: {html.escape(', '.join(map(str, self.unknown)))}.</p>")
-        if self._hint():
-            out.append(f"<p>{html.escape(self._hint())}</p>")
-        for title, rows, color in self._sections():
-            if not rows:
-                continue
-            out.append(f'<p style="color:{color};font-weight:bold;margin-bottom:0">{title}</p><ul>')
-            for v in rows:
-                refs = ", ".join(
-                    f'<a href="{html.escape(reference_url(r), quote=True)}">{html.escape(r)}</a>' for r in v.refs
-                )
-                now = f" Today: step{'s' if len(v.today) > 1 else ''} {', '.join(map(str, v.today))}." if v.today else ""
-                out.append(f"<li><b>#{v.step}</b> <code>{html.escape(v.message)}</code> ({v.verdict}): "
-                           f"{html.escape(v.why)}{now} <small>{refs}</small></li>")
-            out.append("</ul>")
-        return "".join(out)
+        return render("bughunt.html.j2", r=self, url=reference_url)
 
     def __str__(self) -> str:
         return self.text()
