@@ -19,7 +19,6 @@ Rule 2: the kind of a match:
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -291,9 +290,11 @@ class FlowDiff(Displayable):
         return {"text/html": self._repr_html_}
 
     def _repr_html_(self) -> str:
+        from flowlib.views.html import render
+
         counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
-        head = f"<p><b>{html.escape(_name(self.old))}</b> &rarr; <b>{html.escape(_name(self.new))}</b>: {counts}</p>"
-        return head + self.html(changes_only=True)
+        return render("diff_head.html.j2", old=_name(self.old), new=_name(self.new), counts=counts,
+                      table=self.html(changes_only=True))
 
     def step_colors(self, side: str) -> dict[int, str]:
         """step -> colour of its kind, for the ``"old"`` or ``"new"`` flow (unchanged steps left out)."""
@@ -308,13 +309,14 @@ class FlowDiff(Displayable):
 
     def side_by_side(self, phase: str | None = None) -> "SideBySide":
         """The two flows' sequence diagrams side by side (one phase, or whole), differences coloured."""
+        from flowlib.views.html import render
         from flowlib.views.overlay import color_steps, legend_html, side_by_side_html
         from flowlib.views.svg import sequence_svg
 
         views = []
         for side, diagram in (("old", self.old), ("new", self.new)):
             if phase is not None and not diagram.phase_messages(phase):
-                views.append(f"<p><i>no {html.escape(phase)} phase in this flow</i></p>")
+                views.append(render("no_phase.html.j2", phase=phase))
                 continue
             svg = sequence_svg(diagram, phase=phase)
             colors = self.step_colors(side)
@@ -542,22 +544,6 @@ def _summary_lines(diff: FlowDiff, phases: bool = True) -> list[str]:
 
 
 def _html_table(rows: Iterable[MessageChange]) -> str:
-    out = [
-        '<table class="flowlib-diff" style="border-collapse:collapse;font-size:90%">',
-        "<thead><tr><th>kind</th><th>phase</th><th>old</th><th>then (old flow)</th><th>new</th>"
-        "<th>now (new flow)</th><th>similarity</th></tr></thead><tbody>",
-    ]
-    for r in rows:
-        color = KIND_COLORS[r.kind]
-        cells = (
-            f'<td style="color:{color};font-weight:bold">{r.kind}</td>',
-            f"<td>{html.escape(r.phase or '')}</td>",
-            f"<td>{r.old_step if r.old_step is not None else ''}</td>",
-            f"<td>{html.escape(r.old or '')}</td>",
-            f"<td>{r.new_step if r.new_step is not None else ''}</td>",
-            f"<td>{html.escape(r.new or '')}</td>",
-            f"<td>{'' if r.similarity is None else format(r.similarity, '.2f')}</td>",
-        )
-        out.append(f'<tr style="border-left:4px solid {color}">{"".join(cells)}</tr>')
-    out.append("</tbody></table>")
-    return "".join(out)
+    from flowlib.views.html import render
+
+    return render("diff_table.html.j2", rows=[(r, KIND_COLORS[r.kind]) for r in rows])
