@@ -92,7 +92,7 @@ def test_sequence_svg_to_stdout_and_file(tmp_path):
         (["--steps", "5-2"], "steps 5-2: need 1 <= first <= last"),
         (["--steps", "70-80"], "steps 70-80: the diagram has 62 steps"),
         (["--phase", "boot"], "unknown phase 'boot'; phases: auth, scheduling, image, network, volume, metadata, status"),
-        (["--phase", "auth", "--highlight", "9"], "cannot highlight step 9: the filters leave it out"),
+        (["--phase", "auth", "--highlight", "9"], "cannot highlight step 9: the filters leave it out (they show steps 1-6)"),
         (["--highlight", "99"], "cannot highlight step 99: the diagram has steps 1 to 62"),
         (["--format", "png"], "PNG output needs a file: -o OUT.png"),
         (["-o", "out.xyz"], "cannot tell the format from 'out.xyz': use --format svg|png|mermaid|text|dot"),

@@ -11,10 +11,11 @@ from flowlib.views.mermaid import to_mermaid
 from flowlib.views.svg import sequence_svg
 from flowlib.views.text import step_list, step_list_html
 
+# select_messages is what every view below calls; it is tested through them and on its own.
+
 THREE = parse("@startuml\nA -> B: one\nB -> C: two\nC -> A: three\n@enduml")
 
 VIEWS = {
-    "select_messages": lambda d, steps: select_messages(d, steps=steps),
     "step_list": lambda d, steps: step_list(d, steps=steps),
     "step_list_html": lambda d, steps: step_list_html(d, steps=steps),
     "sequence_svg": lambda d, steps: sequence_svg(d, steps=steps),
@@ -53,15 +54,38 @@ def test_check_steps_reads_every_form(steps, window):
     assert check_steps(THREE, steps) == window
 
 
-@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+@pytest.mark.parametrize("view", [*VIEWS.values(), lambda d, s: select_messages(d, steps=s)],
+                         ids=[*VIEWS.keys(), "select_messages"])
 @pytest.mark.parametrize("steps, window", ACCEPTED, ids=[repr(s) for s, _ in ACCEPTED])
 def test_every_view_accepts_the_same_forms_as_the_window_they_mean(view, steps, window):
     assert view(THREE, steps) == view(THREE, window)
 
 
-@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS.keys())
+@pytest.mark.parametrize("view", [*VIEWS.values(), lambda d, s: select_messages(d, steps=s)],
+                         ids=[*VIEWS.keys(), "select_messages"])
 @pytest.mark.parametrize("steps, message", REFUSED, ids=[repr(s) for s, _ in REFUSED])
 def test_every_view_refuses_the_same_windows_in_the_same_words(view, steps, message):
     with pytest.raises(ValueError) as info:
         view(THREE, steps)
+    assert str(info.value) == message
+
+
+HIGHLIGHT_VIEWS = {
+    "to_mermaid": lambda d, **kw: to_mermaid(d, **kw).source,
+    "step_list": lambda d, **kw: step_list(d, **kw),
+    "step_list_html": lambda d, **kw: step_list_html(d, **kw),
+    "sequence_svg": lambda d, **kw: sequence_svg(d, **kw),
+    "communication_view": lambda d, **kw: communication_view(d, **kw).source,
+}
+
+
+@pytest.mark.parametrize("view", HIGHLIGHT_VIEWS.values(), ids=HIGHLIGHT_VIEWS.keys())
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(steps=(1, 2), highlight=3), "cannot highlight step 3: the filters leave it out (they show steps 1-2)"),
+    (dict(highlight=4), "cannot highlight step 4: the diagram has steps 1 to 3"),
+    (dict(highlight="2"), "highlight must be a step number, got '2'"),
+], ids=["filtered-out", "no-such-step", "not-a-number"])
+def test_every_view_refuses_the_same_highlights_in_the_same_words(view, kwargs, message):
+    with pytest.raises(ValueError) as info:
+        view(THREE, **kwargs)
     assert str(info.value) == message

@@ -75,7 +75,7 @@ def test_filters_phase_window_and_participants():
         (dict(steps="2-x"), "steps must be N, (first, last), a range or 'A-B', got '2-x'"),
         (dict(steps=range(3, 3)), "steps must be N, (first, last), a range or 'A-B', got range(3, 3)"),
         (dict(highlight=8), "cannot highlight step 8: the diagram has steps 1 to 7"),
-        (dict(phase="auth", highlight=5), "cannot highlight step 5: the filters leave it out"),
+        (dict(phase="auth", highlight=5), "cannot highlight step 5: the filters leave it out (they show steps 1-3)"),
         (dict(participants={"Nobody"}), "unknown participant(s): 'Nobody'"),
     ],
     ids=["phase", "reversed", "zero", "past-end", "not-a-pair", "empty-range", "no-such-step", "filtered-out", "participant"],

@@ -9,7 +9,7 @@ import operator
 from collections.abc import Iterable
 
 from flowlib.model import Diagram, Message
-from flowlib.analysis.wording import count_noun
+from flowlib.analysis.wording import count_noun, step_ranges
 
 
 def find_phase(diagram: Diagram, phase: str) -> str:
@@ -119,5 +119,6 @@ def check_highlight(diagram: Diagram, highlight: int | None, shown: tuple[Messag
     if not 1 <= highlight <= count:
         raise ValueError(f"cannot highlight step {highlight}: the diagram has steps 1 to {count}")
     if all(m.step != highlight for m in shown):
-        raise ValueError(f"cannot highlight step {highlight}: the filters leave it out")
+        shown_steps = step_ranges(m.step for m in shown) or "none"
+        raise ValueError(f"cannot highlight step {highlight}: the filters leave it out (they show steps {shown_steps})")
     return highlight

@@ -34,8 +34,7 @@ from flowlib.views.svglayout import (
     tab_width,
 )
 from flowlib.views.svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
-from flowlib.analysis.select import check_steps, find_phase
-from flowlib.analysis.wording import step_ranges
+from flowlib.analysis.select import check_highlight, check_steps, find_phase, select_messages
 from flowlib.views.text import step_list
 
 INK = "#1F2328"
@@ -103,9 +102,8 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     if phase is not None:
         phase = find_phase(diagram, phase)
     scene = _scene(diagram, phase, window, numbers, footbox)
-    if highlight is not None and highlight not in scene.arrows:
-        shown = step_ranges(scene.steps)
-        raise ValueError(f"step {highlight} is not shown in this view (it shows steps {shown})")
+    if highlight is not None:  # the same check, and the same words, as every other view
+        check_highlight(diagram, highlight, select_messages(diagram, phase=phase, steps=window))
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
     title = scene.title
     if highlight is not None:
