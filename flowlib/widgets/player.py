@@ -18,7 +18,7 @@ from flowlib.analysis.arrows import arrow_kind, protocol_tag
 from flowlib.model import Diagram, Message
 from flowlib.views.palette import HIGHLIGHT, phase_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
-from flowlib.analysis.select import find_phase
+from flowlib.analysis.select import check_steps, find_phase
 from flowlib.views.html import render
 from flowlib.widgets.callbacks import guarded
 from flowlib.views.text import step_list, step_list_html
@@ -46,8 +46,12 @@ def _kind(m: Message) -> str:
     return ", ".join(message_kinds(m))
 
 
-def player_steps(diagram: Diagram, *, phase: str | None = None, steps: Iterable[int] | None = None) -> tuple[int, ...]:
+def player_steps(diagram: Diagram, *, phase: str | None = None, steps=None) -> tuple[int, ...]:
     """The steps a player walks through: the phase's messages (or all), narrowed to ``steps`` when given.
+
+    ``steps`` is a step window as every view reads it (``N``, a ``range`` or ``"A-B"``, checked by
+    :func:`flowlib.analysis.select.check_steps`), or a list or tuple of the steps themselves, walked in
+    that order.
 
     Raises ValueError for an unknown phase, a step the diagram (or the phase) lacks, or nothing to show.
 
@@ -61,6 +65,9 @@ def player_steps(diagram: Diagram, *, phase: str | None = None, steps: Iterable[
     else:
         available = tuple(m.step for m in diagram.messages)
         where = "the diagram"
+    if isinstance(steps, (str, range, int)):
+        first, last = check_steps(diagram, steps)
+        steps = range(first, last + 1)
     if steps is not None:
         wanted = tuple(int(s) for s in steps)
         missing = [s for s in wanted if s not in available]
@@ -239,7 +246,7 @@ class StepPlayer(Displayable, W.VBox):
         diagram: Diagram,
         *,
         phase: str | None = None,
-        steps: Iterable[int] | None = None,
+        steps=None,  # as player_steps reads it: a window ("A-B", N, a range) or the steps in order
         narration=None,
         groups=None,
         interval: int = 2500,
