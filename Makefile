@@ -31,12 +31,13 @@ lab: $(STAMP) system-lab
 		--notebook-dir=notebooks notebooks/00-overview.ipynb
 
 # Every test, in two runs: the notebooks (nbval) with no network but loopback (scripts/offline: unshare -n,
-# or with the network, saying why, where that is impossible), then everything in tests/. Both always run.
-# (The second run names tests/ because --ignore does not filter pyproject's testpaths.)
+# or with the network, saying why, where that is impossible), then everything in tests/ and every module's
+# docstring examples (--doctest-modules, from pyproject's addopts). Both always run.
+# (The second run names its folders because --ignore does not filter pyproject's testpaths.)
 test: $(STAMP) system-test
 	@status=0; \
 	scripts/offline $(BIN)/python -m pytest notebooks || status=1; \
-	$(BIN)/python -m pytest tests || status=1; \
+	$(BIN)/python -m pytest tests flowlib course/launch_course || status=1; \
 	exit $$status
 
 bench: $(STAMP) system-test

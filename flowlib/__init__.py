@@ -26,8 +26,10 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
     from flowlib.analysis.lint import lint
     from flowlib.analysis.select import select_messages
     from flowlib.analysis.whatif import what_if
-    from flowlib.reading.parser import parse, parse_file, parse_lenient
+    from flowlib.reading.driver import parse, parse_file, parse_lenient
+    from flowlib.views.diffview import diff_view
     from flowlib.views.graph import communication_view
+    from flowlib.views.impact import impact_view
     from flowlib.views.mermaid import to_mermaid
     from flowlib.views.svg import sequence_svg
     from flowlib.views.tables import (
@@ -40,15 +42,15 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
     )
     from flowlib.views.text import step_list, step_list_html
     from flowlib.widgets.player import StepPlayer
-    from flowlib.analysis.whatif import what_if_explorer
+    from flowlib.widgets.whatif import what_if_explorer
     from flowlib.writing.corpusjson import to_corpus_json
     from flowlib.writing.plantuml import to_plantuml
 
 #: Public name -> the module that defines it, imported on first use.
 _LAZY = {
-    "parse": "flowlib.reading.parser",
-    "parse_file": "flowlib.reading.parser",
-    "parse_lenient": "flowlib.reading.parser",
+    "parse": "flowlib.reading.driver",
+    "parse_file": "flowlib.reading.driver",
+    "parse_lenient": "flowlib.reading.driver",
     "select_messages": "flowlib.analysis.select",
     "arrow_kind": "flowlib.analysis.arrows",
     "protocol_tag": "flowlib.analysis.arrows",
@@ -56,6 +58,8 @@ _LAZY = {
     "lint": "flowlib.analysis.lint",
     "diff_flows": "flowlib.analysis.diff",
     "what_if": "flowlib.analysis.whatif",
+    "diff_view": "flowlib.views.diffview",
+    "impact_view": "flowlib.views.impact",
     "messages_table": "flowlib.views.tables",
     "participants_table": "flowlib.views.tables",
     "activations_table": "flowlib.views.tables",
@@ -68,7 +72,7 @@ _LAZY = {
     "step_list": "flowlib.views.text",
     "step_list_html": "flowlib.views.text",
     "StepPlayer": "flowlib.widgets.player",
-    "what_if_explorer": "flowlib.analysis.whatif",
+    "what_if_explorer": "flowlib.widgets.whatif",
     "to_plantuml": "flowlib.writing.plantuml",
     "to_corpus_json": "flowlib.writing.corpusjson",
 }

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from flowlib.cli import main
-from flowlib.reading.parser import parse_file
+from flowlib.reading import parse_file
 from flowlib.views.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent

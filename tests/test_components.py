@@ -16,7 +16,7 @@ from launch_course.components import (
     Component,
     load_components,
 )
-from flowlib.reading.parser import parse_file
+from flowlib.reading import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"

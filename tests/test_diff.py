@@ -18,6 +18,7 @@ from flowlib.analysis.diff import (
     load_equivalences,
     normalise_label,
 )
+from flowlib.views.diffview import diff_view
 
 ROOT = Path(__file__).resolve().parent.parent
 THEN = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
@@ -114,7 +115,7 @@ def test_normalised_labels_and_similarity():
 
 def test_table_has_one_typed_row_per_change():
     diff = diff_flows(flow("== a ==\nA -> B: one\nA -> C: two"), flow("== a ==\nA -> B: uno"), {})
-    frame = diff.table()
+    frame = diff_view(diff).table()
     assert list(frame.columns) == ["kind", "phase", "old_step", "old", "new_step", "new", "similarity"]
     assert list(frame["kind"]) == ["changed", "removed"]
     assert list(frame["kind"].cat.categories) == list(KINDS)
@@ -124,7 +125,7 @@ def test_table_has_one_typed_row_per_change():
 
 def test_counts_per_phase_and_a_short_summary():
     diff = diff_flows(flow("== a ==\nA -> B: one\n== b ==\nA -> C: two"), flow("== a ==\nA -> B: uno"), {})
-    table = diff.counts_table()
+    table = diff_view(diff).counts_table()
     assert list(table.index) == ["a", "b"] and list(table.columns) == list(KINDS)
     assert table.loc["a", "changed"] == 1 and table.loc["b", "removed"] == 1
     assert "== a ==" in diff.summary() and "== a ==" not in diff.summary(phases=False)
@@ -133,7 +134,7 @@ def test_counts_per_phase_and_a_short_summary():
 def test_html_and_side_by_side_escape_labels():
     old = flow('== a ==\nA -> B: <script>alert("x")</script>')
     new = flow("== a ==\nA -> C: <b>&amp;</b>")
-    diff = diff_flows(old, new, {})
+    diff = diff_view(diff_flows(old, new, {}))
     for text in (diff.html(), diff._repr_html_(), diff.side_by_side("a").html, diff.side_by_side().html):
         assert "<script>" not in text
         assert "<b>&amp;</b>" not in text
@@ -143,7 +144,7 @@ def test_html_and_side_by_side_escape_labels():
 def test_side_by_side_colours_the_changed_steps():
     old = flow("== a ==\nA -> B: one\nA -> C: two")
     new = flow("== a ==\nA -> B: one\nA -> D: three")
-    view = diff_flows(old, new, {}).side_by_side()
+    view = diff_view(diff_flows(old, new, {})).side_by_side()
     assert view.html.count('data-step="2"') == 2
     assert "#D62728" in view.html and "#009E73" in view.html  # removed and added colours
     assert view.html.count('opacity="0.45"') == 2  # the unchanged step, faded on both sides

@@ -9,7 +9,10 @@ import pytest
 
 from flowlib import parse
 from flowlib.analysis.diff import diff_flows
-from flowlib.analysis.whatif import what_if, what_if_explorer
+from flowlib.analysis.whatif import what_if
+from flowlib.views.diffview import diff_view
+from flowlib.views.impact import impact_view
+from flowlib.widgets.whatif import what_if_explorer
 from flowlib.views.display import Displayable, wanted
 from flowlib.views.graph import communication_view, dot_available
 from flowlib.views.mermaid import to_mermaid
@@ -28,9 +31,9 @@ MAKERS = {
     "MermaidDiagram": lambda: to_mermaid(OLD),
     "CommunicationView": lambda: communication_view(OLD),
     "GraphFallback": lambda: communication_view(OLD).fallback(),
-    "FlowDiff": lambda: diff_flows(OLD, NEW),
-    "SideBySide": lambda: diff_flows(OLD, NEW).side_by_side(),
-    "Impact": lambda: what_if(NEW, "C"),
+    "DiffView": lambda: diff_view(diff_flows(OLD, NEW)),
+    "SideBySide": lambda: diff_view(diff_flows(OLD, NEW)).side_by_side(),
+    "ImpactView": lambda: impact_view(what_if(NEW, "C")),
     "WhatIfExplorer": lambda: what_if_explorer(NEW, ["C"]),
     "StepPlayer": lambda: StepPlayer(OLD),
     "Quiz": lambda: Quiz(load_course().quiz("auth"), load_course().diagram),

@@ -230,7 +230,7 @@ def test_mermaid_flowchart_keeps_clusters_and_styles(seed):
     assert chart.count("-.->") == 3  # three replies
     styles = re.findall(r"linkStyle (\d+) stroke:(#\w+)", chart)
     assert [int(i) for i, _ in styles] == list(range(6))
-    assert {c for _, c in styles} == {phase_color("auth")}
+    assert {c for _, c in styles} == {phase_color("auth", seed.phases)}
 
 
 @pytest.mark.dot

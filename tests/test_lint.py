@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from flowlib.views.palette import PHASE_COLORS
+from launch_course.palette import PHASE_COLORS
 from flowlib import DiagramError
 from flowlib.cli import main
 from flowlib.analysis.lint import lint, lint_text
-from flowlib.reading.parser import parse, parse_file
+from flowlib.reading import parse, parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"

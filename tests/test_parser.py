@@ -424,15 +424,31 @@ def test_lenient_goes_on_after_an_unclosed_note():
     assert [(m.source, m.target) for m in diagram.messages] == [("A", "B"), ("B", "C")]
 
 
-def test_docstring_examples():
-    import doctest
+def _reading_modules():
+    import importlib
+    import pkgutil
 
-    import flowlib.writing.corpusjson
-    import flowlib.reading.parser
+    import flowlib.reading
 
-    for module in (flowlib.reading.parser, flowlib.writing.corpusjson):
-        result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0
+    names = [info.name for info in pkgutil.iter_modules(flowlib.reading.__path__)]
+    assert len(names) >= 10, names  # the parser is split into small modules, not one
+    return [importlib.import_module(f"flowlib.reading.{name}") for name in names]
+
+
+@pytest.mark.parametrize("module", _reading_modules(), ids=lambda m: m.__name__.rsplit(".", 1)[1])
+def test_reading_module_opens_with_a_one_line_docstring(module):
+    first, _, rest = (module.__doc__ or "").partition("\n")
+    assert first.strip() and first.rstrip().endswith((".", ":")), module.__name__
+    assert not rest or rest.startswith("\n"), "the summary is one line, then a blank line"
+
+
+def test_reading_package_exposes_the_parser():
+    import flowlib
+    import flowlib.reading
+
+    for name in ("parse", "parse_file", "parse_lenient"):
+        assert getattr(flowlib.reading, name) is getattr(flowlib, name)
+        assert getattr(flowlib, name).__module__ == flowlib._LAZY[name]
 
 
 def test_lenient_on_good_text_finds_nothing():
@@ -470,3 +486,23 @@ def test_seed_diagram():
     lives = [e.action for e in d.events if isinstance(e, LifeEvent)]
     assert lives.count("activate") == 13 and lives.count("deactivate") == 13
     assert any(isinstance(e, Divider) for e in d.events)
+
+
+@pytest.mark.parametrize("line, field, value", [
+    ("title -> B: x", "title", "-> B: x"),
+    ("caption -> B", "caption", "-> B"),
+    ("footer -> B", "footer", "-> B"),
+    ("center header -> B", "header", "-> B"),
+], ids=["title", "caption", "footer", "header"])
+def test_a_command_tried_before_arrows_wins_over_the_plain_arrow_fast_path(line, field, value):
+    diagram, problems = parse_lenient(line + "\nA -> B")
+    assert getattr(diagram, field) == value and len(diagram.messages) == 1, problems
+
+
+def test_the_fast_path_skips_the_first_words_of_every_command_tried_before_arrows():
+    from flowlib.reading.commands import COMMANDS, EARLY_WORDS
+    from flowlib.reading.patterns import ARROW
+
+    before_arrows = COMMANDS[:[getattr(c, "pattern", None) for c in COMMANDS].index(ARROW)]
+    assert {"title", "skinparam", "participant", "activate"} <= EARLY_WORDS
+    assert all(set(c.keys.split()) <= EARLY_WORDS for c in before_arrows)

@@ -7,14 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flowlib.views.palette import PHASE_COLORS
+from launch_course.palette import PHASE_COLORS
 from flowlib import Diagram, Message, Participant
 from flowlib.model import Divider, LifeEvent
 from flowlib.analysis.arrows import arrow_kind
 from flowlib.cli import build_parser
 from launch_course.components import load_components
 from flowlib.views.palette import HIGHLIGHT, phase_color
-from flowlib.reading.parser import parse, parse_file
+from flowlib.reading import parse, parse_file
 from flowlib.views.tables import (
     LEFT_EDGE,
     RIGHT_EDGE,

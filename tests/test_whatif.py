@@ -12,9 +12,9 @@ from flowlib.analysis.whatif import (
     Scenario,
     load_scenarios,
     what_if,
-    what_if_explorer,
-    what_if_frames,
 )
+from flowlib.views.impact import impact_view, what_if_frames
+from flowlib.widgets.whatif import what_if_explorer
 
 ROOT = Path(__file__).resolve().parent.parent
 THEN = parse_file(str(ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"))
@@ -146,7 +146,7 @@ def test_titles_say_what_goes_wrong():
     assert what_if(d, "claim", (RESCHEDULE,)).summary().startswith("What if the host cannot build:")
     named = Scenario("n", "Neutron does not notify Nova", messages=("next",), state="", user_sees="")
     assert what_if(d, {"B", "n"}, (named,)).summary().startswith("What if B fails and Neutron does not notify Nova:")
-    assert "<b>What if the host cannot build</b>" in what_if(d, "claim", (RESCHEDULE,)).html()
+    assert "<b>What if the host cannot build</b>" in impact_view(what_if(d, "claim", (RESCHEDULE,))).html()
     assert what_if(d, set(), ()).summary().startswith("What if nothing fails:")
 
 
@@ -188,13 +188,14 @@ def test_names_compare_loosely_and_display_names_work():
 def test_impact_views_show_the_statuses():
     d = flow('== p ==\nA -> B: <script>x</script>\nB --> A: ok\nA -> C: next')
     impact = what_if(d, "B", ())
-    frame = impact.table()
+    view = impact_view(impact)
+    frame = view.table()
     assert list(frame.columns) == ["step", "phase", "message", "status", "reason"]
     assert list(frame["status"]) == ["fails", "fails", "never"]
     assert list(frame["status"].cat.categories) == list(STATUSES)
-    page = impact.html()
+    page = view.html()
     assert "<script>" not in page and "&lt;script&gt;" in page
-    svg = impact.svg().source
+    svg = view.svg().source
     assert "<script>" not in svg
     assert svg.count("#D62728") >= 2  # the failing arrows
     assert 'stroke-dasharray="3,3"' in svg  # step 3 never happens
@@ -330,7 +331,7 @@ def test_the_explorer_switches_frames_in_the_browser():
 
 
 def test_one_line_summary_agrees_in_number():
-    from flowlib.analysis.whatif import _one_line
+    from flowlib.views.impact import _one_line
 
     assert _one_line(what_if(parse("A -> B: hi\nB -> C: go"), "C")).startswith("1 step fails and 0 never happen;")
     never_once = what_if(parse("A -> B: hi\nB --> A: ok\nA -> C: go"), "B")

@@ -10,7 +10,7 @@ import ipywidgets as W
 import pytest
 
 from launch_course.course import check_answer, load_course
-from flowlib.reading.parser import parse
+from flowlib.reading import parse
 from flowlib.widgets.player import WINDOW, StepPlayer, context_steps, frame_html, player_steps
 from launch_course.widgets import Quiz, check, components_card, components_html, exercise_card
 

@@ -15,6 +15,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # type checkers see where each lazy name comes from
+    from launch_course.palette import PHASE_COLORS
     from launch_course.components import Component, load_components, service_groups, service_label
     from launch_course.course import (
         Course,
@@ -60,6 +61,7 @@ _LAZY = {
     "check_bughunt": "launch_course.today",
     "reference_narration": "launch_course.today",
     "references_table": "launch_course.today",
+    "PHASE_COLORS": "launch_course.palette",
     "Quiz": "launch_course.widgets",
     "check": "launch_course.widgets",
     "exercise_card": "launch_course.widgets",

@@ -65,28 +65,15 @@ SOLUTIONS_ENV = "COURSE_SOLUTIONS"
 
 
 @dataclass(frozen=True, slots=True)
-class DocReference:
-    """A reference to documentation: a title and an https URL."""
-
-    title: str
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
 class PhaseInfo:
-    """One phase of the course.
+    """One phase of the course: name, the diagram's divider text (``auth``), and its title.
 
-    name: the diagram's divider text (``auth``). minutes: estimated time for its notebook.
-    summary, then_and_now: markdown. references: where to read more (docs.openstack.org and friends).
+    The phase's prose (summary, objectives, estimated time, then and now, references) is written in its
+    notebook's source, ``course/notebooks/NN-name.md``, and nowhere else.
     """
 
     name: str
     title: str
-    minutes: int
-    objectives: tuple[str, ...]
-    summary: str
-    then_and_now: str
-    references: tuple[DocReference, ...]
     line: int = 0
 
 
@@ -370,7 +357,7 @@ class Course:
         bank = bank.phase if isinstance(bank, Question) else bank
         if bank != TODAY:
             return self.diagram
-        from flowlib.reading.parser import parse_file
+        from flowlib import parse_file
 
         return parse_file(str(Path(self.data_dir or DEFAULT_DATA_DIR) / TODAY_FILE))
 
@@ -419,7 +406,7 @@ def load_course(data_dir: str | Path | None = None) -> Course:
     >>> load_course().narration(1).message
     'Client -> Keystone: Authentication Request'
     """
-    from flowlib.reading.parser import parse_file
+    from flowlib import parse_file
 
     folder = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     diagram = parse_file(str(folder / DIAGRAM_FILE))
@@ -437,7 +424,14 @@ def load_course(data_dir: str | Path | None = None) -> Course:
 
 
 def check_answer(question: Question, choice: str, diagram: Diagram) -> Feedback:
-    """Judge a quiz choice: right or wrong, with the explanation (and any note on that wrong choice)."""
+    """Judge a quiz choice: right or wrong, with the explanation (and any note on that wrong choice).
+
+    >>> from launch_course import load_course
+    >>> course = load_course()
+    >>> question = course.quiz(course.diagram.phases[0])[0]
+    >>> check_answer(question, question.answer(course.diagram), course.diagram).correct
+    True
+    """
     right = question.answer(diagram)
     explanation = question.explanation.format(answer=right).strip()
     chosen = str(choice).strip()
@@ -477,7 +471,11 @@ def run_solution(exercise: Exercise, diagram: Diagram):
 
 
 def show_solutions() -> bool:
-    """True when solutions should be shown: the environment variable ``COURSE_SOLUTIONS`` is ``1``."""
+    """True when solutions should be shown: the environment variable ``COURSE_SOLUTIONS`` is ``1``.
+
+    >>> show_solutions() in (True, False)
+    True
+    """
     return os.environ.get(SOLUTIONS_ENV, "").strip() == "1"
 
 
@@ -650,20 +648,14 @@ def _read(path: Path, make: Callable[[_Entry], Any], unique: str) -> list:
     return result
 
 
-def _reference(entry: _Entry, value, refs: Located, index: int) -> DocReference:
-    if not isinstance(value, dict) or set(value) != {"title", "url"}:
-        raise entry.error("each reference needs exactly 'title' and 'url'", index, at=refs)
-    title, url = value["title"], value["url"]
-    if not isinstance(title, str) or not title.strip():
-        raise entry.error("a reference title must be non-empty text", index, at=refs)
-    problem = reference_problem(url)
-    if problem:
-        raise entry.error(problem, index, at=refs)
-    return DocReference(title.strip(), url)
-
-
 def reference_problem(url) -> str | None:
-    """Why ``url`` is not an acceptable reference, or None: https, a known documentation host, a path."""
+    """Why ``url`` is not an acceptable reference, or None: https, a known documentation host, a path.
+
+    The rule for the phase notebooks' **References** (``tests/test_notebook_prose.py`` applies it).
+
+    >>> reference_problem("http://example.com/page")
+    "reference URL 'http://example.com/page' must start with https:// and name a host"
+    """
     if not isinstance(url, str) or any(c.isspace() for c in url):
         return f"reference URL {url!r} must be text without spaces"
     parts = urlsplit(url)
@@ -676,21 +668,17 @@ def reference_problem(url) -> str | None:
     return None
 
 
+#: Keys phases.yaml once had: that prose is now written in the notebooks' sources only.
+_PHASE_PROSE = ("minutes", "objectives", "summary", "then_and_now", "references")
+
+
 def _phase(e: _Entry) -> PhaseInfo:
-    e.keys(("name", "title", "minutes", "objectives", "summary", "then_and_now", "references"))
-    refs = e.data["references"]
-    if not isinstance(refs, list) or not refs:
-        raise e.error("'references' must be a non-empty list of {title, url}", "references")
-    return PhaseInfo(
-        name=e.text("name", one_line=True),
-        title=e.text("title", one_line=True),
-        minutes=e.integer("minutes"),
-        objectives=e.texts("objectives", minimum=3),
-        summary=e.text("summary"),
-        then_and_now=e.text("then_and_now"),
-        references=tuple(_reference(e, r, refs, i) for i, r in enumerate(refs)),
-        line=e.line,
-    )
+    for key in _PHASE_PROSE:
+        if key in e.data:
+            raise e.error(f"{key!r} is written in the phase's notebook source (course/notebooks/NN-name.md), "
+                          "not in phases.yaml", key, of_key=True)
+    e.keys(("name", "title"))
+    return PhaseInfo(name=e.text("name", one_line=True), title=e.text("title", one_line=True), line=e.line)
 
 
 def _narration(e: _Entry) -> Narration:

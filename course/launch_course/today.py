@@ -187,7 +187,12 @@ def load_bughunt(path=None) -> dict[int, Verdict]:
 
 def check_steps(entries: Mapping[int, object], diagram: Diagram, file: str = "") -> list[str]:
     """Problems between entries keyed by step (with a ``message``) and the diagram: missing steps,
-    extra steps, and messages that differ. An empty list means they agree."""
+    extra steps, and messages that differ. An empty list means they agree.
+
+    >>> from flowlib import parse
+    >>> check_steps({}, parse("Alice -> Bob: hi"))
+    [': no entry for step 1 (Alice -> Bob: hi)']
+    """
     problems = []
     steps = {m.step: m for m in diagram.messages}
     for step in sorted(set(steps) - set(entries)):
@@ -322,7 +327,7 @@ def check_bughunt(flagged: Iterable[int] | int, verdicts: Mapping[int, Verdict] 
     """
     verdicts = load_bughunt() if verdicts is None else verdicts
     if diagram is None:
-        from flowlib.reading.parser import parse_file
+        from flowlib import parse_file
 
         diagram = parse_file(content_path("launch-instance.puml"))
     steps, invalid = _flags(flagged)

@@ -32,6 +32,10 @@ def feedback_html(feedback) -> str:
     """A :class:`~flowlib.course.Feedback` as a coloured paragraph (green when right), its text escaped.
 
     The paragraph has class ``flow-feedback`` and ``data-correct="true"`` or ``"false"``.
+
+    >>> from launch_course.course import Feedback
+    >>> "Right" in feedback_html(Feedback(True, "Right: Bob answers."))
+    True
     """
     return render("feedback.html.j2", correct=bool(feedback.correct), message=feedback.message)
 

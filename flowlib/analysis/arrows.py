@@ -119,6 +119,11 @@ def activations(diagram: Diagram) -> tuple[Activation, ...]:
 
     Each ``deactivate`` closes the innermost open bar of its participant; ``destroy`` closes all of them;
     bars still open at the end are unbalanced, and so is a ``deactivate`` with none open.
+
+    >>> from flowlib import parse
+    >>> d = parse("Alice -> Bob: hi\\nactivate Bob\\nBob --> Alice: ok\\ndeactivate Bob")
+    >>> [(a.participant, a.start_step, a.end_step) for a in activations(d)]
+    [('Bob', 1, 2)]
     """
     open_bars: dict[str, list[tuple[int, int]]] = {}  # code -> stack of (start_step, start_line)
     done: list[Activation] = []
@@ -152,6 +157,10 @@ def message_depths(diagram: Diagram) -> tuple[tuple[int | None, int | None], ...
     the message that an ``activate`` follows counts as inside the bar, and so does the reply that a
     ``deactivate`` follows. The depth is the number of bars of that participant covering the step;
     it is None on the edge side of an exo message.
+
+    >>> from flowlib import parse
+    >>> message_depths(parse("Alice -> Bob: hi\\nactivate Bob\\nBob --> Alice: ok\\ndeactivate Bob"))
+    ((0, 1), (1, 0))
     """
     changes: list[tuple[int, int, str]] = []  # (first step affected, +1/-1, code)
     for bar in activations(diagram):

@@ -1,7 +1,7 @@
 """Compare two flows: participants added and removed, messages added, removed, re-routed or changed.
 
 Rule 1: messages are compared only within the same phase. Two messages *match* when their ends are
-the same participants (up to the equivalence map of data/equivalences.yaml) or share one of them,
+the same participants (up to an equivalence map, :func:`load_equivalences`) or share one of them,
 and their labels are alike (:func:`label_similarity`: difflib ratios on normalised labels). Each
 message matches at most one other; the best-scoring pairs are taken first (ties by step), so the
 result never depends on dictionary order.
@@ -10,10 +10,12 @@ Rule 2: the kind of a match:
 - ``unchanged``: same ends, same direction, same normalised label;
 - ``changed``: same ends and direction (same source, same target), the label differs;
 - ``rerouted``: the same intent by another path: the source or the target kept (or a relay such as
-  the message queue, which stands for whoever is on its other side), the other end replaced, and a
+  a message queue, which stands for whoever is on its other side), the other end replaced, and a
   similarity of at least :data:`REROUTED_MIN`; or both ends replaced and a nearly identical label
   (:data:`MOVED_MIN`);
 - an old message matching nothing is ``removed``, a new one ``added``.
+
+This module computes; its tables, HTML and side-by-side drawings are in :mod:`flowlib.views.diffview`.
 """
 
 from __future__ import annotations
@@ -26,14 +28,11 @@ from dataclasses import dataclass, field
 from flowlib.reading.yamlfile import load_yaml, require
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message
-from flowlib.views.palette import HIGHLIGHT, PHASE_COLORS
 from flowlib.analysis.wording import count_noun, message_text
-from flowlib.views.display import Displayable
 
 __all__ = [
     "KINDS",
     "PARTICIPANT_KINDS",
-    "KIND_COLORS",
     "Equivalences",
     "ParticipantChange",
     "MessageChange",
@@ -54,15 +53,6 @@ PARTICIPANT_KINDS = ("same", "equivalent", "removed", "added")
 REROUTED_MIN = 0.4
 MOVED_MIN = 0.8
 
-#: Colours of the kinds in the side-by-side views (from the course palette, colour-blind friendly).
-KIND_COLORS = {
-    "unchanged": "#7F7F7F",
-    "changed": PHASE_COLORS["auth"],
-    "rerouted": PHASE_COLORS["metadata"],
-    "removed": HIGHLIGHT,
-    "added": PHASE_COLORS["image"],
-}
-
 #: Words that carry no intent; dropped before labels are compared.
 _STOP = frozenset("a an the to of for and or with on in into by from at as is are its it this that".split())
 
@@ -70,7 +60,7 @@ _STOP = frozenset("a an the to of for and or with on in into by from at as is ar
 def normalise_key(name: str) -> str:
     """A participant name compared loosely: case folded, ``_`` and blanks read as ``-``.
 
-    >>> normalise_key("Nova-Scheduler") == normalise_key("nova_scheduler")
+    >>> normalise_key("Order-Service") == normalise_key("order_service")
     True
     """
     return re.sub(r"[\s_-]+", "-", name.strip().casefold())
@@ -79,8 +69,8 @@ def normalise_key(name: str) -> str:
 def normalise_label(label: str) -> str:
     """A label reduced to its words: lower case, punctuation and little words dropped.
 
-    >>> normalise_label("[rpc.cast] to request new instance")
-    'rpc cast request new instance'
+    >>> normalise_label("[rpc.cast] to request new order")
+    'rpc cast request new order'
     """
     words = re.findall(r"[a-z0-9]+", label.casefold())
     return " ".join(w for w in words if w not in _STOP)
@@ -88,10 +78,10 @@ def normalise_label(label: str) -> str:
 
 def label_similarity(a: str, b: str) -> float:
     """How alike two labels are, from 0 to 1: the mean of difflib's ratio on their normalised text
-    (letters, which credits "instance" ~ "instances") and on their word lists (which does not let
+    (letters, which credits "order" ~ "orders") and on their word lists (which does not let
     scattered letters add up). Equal normalised labels, two empty ones included, give 1.0.
 
-    >>> label_similarity("[rpc.cast] launch instance", "rpc.cast to launch the instance")
+    >>> label_similarity("[rpc.cast] place order", "rpc.cast to place the order")
     1.0
     """
     na, nb = normalise_label(a), normalise_label(b)
@@ -109,7 +99,12 @@ def label_similarity(a: str, b: str) -> float:
 @dataclass(frozen=True, slots=True)
 class Equivalences:
     """Participant codes that name one component (``groups``: name and member codes), and the relays
-    (codes of participants that only carry messages between others, such as the message queue)."""
+    (codes of participants that only carry messages between others, such as a message queue).
+
+    >>> eq = Equivalences((("store", ("Store", "Cache")),), relays=("Queue",))
+    >>> eq.canonical("cache"), eq.is_relay("queue")
+    ('store', True)
+    """
 
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     relays: tuple[str, ...] = ()
@@ -140,6 +135,12 @@ class Equivalences:
 
 def load_equivalences(path) -> Equivalences:
     """Read an equivalence file (``groups``: name and members; ``relays``); a code in two groups is an error.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "eq.yaml"
+    >>> _ = path.write_text("groups:\\n  - name: store\\n    members: [Store, Cache]\\nrelays: [Queue]\\n")
+    >>> load_equivalences(path).groups
+    (('store', ('Store', 'Cache')),)
     """
     data = load_yaml(path)
     file = str(path)
@@ -192,7 +193,7 @@ class MessageChange:
 
 
 @dataclass(frozen=True)
-class FlowDiff(Displayable):
+class FlowDiff:
     """The differences between flow ``old`` and flow ``new`` (see :func:`diff_flows`)."""
 
     old: Diagram
@@ -234,116 +235,45 @@ class FlowDiff(Displayable):
             raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
         return tuple(c for c in self.messages if c.kind == kind)
 
-    def table(self, phase: str | None = ..., *, changes_only: bool = False):
-        """The diff as a pandas DataFrame, one row per :class:`MessageChange`."""
-        import pandas as pd
-
-        rows = self.messages if phase is ... else self.phase(phase)
-        if changes_only:
-            rows = tuple(r for r in rows if r.kind != "unchanged")
-        frame = pd.DataFrame(
-            {
-                "kind": pd.Categorical([r.kind for r in rows], categories=list(KINDS)),
-                "phase": pd.Series([r.phase for r in rows], dtype="string"),
-                "old_step": pd.array([r.old_step for r in rows], dtype="Int64"),
-                "old": pd.Series([r.old for r in rows], dtype="string"),
-                "new_step": pd.array([r.new_step for r in rows], dtype="Int64"),
-                "new": pd.Series([r.new for r in rows], dtype="string"),
-                "similarity": pd.array([r.similarity for r in rows], dtype="Float64"),
-            }
-        )
-        return frame
-
-    def participants_table(self):
-        """The participant changes as a pandas DataFrame."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            {
-                "kind": pd.Categorical([p.kind for p in self.participants], categories=list(PARTICIPANT_KINDS)),
-                "old": pd.Series([", ".join(p.old) for p in self.participants], dtype="string"),
-                "new": pd.Series([", ".join(p.new) for p in self.participants], dtype="string"),
-                "group": pd.Series([p.group for p in self.participants], dtype="string"),
-            }
-        )
-
     def summary(self, *, phases: bool = True) -> str:
-        """A readable report: participant changes, counts, then (with ``phases``) every change phase by phase."""
+        """A readable report: participant changes, counts, then (with ``phases``) every change phase by phase.
+
+        >>> from flowlib import parse
+        >>> print(diff_flows(parse("Alice -> Bob: hi"), parse("Alice -> Bob: hi"), {}).summary(phases=False))
+        old: (untitled) (2 participants, 1 message)
+        new: (untitled) (2 participants, 1 message)
+        participants: 2 same, 0 equivalent, 0 removed, 0 added
+        messages: 1 unchanged, 0 changed, 0 rerouted, 0 removed, 0 added
+        <BLANKLINE>
+        """
         return "".join(_summary_lines(self, phases))
 
-    def counts_table(self):
-        """Messages of each kind per phase (rows: phases in diff order, columns: :data:`KINDS`), as a DataFrame."""
-        import pandas as pd
+    def phase_summary(self, phase: str | None) -> str:
+        """The counts and the changes of one phase, as text.
 
-        frame = pd.DataFrame([self.counts(phase) for phase in self.phases], columns=list(KINDS))
-        frame.index = pd.Index([p if p is not None else "(no phase)" for p in self.phases], name="phase")
-        return frame
+        >>> from flowlib import parse
+        >>> d = diff_flows(parse("== go ==\\nAlice -> Bob: hi"), parse("== go ==\\nAlice -> Bob: hello"), {})
+        >>> print(d.phase_summary("go").splitlines()[0])
+        == go == (1 changed)
+        """
+        return "".join(_phase_lines(self, phase))
 
-    def html(self, phase: str | None = ..., *, changes_only: bool = False) -> str:
-        """The rows as an HTML table, each coloured by its kind; all text escaped."""
-        rows = self.messages if phase is ... else self.phase(phase)
-        if changes_only:
-            rows = tuple(r for r in rows if r.kind != "unchanged")
-        return _html_table(rows)
+    def step_kinds(self, side: str) -> dict[int, str]:
+        """step -> kind of its change, for the ``"old"`` or ``"new"`` flow (unchanged steps left out).
 
-    def _mime_types(self) -> dict:
-        return {"text/html": self._repr_html_}
-
-    def _repr_html_(self) -> str:
-        from flowlib.views.html import render
-
-        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
-        return render("diff_head.html.j2", old=_name(self.old), new=_name(self.new), counts=counts,
-                      table=self.html(changes_only=True))
-
-    def step_colors(self, side: str) -> dict[int, str]:
-        """step -> colour of its kind, for the ``"old"`` or ``"new"`` flow (unchanged steps left out)."""
+        >>> from flowlib import parse
+        >>> d = diff_flows(parse("Alice -> Bob: hi"), parse("Alice -> Bob: hello there"), {})
+        >>> d.step_kinds("new")
+        {1: 'changed'}
+        """
         if side not in ("old", "new"):
             raise ValueError("side must be 'old' or 'new'")
-        colors = {}
+        kinds = {}
         for change in self.messages:
             step = change.old_step if side == "old" else change.new_step
             if step is not None and change.kind != "unchanged":
-                colors[step] = KIND_COLORS[change.kind]
-        return colors
-
-    def side_by_side(self, phase: str | None = None) -> "SideBySide":
-        """The two flows' sequence diagrams side by side (one phase, or whole), differences coloured."""
-        from flowlib.views.html import render
-        from flowlib.views.overlay import color_steps, legend_html, side_by_side_html
-        from flowlib.views.svg import sequence_svg
-
-        views = []
-        for side, diagram in (("old", self.old), ("new", self.new)):
-            if phase is not None and not diagram.phase_messages(phase):
-                views.append(render("no_phase.html.j2", phase=phase))
-                continue
-            svg = sequence_svg(diagram, phase=phase)
-            colors = self.step_colors(side)
-            unchanged = {s for s in svg.steps if s not in colors}
-            views.append(color_steps(svg.source, colors, faded=unchanged, opacity=0.45))
-        legend = legend_html((k, KIND_COLORS[k]) for k in KINDS if k != "unchanged")
-        body = side_by_side_html(
-            views[0], views[1], left_title=_name(self.old), right_title=_name(self.new), legend=legend
-        )
-        return SideBySide(body, self.summary() if phase is None else "".join(_phase_lines(self, phase)))
-
-
-@dataclass(frozen=True, slots=True)
-class SideBySide(Displayable):
-    """HTML of two views side by side; ``text`` is its text alternative."""
-
-    html: str
-    text: str
-
-    def _mime_types(self) -> dict:
-        return {"text/html": self.html}
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.text
+                kinds[step] = change.kind
+        return kinds
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -351,9 +281,10 @@ class SideBySide(Displayable):
 
 
 def diff_flows(old: Diagram, new: Diagram, equivalences: Equivalences | Mapping | None = None) -> FlowDiff:
-    """Compare two flows (see the module's rules); ``equivalences`` defaults to data/equivalences.yaml.
+    """Compare two flows (see the module's rules).
 
-    equivalences may also be a plain mapping ``{group name: [codes]}``.
+    equivalences: an :class:`Equivalences` (see :func:`load_equivalences`), a plain mapping
+    ``{group name: [codes]}``, or None for none (participants then match by name only).
 
     >>> from flowlib import parse
     >>> a = parse("@startuml\\n== go ==\\nA -> Q: ask B\\nB -> Q: read\\n@enduml")
@@ -493,7 +424,7 @@ def _ordered(old: Diagram, new: Diagram, pairs: list[_Pair]) -> tuple[MessageCha
 
 
 # ---------------------------------------------------------------------------------------------------
-# Text and HTML
+# Text
 
 _SIGNS = {"unchanged": "=", "changed": "~", "rerouted": ">", "removed": "-", "added": "+"}
 
@@ -541,9 +472,3 @@ def _summary_lines(diff: FlowDiff, phases: bool = True) -> list[str]:
     for phase in diff.phases if phases else ():
         lines += _phase_lines(diff, phase)
     return lines
-
-
-def _html_table(rows: Iterable[MessageChange]) -> str:
-    from flowlib.views.html import render
-
-    return render("diff_table.html.j2", rows=[(r, KIND_COLORS[r.kind]) for r in rows])

@@ -98,8 +98,11 @@ def lint_text(
 
     Each item names file, line and column and carries its source line, so ``str(item)`` shows it with a
     caret. Warnings about lines without a column point at the line's first non-blank character.
+
+    >>> [w.message for w in lint_text("Alice -> Bob")]
+    ["participant 'Alice' takes part in only one message (step 1)", "participant 'Bob' takes part in only one message (step 1)", "message from 'Alice' to 'Bob' has no label"]
     """
-    from flowlib.reading.parser import parse_lenient
+    from flowlib.reading import parse_lenient
 
     try:
         diagram, errors = parse_lenient(text, file=file)

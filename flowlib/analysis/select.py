@@ -13,7 +13,12 @@ from flowlib.analysis.wording import count_noun, step_ranges
 
 
 def find_phase(diagram: Diagram, phase: str) -> str:
-    """The diagram's name for ``phase`` (exact, else case- and blank-insensitive); ValueError if unknown."""
+    """The diagram's name for ``phase`` (exact, else case- and blank-insensitive); ValueError if unknown.
+
+    >>> from flowlib import parse
+    >>> find_phase(parse("== Log In ==\\nAlice -> Bob: hi"), "log in")
+    'Log In'
+    """
     phases = diagram.phases
     if phase in phases:
         return phase
@@ -84,8 +89,13 @@ def select_messages(
     """The messages a view shows, in order.
 
     phase: only that phase's messages. participants: only messages with at least one end among these codes
-    (so ``participants={"Keystone"}`` shows whom Keystone talks to). steps: ``(first, last)``, both included.
+    (so ``participants={"Bob"}`` shows whom Bob talks to). steps: ``(first, last)``, both included.
     Unknown phases, unknown participants and empty windows raise ValueError with a one-line message.
+
+    >>> from flowlib import parse
+    >>> d = parse("Alice -> Bob: hi\\nBob -> Carol: pass it on\\nCarol -> Dave: done")
+    >>> [m.step for m in select_messages(d, participants={"Bob"})]
+    [1, 2]
     """
     messages = diagram.messages
     if phase is not None:
@@ -106,7 +116,13 @@ def select_messages(
 
 
 def check_highlight(diagram: Diagram, highlight: int | None, shown: tuple[Message, ...]) -> int | None:
-    """``highlight`` checked against the diagram and the shown messages; ValueError when it is not shown."""
+    """``highlight`` checked against the diagram and the shown messages; ValueError when it is not shown.
+
+    >>> from flowlib import parse
+    >>> d = parse("Alice -> Bob: hi\\nBob --> Alice: ok")
+    >>> check_highlight(d, 2, d.messages)
+    2
+    """
     if highlight is None:
         return None
     try:

@@ -8,8 +8,8 @@ gets one status (:data:`STATUSES`) by the first rule that applies:
    was sent (that message failed on the way, so it lacks what it needed), or when the last request
    or cast it received, which set it to work, failed or never happened. Answers set nobody to work
    (rule 2 handles a missing one).
-   A participant that receives nothing before it first speaks acts on its own (the client, a guest,
-   an agent watching a queue);
+   A participant that receives nothing before it first speaks acts on its own (the client, a timer,
+   a worker watching a queue);
 3. ``fails`` when its receiver is down, when it travels through a component that is down (a
    scenario's ``carries``), when it is a failing condition (a scenario's ``messages``), or when it is
    a request to a participant that is blocked or missed its first message (nobody answers);
@@ -29,58 +29,55 @@ happens, the whole ``alt`` never happens.
 Rule 4 (recovery): a failure path taken either *recovers* or ends that part of the flow. It recovers
 when every one of its steps happens and the flow goes on after the ``end``: at least one participant
 of the first branch speaks again after it, and the first message each such participant sends there
-happens (as after a reschedule, when the build goes on, on the alternate host). Otherwise (NoValidHost,
-the vif-plug timeout) nothing carries on what the first branch started. The steps of a recovered first
+happens (as after a retry on another server, when the work goes on there). Otherwise (no server left to
+try, a timeout) nothing carries on what the first branch started. The steps of a recovered first
 branch that failed or never happened are made good by the failure path: they keep their status, but
 their phase can still complete. A phase *cannot complete* when one of its steps fails or never
 happens and is not made good that way.
+
+This module computes; its tables, HTML and drawings are in :mod:`flowlib.views.impact`, the explorer
+in :mod:`flowlib.widgets.whatif`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flowlib.analysis.arrows import arrow_kind
 from flowlib.reading.yamlfile import load_yaml, require
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram, GroupElse, GroupEnd, GroupStart, Message
-from flowlib.views.palette import HIGHLIGHT, PHASE_COLORS
-from flowlib.analysis.wording import count_noun
-from flowlib.views.display import Displayable
 
 __all__ = [
     "STATUSES",
-    "STATUS_COLORS",
     "Scenario",
     "StepStatus",
     "Impact",
     "load_scenarios",
     "what_if",
-    "what_if_frames",
-    "what_if_explorer",
 ]
 
 #: Message statuses, in report order.
 STATUSES = ("ok", "fails", "never", "taken", "not_taken")
-
-#: How the views draw each status (phase colours give way, so that only the statuses stand out).
-STATUS_COLORS = {
-    "ok": "#3B4450",
-    "fails": HIGHLIGHT,
-    "never": "#9AA0A6",
-    "taken": PHASE_COLORS["network"],
-    "not_taken": "#C8CDD2",
-}
 
 _CAST = re.compile(r"\bcast\b|\brpc\.cast\b|\bnotif", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """One failure from data/failures.yaml (see that file for the meaning of each field)."""
+    """One failure scenario, as :func:`load_scenarios` reads it.
+
+    id: a short unique name. component: what fails, as a person names it. participants: codes that are
+    down. carries: a regular expression; messages whose label matches travel through the component and
+    fail with it. messages: regular expressions for messages that fail (a condition rather than a
+    component). branch: the else label to take when the failure sends the flow into an ``alt``'s else
+    branch. state: the final state of what the flow was building. user_sees: what its user sees.
+    then: how it went in an earlier version of the flow. references: pages that document it.
+
+    >>> Scenario("queue", "The queue", participants=("Queue",)).is_condition
+    False
+    """
 
     id: str
     component: str
@@ -111,7 +108,7 @@ class StepStatus:
 
 
 @dataclass(frozen=True)
-class Impact(Displayable):
+class Impact:
     """What a failure does to a flow (see :func:`what_if`).
 
     taken_branches: the else labels of the failure paths taken; recovered_branches: those after which
@@ -133,15 +130,30 @@ class Impact(Displayable):
         object.__setattr__(self, "_by_step", {s.step: s for s in self.steps})
 
     def status(self, step: int) -> str:
-        """The status of ``step``."""
+        """The status of ``step``.
+
+        >>> from flowlib import parse
+        >>> what_if(parse("Alice -> Bob: hi"), "Bob").status(1)
+        'fails'
+        """
         return self._by_step[step].status
 
     def reason(self, step: int) -> str:
-        """Why ``step`` has its status ("" when it happens)."""
+        """Why ``step`` has its status ("" when it happens).
+
+        >>> from flowlib import parse
+        >>> what_if(parse("Alice -> Bob: hi"), "Bob").reason(1)
+        'Bob is down'
+        """
         return self._by_step[step].reason
 
     def steps_with(self, *statuses: str) -> tuple[int, ...]:
-        """The steps having one of ``statuses``, in order."""
+        """The steps having one of ``statuses``, in order.
+
+        >>> from flowlib import parse
+        >>> what_if(parse("Alice -> Bob: hi\\nAlice -> Carol: hi"), "Carol").steps_with("ok")
+        (1,)
+        """
         unknown = set(statuses) - set(STATUSES)
         if unknown:
             raise ValueError(f"unknown status {sorted(unknown)[0]!r}; expected one of {', '.join(STATUSES)}")
@@ -190,59 +202,41 @@ class Impact(Displayable):
 
     @property
     def state(self) -> str:
-        """The instance's final state, from the scenarios (empty without one)."""
+        """The final state of what the flow builds, from the scenarios (empty without one)."""
         return "; ".join(s.state for s in self.scenarios if s.state)
 
+    @property
+    def title(self) -> str:
+        """ "What if Store fails", "What if A and B fail", "What if no server has room (Full)".
+
+        >>> from flowlib import parse
+        >>> what_if(parse("Alice -> Bob: hi"), "Bob").title
+        'What if Bob fails'
+        """
+        return _title(self)
+
+    @property
+    def paths_text(self) -> str:
+        """The failure paths taken, ``;``-separated, each marked when the flow goes on after it."""
+        return _paths_text(self)
+
     def counts(self) -> dict[str, int]:
-        """Number of steps of each status, every status present, in :data:`STATUSES` order."""
+        """Number of steps of each status, every status present, in :data:`STATUSES` order.
+
+        >>> from flowlib import parse
+        >>> what_if(parse("Alice -> Bob: hi"), "Bob").counts()["fails"]
+        1
+        """
         return {status: sum(1 for s in self.steps if s.status == status) for status in STATUSES}
 
-    def table(self):
-        """One row per step: step, phase, message, status, reason (a pandas DataFrame)."""
-        import pandas as pd
-
-        from flowlib.analysis.wording import message_text
-
-        messages = self.diagram.messages
-        return pd.DataFrame(
-            {
-                "step": pd.array([m.step for m in messages], dtype="Int64"),
-                "phase": pd.Series([m.phase for m in messages], dtype="string"),
-                "message": pd.Series([message_text(m) for m in messages], dtype="string"),
-                "status": pd.Categorical([self.status(m.step) for m in messages], categories=list(STATUSES)),
-                "reason": pd.Series([self.reason(m.step) for m in messages], dtype="string"),
-            }
-        )
-
     def summary(self) -> str:
-        """A readable report: what failed, counts, incomplete phases, each affected step, what the user sees."""
+        """A readable report: what failed, counts, incomplete phases, each affected step, what the user sees.
+
+        >>> from flowlib import parse
+        >>> print(what_if(parse("Alice -> Bob: hi"), "Bob").summary().splitlines()[0])
+        What if Bob fails: (untitled)
+        """
         return "".join(_summary_lines(self))
-
-    def html(self, *, affected_only: bool = True) -> str:
-        """The affected steps (or all) as an HTML table coloured by status, then what the user sees."""
-        return _impact_html(self, affected_only)
-
-    def _mime_types(self) -> dict:
-        return {"text/html": self.html}
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def svg(self, phase: str | None = None):
-        """The sequence diagram (whole, or one phase) with failing steps red, steps that never happen
-        grey and dashed, failure paths taken in blue, branches not taken faded, the rest dark grey."""
-        import dataclasses
-
-        from flowlib.views.overlay import color_steps
-        from flowlib.views.svg import sequence_svg
-
-        view = sequence_svg(self.diagram, phase=phase)
-        shown = set(view.steps)
-        colors = {s.step: STATUS_COLORS[s.status] for s in self.steps if s.step in shown}
-        faded = {s.step for s in self.steps if s.status in ("never", "not_taken") and s.step in shown}
-        dashed = {s.step for s in self.steps if s.status == "never" and s.step in shown}
-        source = color_steps(view.source, colors, faded, opacity=0.4, dashed=dashed)
-        return dataclasses.replace(view, source=source, text=self.summary())
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -250,7 +244,15 @@ class Impact(Displayable):
 
 
 def load_scenarios(path) -> tuple[Scenario, ...]:
-    """Read failure scenarios from a YAML file (a ``scenarios`` list), checking keys, types and regexes."""
+    """Read failure scenarios from a YAML file (a ``scenarios`` list), checking keys, types and regexes.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "failures.yaml"
+    >>> _ = path.write_text("scenarios:\\n  - id: store\\n    component: The store\\n"
+    ...                     "    participants: [Store]\\n    state: lost\\n    user_sees: an error\\n")
+    >>> [s.component for s in load_scenarios(path)]
+    ['The store']
+    """
     file = str(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -367,7 +369,7 @@ class _Alt:
 def what_if(diagram: Diagram, failed, scenarios=None) -> Impact:
     """What happens to ``diagram`` when ``failed`` fails (the module's rules).
 
-    failed: a participant code, a scenario id or component name (from data/failures.yaml), or a set
+    failed: a participant code, a scenario id or component name (see :func:`load_scenarios`), or a set
     of them. scenarios: the scenarios to draw on (default: :func:`load_scenarios`). An empty set gives
     the normal run: every step ``ok`` but else branches, ``not_taken``.
 
@@ -544,7 +546,7 @@ def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Views
+# Text
 
 
 def _summary_lines(impact: Impact) -> list[str]:
@@ -562,7 +564,7 @@ def _summary_lines(impact: Impact) -> list[str]:
             why = impact.reason(step)
             lines.append(f"  {status:<6} #{step:<3} {message_text(m)}{f'  [{why}]' if why else ''}\n")
     if impact.state:
-        lines.append(f"  the instance: {impact.state}\n")
+        lines.append(f"  final state: {impact.state}\n")
     if impact.user_sees:
         lines.append(f"  the user sees: {impact.user_sees}\n")
     return lines
@@ -577,8 +579,8 @@ _FUNCTION_WORDS = {"a", "an", "the", "no", "nobody", "nothing", "every", "some",
 
 
 def _as_clause(text: str) -> str:
-    """A condition as it reads after "What if": "The chosen host cannot build" -> "the chosen host
-    cannot build"; a leading name ("Neutron does not notify Nova") keeps its capital."""
+    """A condition as it reads after "What if": "The chosen server cannot start" -> "the chosen server
+    cannot start"; a leading name ("Bob does not answer Alice") keeps its capital."""
     first = text.split(" ", 1)[0]
     return text[0].lower() + text[1:] if first.casefold() in _FUNCTION_WORDS else text
 
@@ -588,7 +590,7 @@ def _join(items: list[str]) -> str:
 
 
 def _title(impact: Impact) -> str:
-    """ "What if Placement fails", "What if A and B fail", "What if no host has room (NoValidHost)"."""
+    """ "What if Store fails", "What if A and B fail", "What if no server has room (Full)"."""
     display = {p.code: p.display or p.code for p in impact.diagram.participants}
     covered = {_key(p) for s in impact.scenarios for p in s.participants}
     things = [s.component for s in impact.scenarios if not s.is_condition]
@@ -602,127 +604,3 @@ def _paths_text(impact: Impact) -> str:
     recovered = set(impact.recovered_branches)
     return "; ".join(f"{label} (the flow goes on after it)" if label in recovered else label
                      for label in impact.taken_branches)
-
-
-def _impact_html(impact: Impact, affected_only: bool) -> str:
-    from flowlib.analysis.wording import message_text
-
-    from flowlib.views.html import render
-
-    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in impact.counts().items() if n)
-    rows = []
-    for m in impact.diagram.messages:
-        s = impact._by_step[m.step]
-        if affected_only and s.status in ("ok", "not_taken"):
-            continue
-        color = STATUS_COLORS.get(s.status, "#1F2328")
-        rows.append((m.step, m.phase, message_text(m), s.status.replace("_", " "), s.reason, color))
-    return render(
-        "impact.html.j2",
-        title=_title(impact),
-        counts=counts,
-        phases=", ".join(impact.incomplete_phases) or "none",
-        paths=_paths_text(impact) if impact.taken_branches else "",
-        state=impact.state,
-        user_sees=impact.user_sees,
-        then=" ".join(s.then for s in impact.scenarios if s.then),
-        rows=rows,
-    )
-
-
-def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
-                   *, phase: str | None = "auto", compare: Diagram | None = None) -> tuple[tuple[str, str], ...]:
-    """One pre-rendered HTML frame per choice: (dropdown label, the impact and its coloured diagram).
-
-    choices: scenario ids or participant codes (default: every scenario). phase: the part of the
-    diagram drawn: ``"auto"`` (the phase where the first step fails), None (all), or a phase name.
-    compare: another flow (such as the 2014 one) summarised in one line under each impact. Computing
-    every frame up front lets a dropdown switch them in the browser, with no kernel.
-    """
-    from flowlib.views.html import render
-
-    scenarios = () if scenarios is None else tuple(scenarios)
-    choices = ([s.id for s in scenarios] or [p.code for p in diagram.participants]) if choices is None else list(choices)
-    by_id = {s.id: s for s in scenarios}
-    frames = []
-    for choice in choices:
-        impact = what_if(diagram, choice, scenarios)
-        label = by_id[choice].component if choice in by_id else choice
-        compare_text = None if compare is None else _one_line(what_if(compare, choice, scenarios))
-        shown, nothing = phase, False
-        if phase == "auto":
-            first = (impact.highlighted_steps or impact.taken_steps or (None,))[0]
-            shown = diagram.messages[first - 1].phase if first is not None else None
-            nothing = first is None
-        svg = impact.svg(phase=shown).source if phase != "auto" or shown is not None else None
-        frames.append((label, render(
-            "whatif_frame.html.j2", impact=impact.html(), compare_name=None if compare is None else _name(compare),
-            compare_text=compare_text, nothing=nothing, shown=shown, svg=svg,
-        )))
-    return tuple(frames)
-
-
-def _one_line(impact: Impact) -> str:
-    if not impact.failed and not impact.highlighted_steps:
-        return "nothing fails: this diagram has no such component."
-    counts = impact.counts()
-    phases = ", ".join(impact.incomplete_phases) or "none"
-    fails, never = counts["fails"], counts["never"]
-    return (f"{count_noun(fails, 'step')} {'fails' if fails == 1 else 'fail'} and {never} "
-            f"{'never happens' if never == 1 else 'never happen'}; phases that cannot complete: {phases}.")
-
-
-def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
-                     *, phase: str | None = "auto", compare: Diagram | None = None):
-    """A dropdown of components over their pre-rendered impacts (ipywidgets ``Dropdown`` + ``Stack``).
-
-    The dropdown drives the stack through ``jsdlink``: choosing happens in the browser, so it works
-    without a kernel and in a static export that stores the widget state. Readers without widgets
-    (GitHub's viewer, an HTML export) get a summary table of every choice instead. ipywidgets is
-    imported here, when the explorer is built, and nowhere else in this module.
-    """
-    import ipywidgets as W
-
-    scenarios = () if scenarios is None else tuple(scenarios)
-    choices = ([s.id for s in scenarios] or [p.code for p in diagram.participants]) if choices is None else list(choices)
-    frames = what_if_frames(diagram, choices, scenarios, phase=phase, compare=compare)
-    dropdown = W.Dropdown(options=[(label, i) for i, (label, _) in enumerate(frames)], value=0,
-                          description="What goes wrong:", layout=W.Layout(width="max-content"),
-                          style={"description_width": "initial"})
-    stack = W.Stack(children=[W.HTML(body) for _, body in frames], selected_index=0)
-    summary = _choices_html(diagram, choices, scenarios, [label for label, _ in frames])
-    box = _explorer_class(W)([dropdown, stack], summary=summary)
-    box.add_class("flow-whatif")
-    box._links = (W.jsdlink((dropdown, "index"), (stack, "selected_index")),)
-    return box
-
-
-@functools.lru_cache(maxsize=1)
-def _explorer_class(W):
-    class WhatIfExplorer(Displayable, W.VBox):
-        """A what-if dropdown over its frames; shows a summary table where widgets cannot run."""
-
-        def __init__(self, children, *, summary: str, **kwargs):
-            super().__init__(children=children, **kwargs)
-            self._summary = summary
-
-        def __repr__(self) -> str:
-            return f"WhatIfExplorer({len(self.children[0].options)} choices)"
-
-        def _mime_types(self) -> dict:
-            # Readers without a widget manager (a static page) get the summary table.
-            return {**W.VBox._repr_mimebundle_(self), "text/html": self._summary}
-
-    return WhatIfExplorer
-
-
-def _choices_html(diagram: Diagram, choices, scenarios, labels) -> str:
-    from flowlib.views.html import render
-
-    rows = []
-    for choice, label in zip(choices, labels):
-        impact = what_if(diagram, choice, scenarios)
-        counts = impact.counts()
-        rows.append((label, counts["fails"], counts["never"], ", ".join(impact.incomplete_phases) or "none",
-                     impact.state))
-    return render("whatif_choices.html.j2", name=_name(diagram), rows=rows)

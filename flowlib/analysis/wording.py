@@ -16,7 +16,12 @@ _EDGE_NAMES = {
 
 
 def display_name(diagram: Diagram, code: str | None, exo: str | None = None) -> str:
-    """The name a participant shows (its display text), or the edge an exo message comes from or goes to."""
+    """The name a participant shows (its display text), or the edge an exo message comes from or goes to.
+
+    >>> from flowlib import parse
+    >>> display_name(parse('participant "Web Server" as W\\nAlice -> W: hi'), "W")
+    'Web Server'
+    """
     if code is None:
         return _EDGE_NAMES.get(exo or "", "(outside)")
     try:
@@ -35,12 +40,21 @@ def count_noun(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def one_line(text: str) -> str:
-    """A label's lines joined by single blanks (the text list keeps one step per line)."""
+    """A label's lines joined by single blanks (the text list keeps one step per line).
+
+    >>> one_line("first line\\n  second")
+    'first line second'
+    """
     return " ".join(text.split())
 
 
 def message_kinds(message: Message) -> tuple[str, ...]:
-    """Words for the kind of a message: request or reply, then async, lost, self, both ways, outside."""
+    """Words for the kind of a message: request or reply, then async, lost, self, both ways, outside.
+
+    >>> from flowlib import parse
+    >>> message_kinds(parse("Alice ->> Bob: hi").messages[0])
+    ('request', 'async')
+    """
     kinds = ["reply" if message.dotted else "request"]
     if message.head == "async":
         kinds.append("async")
@@ -56,7 +70,13 @@ def message_kinds(message: Message) -> tuple[str, ...]:
 
 
 def describe(diagram: Diagram, message: Message, *, number: bool = True) -> str:
-    """One step as text: ``3. Keystone -> Token Store: Save token [request]`` (without ``3. `` if not number)."""
+    """One step as text: ``3. Client -> Token Store: Save token [request]`` (without ``3. `` if not number).
+
+    >>> from flowlib import parse
+    >>> d = parse("Alice -> Bob: hi")
+    >>> describe(d, d.messages[0])
+    '1. Alice -> Bob: hi [request]'
+    """
     source = display_name(diagram, message.source, message.exo)
     target = display_name(diagram, message.target, message.exo)
     text = f"{one_line(source)} -> {one_line(target)}"

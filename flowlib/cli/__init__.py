@@ -24,7 +24,7 @@ def _read(path: str) -> str:
 
 
 def _load(path: str):
-    from flowlib.reading.parser import parse
+    from flowlib.reading import parse
 
     return parse(_read(path), file=path)
 
@@ -111,14 +111,20 @@ def cmd_diff(args, out: TextIO) -> int:
     equivalences = load_equivalences(args.equivalences) if args.equivalences else None
     result = diff_flows(_load(args.old), _load(args.new), equivalences)
     if args.format == "csv":
-        result.table().to_csv(out, index=False, lineterminator="\n")
+        from flowlib.views.diffview import diff_view
+
+        diff_view(result).table().to_csv(out, index=False, lineterminator="\n")
     else:
         out.write(result.summary())
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m flowlib``."""
+    """The argument parser of ``python -m flowlib``.
+
+    >>> build_parser().parse_args(["lint", "flow.puml"]).command
+    'lint'
+    """
     parser = argparse.ArgumentParser(prog="python -m flowlib", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -163,7 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    >>> import io, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "hello.puml"
+    >>> _ = path.write_text("Alice -> Bob: hello\\n")
+    >>> main(["lint", str(path)], io.StringIO())
+    0
+    """
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:

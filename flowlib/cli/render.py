@@ -41,7 +41,12 @@ class _Missing(Exception):
 
 
 def output_format(args) -> str:
-    """The format asked for: ``--format``, else from ``-o``'s suffix, else SVG."""
+    """The format asked for: ``--format``, else from ``-o``'s suffix, else SVG.
+
+    >>> import argparse
+    >>> output_format(argparse.Namespace(format=None, output="flow.png"))
+    'png'
+    """
     if args.format:
         return args.format
     if args.output:

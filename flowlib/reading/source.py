@@ -41,7 +41,11 @@ def read_text(path: str | os.PathLike) -> str:
 
 
 def decode(data: bytes, name: str) -> str:
-    """``data`` as UTF-8 text; a byte that is not UTF-8 raises a DiagramError at its line and column."""
+    """``data`` as UTF-8 text; a byte that is not UTF-8 raises a DiagramError at its line and column.
+
+    >>> decode("Alice -> Bob: héllo".encode(), "flow.puml")
+    'Alice -> Bob: héllo'
+    """
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -128,14 +128,26 @@ def load_yaml(path: str | Path) -> object:
 
 def require(entry: Mapping, key: str, kind: type | tuple, file: str, where: str = "entry") -> object:
     """``entry[key]``, checked to be of ``kind``; a missing or mistyped value raises a located DiagramError
-    (at the entry when the key is missing, at the value when it has the wrong type)."""
-    if not isinstance(entry, Mapping):
-        line = getattr(entry, "line", None)
-        raise DiagramError(f"{where}: expected a mapping with {key!r}", file=file, line=line)
+    (at the entry when the key is missing, at the value when it has the wrong type; a plain dict, which
+    knows no lines, names only the file).
+
+    >>> require({"name": "Alice"}, "name", str, "people.yaml")
+    'Alice'
+    >>> require({"name": 3}, "name", str, "people.yaml", "person")
+    Traceback (most recent call last):
+    flowlib.errors.DiagramError: people.yaml: error: person: 'name' must be str, not int
+    """
+    def error(message: str, at=_SELF) -> DiagramError:
+        if isinstance(entry, Located):
+            return entry.error(message, at)
+        return DiagramError(message, file=file, line=getattr(entry, "line", None))
+
+    if not isinstance(entry, dict):
+        raise error(f"{where}: expected a mapping with {key!r}")
     if key not in entry:
-        raise entry.error(f"{where}: missing key {key!r}")
+        raise error(f"{where}: missing key {key!r}")
     value = entry[key]
     if not isinstance(value, kind):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise entry.error(f"{where}: {key!r} must be {names}, not {type(value).__name__}", key)
+        raise error(f"{where}: {key!r} must be {names}, not {type(value).__name__}", key)
     return value

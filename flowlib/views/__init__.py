@@ -1,0 +1,1 @@
+"""Views of the model: tables, sequence SVG, communication graph, Mermaid, text, and the views of analyses."""

@@ -1,6 +1,7 @@
 """The communication view: participants as nodes, messages as edges, laid out by Graphviz's ``dot``.
 
-Rule 1: this is the only flowlib module that imports ``graphviz``. Rule 2: every text that comes from a
+Rule 1: this is the view that builds ``graphviz`` objects (:mod:`flowlib.cli.render` uses them only to
+write files). Rule 2: every text that comes from a
 diagram reaches DOT through :func:`dot_string` (a quoted string with backslashes, quotes, newlines and
 ``&`` escaped) or, in the legend, through :func:`html.escape`; node and edge identifiers are made up here
 (``p0``, ``s3``), never taken from the diagram. So ``<<create>>`` or ``"]; x [label="pwned`` stay text.
@@ -178,8 +179,15 @@ def plan_view(
     participants: Iterable[str] | None = None,
     steps=None,
     highlight: int | None = None,
+    colors: Mapping[str, str] | None = None,
 ) -> GraphPlan:
-    """The nodes and edges of a communication view (see :func:`communication_view` for the arguments)."""
+    """The nodes and edges of a communication view (see :func:`communication_view` for the arguments).
+
+    >>> from flowlib import parse
+    >>> plan = plan_view(parse("Alice -> Bob: hi\\nBob --> Alice: ok"), aggregate=True)
+    >>> len(plan.edges)
+    2
+    """
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
     phases = diagram.phases  # a property that walks every message: read it once
@@ -218,7 +226,7 @@ def plan_view(
                 nodes.append(point(f"x{m.step}", m))
             source, target = ends(m, f"x{m.step}")
             label = f"{m.step}. {m.label}" if m.label.strip() else str(m.step)
-            color = palette.phase_color(m.phase, phases)
+            color = palette.phase_color(m.phase, phases, colors)
             edges.append(
                 GraphEdge(
                     f"s{m.step}", source, target, _wrap(label), describe(diagram, m), (m.step,), (color,),
@@ -235,7 +243,7 @@ def plan_view(
                 nodes.append(point(f"xe{index}", first))
             source, target = ends(first, f"xe{index}")
             step_numbers = tuple(m.step for m in messages)
-            colors = tuple(dict.fromkeys(palette.phase_color(m.phase, phases) for m in messages))
+            edge_colors = tuple(dict.fromkeys(palette.phase_color(m.phase, phases, colors) for m in messages))
             count = len(messages)
             label = f"{count}× (steps {step_ranges(step_numbers)})" if count > 1 else f"step {first.step}"
             names = f"{display_name(diagram, source_code, exo)} -> {display_name(diagram, target_code, exo)}"
@@ -243,7 +251,7 @@ def plan_view(
             heads = {m.head for m in messages}
             edges.append(
                 GraphEdge(
-                    f"e{index}", source, target, _wrap(label), title, step_numbers, colors,
+                    f"e{index}", source, target, _wrap(label), title, step_numbers, edge_colors,
                     dashed=all(m.dotted for m in messages),
                     head=heads.pop() if len(heads) == 1 else "normal",
                     both=any(m.bidirectional for m in messages),
@@ -252,7 +260,7 @@ def plan_view(
 
     group_names = tuple(dict.fromkeys(n.group for n in nodes if n.group is not None))
     shown_phases = tuple(dict.fromkeys(m.phase for m in shown if m.phase is not None))
-    legend = tuple((name, palette.phase_color(name, phases)) for name in shown_phases)
+    legend = tuple((name, palette.phase_color(name, phases, colors)) for name in shown_phases)
     return GraphPlan(_title(diagram, phase, steps, participants), tuple(nodes), tuple(edges), group_names, legend, highlight)
 
 
@@ -428,29 +436,36 @@ def communication_view(
     participants: Iterable[str] | None = None,
     steps=None,
     highlight: int | None = None,
+    colors: Mapping[str, str] | None = None,
 ) -> CommunicationView:
     """Who talks to whom: participants as nodes (shape by kind), messages as edges coloured by phase.
 
-    groups: participant code -> cluster name (for the seed, its OpenStack service); by default the
-    diagram's own ``box`` frames. aggregate: one edge per ordered pair, labelled with its count and steps,
+    groups: participant code -> cluster name (a service, a host); by default the diagram's own ``box``
+    frames. aggregate: one edge per ordered pair, labelled with its count and steps,
     instead of one numbered edge per step. phase, participants (codes; messages touching any of them),
     steps (``(first, last)``): filters, as in :func:`flowlib.analysis.select.select_messages`. highlight: one
     step drawn in :data:`flowlib.views.palette.HIGHLIGHT` with its two ends, the rest greyed.
+    colors: phase name -> colour, overriding the palette's phase colours.
 
-    >>> view = communication_view(diagram, phase="auth", highlight=3)  # doctest: +SKIP
-    >>> view.source.startswith("digraph communication {")  # doctest: +SKIP
+    >>> from flowlib import parse
+    >>> view = communication_view(parse("== login ==\\nAlice -> Bob: hi"), phase="login", highlight=1)
+    >>> view.source.startswith("digraph communication {")
     True
     """
     plan = plan_view(
         diagram, groups=groups, aggregate=aggregate, phase=phase, participants=participants,
-        steps=steps, highlight=highlight,
+        steps=steps, highlight=highlight, colors=colors,
     )
     text = step_list(diagram, phase=phase, steps=steps, highlight=highlight, participants=participants)
     return CommunicationView(plan, text)
 
 
 def dot_available() -> bool:
-    """True when Graphviz's ``dot`` is on PATH."""
+    """True when Graphviz's ``dot`` is on PATH.
+
+    >>> dot_available() in (True, False)
+    True
+    """
     return shutil.which("dot") is not None
 
 
@@ -537,6 +552,10 @@ def mermaid_flowchart(plan: GraphPlan, *, title: str | None = None) -> str:
     """The plan as a Mermaid ``flowchart`` (clusters as subgraphs, one link per edge, phase colours).
 
     title: a fixed text of flowlib's own (no quotes or backslashes), shown above the drawing.
+
+    >>> from flowlib import parse
+    >>> print(mermaid_flowchart(plan_view(parse("Alice -> Bob: hi"))).splitlines()[0])
+    flowchart LR
     """
     from flowlib.views.mermaid import mermaid_text
 

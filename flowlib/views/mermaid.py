@@ -8,7 +8,7 @@ and show their names through ``as``, so no name can form an arrow, a keyword or 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import palette
@@ -109,30 +109,38 @@ def to_mermaid(
     steps=None,
     highlight: int | None = None,
     participants: Iterable[str] | None = None,
+    colors: Mapping[str, str] | None = None,
 ) -> MermaidDiagram:
     """The diagram (or one phase, or a window of steps) as a Mermaid ``sequenceDiagram``.
 
     Messages keep their step numbers in their labels (Mermaid's own autonumber would restart in a window);
     phases become tinted ``rect`` bands in the phase colours with a note naming them; groups become
     alt/opt/loop/par/critical/break blocks; the highlighted step sits in a red band, marked ``▶``.
+    ``colors`` (phase name -> colour) overrides the palette's phase colours.
 
-    >>> print(to_mermaid(diagram).source)  # doctest: +SKIP
+    >>> from flowlib import parse
+    >>> print(to_mermaid(parse("Alice -> Bob: hello")).source.strip())
     sequenceDiagram
-        participant P0 as Client
-        ...
+        accTitle: sequence diagram
+        accDescr: 1 message between 2 participants
+        participant P0 as Alice
+        participant P1 as Bob
+        P0->>P1: 1. hello
     """
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
     text = step_list(diagram, phase=phase, steps=steps, highlight=highlight, participants=participants)
     filtered = phase is not None or participants is not None or steps is not None
-    return MermaidDiagram(_Writer(diagram, shown, highlight, filtered).write(), text)
+    return MermaidDiagram(_Writer(diagram, shown, highlight, filtered, colors).write(), text)
 
 
 class _Writer:
     """Walks the events once, opening groups and phase bands lazily so that a window stays well nested."""
 
-    def __init__(self, diagram: Diagram, shown: tuple[Message, ...], highlight: int | None, filtered: bool):
+    def __init__(self, diagram: Diagram, shown: tuple[Message, ...], highlight: int | None, filtered: bool,
+                 colors: Mapping[str, str] | None = None):
         self.diagram = diagram
+        self.colors = colors
         self.shown = {m.step for m in shown}
         self.highlight = highlight
         self.filtered = filtered
@@ -204,7 +212,7 @@ class _Writer:
             if self.band:
                 self.depth -= 1
                 self.emit("end")
-            color = palette.phase_color(name, self.phases)
+            color = palette.phase_color(name, self.phases, self.colors)
             self.emit(f"rect {_rgba(color, 0.12)}")
             self.depth += 1
             self.band = True

@@ -11,11 +11,12 @@ colours are checked against #hex and CSS names.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flowlib.model import Diagram
 from flowlib.views.display import Displayable
-from flowlib.views.palette import HIGHLIGHT, phase_color
+from flowlib.views.palette import HIGHLIGHT, colors_key, phase_color
 from flowlib.views.svglayout import (
     BAR,
     FOLD,
@@ -84,14 +85,16 @@ class SequenceSVG(Displayable):
 
 
 def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, highlight: int | None = None,
-                 numbers: bool = True, footbox: bool = True, focus_width: float | None = None) -> SequenceSVG:
+                 numbers: bool = True, footbox: bool = True, focus_width: float | None = None,
+                 colors: Mapping[str, str] | None = None) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
     steps: a window, as :func:`flowlib.analysis.select.check_steps` reads it. highlight: one shown step drawn in the highlight
     colour, thicker, with the rest faded. numbers: prefix labels with step numbers.
     focus_width: with ``highlight``, show only a band of about this many pixels around the highlighted
     arrow when the drawing is wider (the step players use it: a static frame cannot scroll itself to
-    the step, and a wide diagram would leave it out of sight).
+    the step, and a wide diagram would leave it out of sight). colors: phase name -> colour, overriding
+    the palette's phase colours.
 
     >>> from flowlib import parse
     >>> svg = sequence_svg(parse("@startuml\\nA -> B: hi\\n@enduml"), highlight=1)
@@ -101,7 +104,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     window = check_steps(diagram, steps)
     if phase is not None:
         phase = find_phase(diagram, phase)
-    scene = _scene(diagram, phase, window, numbers, footbox)
+    scene = _scene(diagram, phase, window, numbers, footbox, colors)
     if highlight is not None:  # the same check, and the same words, as every other view
         check_highlight(diagram, highlight, select_messages(diagram, phase=phase, steps=window))
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
@@ -120,15 +123,15 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 16
 
 
-def _scene(diagram: Diagram, phase, window, numbers: bool, footbox: bool) -> _Scene:
+def _scene(diagram: Diagram, phase, window, numbers: bool, footbox: bool, colors=None) -> _Scene:
     # Diagram is hashable but hashing re-reads every event; identity is enough (and kept alive here).
-    key = (id(diagram), phase, window, numbers, footbox)
+    key = (id(diagram), phase, window, numbers, footbox, colors_key(colors))
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is diagram:
         _CACHE.move_to_end(key)
         return hit[1]
     sel = select(diagram, phase, window)
-    scene = _Scene(diagram, layout(diagram, sel, numbers=numbers, footbox=footbox), phase, window)
+    scene = _Scene(diagram, layout(diagram, sel, numbers=numbers, footbox=footbox), phase, window, colors)
     _CACHE[key] = (diagram, scene)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -199,8 +202,9 @@ def _tspan(run) -> str:
 class _Scene:
     """One laid-out view drawn into SVG fragments, ready to be joined with any step highlighted."""
 
-    def __init__(self, diagram: Diagram, lay: Layout, phase, window):
+    def __init__(self, diagram: Diagram, lay: Layout, phase, window, colors=None):
         self.diagram = diagram
+        self.colors = colors
         self.layout = lay
         self.phases = diagram.phases
         self.width = lay.max_x - lay.min_x
@@ -348,7 +352,7 @@ class _Scene:
         out = []
         if band.kind == "divider":
             mid = (band.y + band.y2) / 2
-            color = phase_color(band.phase, self.phases) if band.phase in self.phases else STROKE
+            color = phase_color(band.phase, self.phases, self.colors) if band.phase in self.phases else STROKE
             fill = _tint(color, 0.82) if band.phase in self.phases else "#F3F4F6"
             out.append(f'<g class="divider" data-phase="{xml_attr(band.phase or "")}">')
             out.append(f'<rect x="{_f(x1)}" y="{_f(mid - 2)}" width="{_f(x2 - x1)}" height="4" fill="{fill}" '
@@ -473,7 +477,7 @@ class _Scene:
     # --- messages -----------------------------------------------------------------------------------
 
     def _arrow(self, a: Arrow, highlight: str | None) -> str:
-        color = highlight or (a.color if a.phase is None and a.color else phase_color(a.phase, self.phases))
+        color = highlight or (a.color if a.phase is None and a.color else phase_color(a.phase, self.phases, self.colors))
         width = "2.6" if highlight else "1.4"
         cls = "msg highlight" if highlight else "msg"
         out = [f'<g class="{cls}" data-step="{a.step}" data-phase="{xml_attr(a.phase or "")}" '

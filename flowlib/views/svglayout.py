@@ -195,7 +195,12 @@ class Layout:
 
 
 def select(diagram: Diagram, phase: str | None = None, window: tuple[int, int] | None = None) -> Selection:
-    """The messages and events a view of one phase and/or step window shows."""
+    """The messages and events a view of one phase and/or step window shows.
+
+    >>> from flowlib import parse
+    >>> select(parse("Alice -> Bob: hi\\nBob --> Alice: ok"), window=(2, 2)).steps
+    frozenset({2})
+    """
     messages = diagram.messages
     if phase is None and window is None:
         return Selection(frozenset(m.step for m in messages), 0, len(diagram.events) - 1, True)
@@ -258,7 +263,12 @@ def head_size(kind: str, name: TextBlock) -> tuple[float, float]:
 
 
 def head_name(participant) -> TextBlock:
-    """The text of a head: the display name, under its stereotype in small italics (``«service»``)."""
+    """The text of a head: the display name, under its stereotype in small italics (``«service»``).
+
+    >>> from flowlib import parse
+    >>> head_name(parse("Alice -> Bob: hi").participants[0]).lines[0][0].text
+    'Alice'
+    """
     name = block(participant.display, HEAD_FONT)
     if not participant.stereotype:
         return name
@@ -268,7 +278,12 @@ def head_name(participant) -> TextBlock:
 
 
 def message_label(message: Message, numbers: bool) -> TextBlock:
-    """The label block of a message, prefixed with its number (autonumber's, else the step) in bold."""
+    """The label block of a message, prefixed with its number (autonumber's, else the step) in bold.
+
+    >>> from flowlib import parse
+    >>> [r.text for r in message_label(parse("Alice -> Bob: hi").messages[0], True).lines[0]]
+    ['1', ' ', 'hi']
+    """
     label = block(message.label, FONT)
     if not numbers:
         return label
@@ -308,7 +323,13 @@ _EMPTY = TextBlock((), (), FONT)
 
 
 def layout(diagram: Diagram, sel: Selection, *, numbers: bool = True, footbox: bool = True) -> Layout:
-    """Place every element of ``diagram`` that ``sel`` keeps."""
+    """Place every element of ``diagram`` that ``sel`` keeps.
+
+    >>> from flowlib import parse
+    >>> d = parse("Alice -> Bob: hi")
+    >>> [c.code for c in layout(d, select(d)).columns]
+    ['Alice', 'Bob']
+    """
     builder = _Builder(diagram, sel, numbers)
     builder.place_columns()
     builder.place_rows()

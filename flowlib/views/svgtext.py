@@ -59,8 +59,8 @@ def _other(char: str) -> int:
 def text_width(text: str, size: float, bold: bool = False, mono: bool = False) -> float:
     """Estimated width in pixels of ``text`` set in ``size``-pixel DejaVu Sans.
 
-    >>> round(text_width("Keystone", 13))
-    57
+    >>> round(text_width("Server", 13))
+    43
     """
     if mono:
         return len(text) * _MONO * size / 1000
@@ -78,12 +78,20 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """``text`` escaped for element content, with characters XML cannot hold dropped."""
+    """``text`` escaped for element content, with characters XML cannot hold dropped.
+
+    >>> xml_text("a < b & c")
+    'a &lt; b &amp; c'
+    """
     return escape(_NOT_XML.sub("", text))
 
 
 def xml_attr(text: str) -> str:
-    """``text`` escaped for a double-quoted attribute value."""
+    """``text`` escaped for a double-quoted attribute value.
+
+    >>> xml_attr('say "hi"')
+    'say &quot;hi&quot;'
+    """
     return escape(_NOT_XML.sub("", text), {'"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
 
 
@@ -119,7 +127,11 @@ lavenderblush linen oldlace cornsilk beige lightyellow lemonchiffon lightcyan pa
 
 
 def text_color(value: str | None) -> str | None:
-    """A text colour that stays readable on a light background: pale colours become None (default ink)."""
+    """A text colour that stays readable on a light background: pale colours become None (default ink).
+
+    >>> text_color("#LightYellow") is None, text_color("red")
+    (True, 'red')
+    """
     color = safe_color(value)
     if color is None or color in _PALE:
         return None
@@ -132,7 +144,11 @@ def text_color(value: str | None) -> str | None:
 
 
 def safe_color(value: str | None) -> str | None:
-    """A PlantUML colour (``#LightBlue``, ``#ff0000``, ``red``, ``#red/blue``) as an SVG colour, or None."""
+    """A PlantUML colour (``#LightBlue``, ``#ff0000``, ``red``, ``#red/blue``) as an SVG colour, or None.
+
+    >>> safe_color("#ff0000"), safe_color("red"), safe_color("url(x)")
+    ('#FF0000', 'red', None)
+    """
     if not value:
         return None
     value = re.split(r"[/|\\-]", value.strip().lstrip("#"), maxsplit=1)[0]
@@ -179,7 +195,11 @@ _TAG_FLAG = {"b": "bold", "i": "italic", "u": "underline", "s": "strike", "strik
 
 @lru_cache(maxsize=8192)
 def runs(line: str) -> tuple[Run, ...]:
-    """The styled runs of one label line (no newlines in ``line``)."""
+    """The styled runs of one label line (no newlines in ``line``).
+
+    >>> [(r.text, r.bold) for r in runs("a **bold** word")]
+    [('a ', False), ('bold', True), (' word', False)]
+    """
     line = line.replace("\t", "    ")
     if not any(c in line for c in "*/\"_-~<["):
         return (Run(line),)
@@ -248,7 +268,11 @@ def runs(line: str) -> tuple[Run, ...]:
 
 
 def run_width(run: Run, size: float) -> float:
-    """Width of one run at the surrounding ``size``."""
+    """Width of one run at the surrounding ``size``.
+
+    >>> round(run_width(runs("Server")[0], 13))
+    43
+    """
     return text_width(run.text, run.size or size, run.bold, run.mono)
 
 
@@ -277,6 +301,9 @@ def block(text: str, size: float, bold: bool = False, note: bool = False) -> Tex
     """``text`` (lines joined with "\\n") read as Creole and measured at ``size``; empty text has no lines.
 
     In notes, ``----``-style lines become blank rules, ``* item`` a bullet and ``|a|b|`` table cells.
+
+    >>> len(block("first\\nsecond", 13).lines)
+    2
     """
     if text == "":
         return TextBlock((), (), size)
@@ -300,5 +327,9 @@ def block(text: str, size: float, bold: bool = False, note: bool = False) -> Tex
 
 
 def plain(text: str) -> str:
-    """``text`` with Creole markup removed, for titles, aria labels and the text alternative."""
+    """``text`` with Creole markup removed, for titles, aria labels and the text alternative.
+
+    >>> plain("a **bold** //word//")
+    'a bold word'
+    """
     return "\n".join("".join(r.text for r in runs(line)) for line in text.split("\n"))

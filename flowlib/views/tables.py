@@ -1,6 +1,7 @@
 """pandas tables of a diagram: messages, participants, activations, phases and the interaction matrix.
 
-This is the only flowlib module that imports pandas. Every table is built from the model alone, has
+pandas is imported here at the top, so that importing this module is what loads it (the diff and
+what-if views import it only when a table is asked for). Every table is built from the model alone, has
 the columns and dtypes its docstring lists, and comes in a deterministic order. Integer columns are
 ``int64`` when a value always exists and ``Int64`` (nullable) when it may be missing; text columns are
 ``string`` (missing values are ``<NA>``, written as empty fields in CSV).
@@ -16,7 +17,7 @@ import pandas as pd
 
 from flowlib.analysis.arrows import ARROWS, activations, arrow_kind, message_depths, protocol_tag
 from flowlib.model import KINDS, Diagram
-from flowlib.views.palette import HIGHLIGHT, phase_color
+from flowlib.views.palette import HIGHLIGHT, colors_key, phase_color
 
 #: Row and column names the interaction matrix gives to the diagram's edges (``[->`` and ``->]``).
 LEFT_EDGE = "["
@@ -101,7 +102,7 @@ def participants_table(diagram: Diagram, components: Mapping | None = None) -> p
     id            string    participant code, as messages use it
     name          string    display name
     kind          category  participant, actor, boundary, ... (:data:`flowlib.model.KINDS`)
-    service       string    OpenStack service from ``components``, or <NA>
+    service       string    the service (a group of participants) from ``components``, or <NA>
     role          string    one-line role from ``components``, or <NA>
     first_step    Int64     first message it sends or receives (<NA> if none)
     last_step     Int64     last message it sends or receives (<NA> if none)
@@ -109,6 +110,10 @@ def participants_table(diagram: Diagram, components: Mapping | None = None) -> p
     messages_in   int64     messages it receives
     line          int64     source line of its declaration or first use
     ============  ========  ==============================================================
+
+    >>> from flowlib import parse
+    >>> participants_table(parse("Alice -> Bob: hi")).id.tolist()
+    ['Alice', 'Bob']
     """
     components = components or {}
     first: dict[str, int] = {}
@@ -154,6 +159,10 @@ def activations_table(diagram: Diagram) -> pd.DataFrame:
     start_line  Int64    source line of the ``activate`` (or ``++``)
     end_line    Int64    source line of the ``deactivate`` (or ``--``, ``return``, ``destroy``)
     ==========  =======  ==============================================================
+
+    >>> from flowlib import parse
+    >>> len(activations_table(parse("Alice -> Bob: hi\\nactivate Bob\\nBob --> Alice: ok\\ndeactivate Bob")))
+    1
     """
     bars = activations(diagram)
     return _frame(
@@ -185,6 +194,10 @@ def phases_table(diagram: Diagram) -> pd.DataFrame:
     participant_ids  string  their codes, in the diagram's participant order, joined with ", "
     line             Int64   source line of the divider that first opens it (<NA> for the outside row)
     ===============  ======  ==============================================================
+
+    >>> from flowlib import parse
+    >>> phases_table(parse("== login ==\\nAlice -> Bob: hi")).phase.tolist()
+    ['login']
     """
     names: list[str | None] = _phase_names(diagram)
     if any(m.phase is None for m in diagram.messages):
@@ -219,6 +232,10 @@ def interaction_matrix(diagram: Diagram) -> pd.DataFrame:
     count in an extra first row/column ``"["`` (left edge) or last ``"]"`` (right edge), present only
     when such messages exist, so the matrix always sums to the number of messages. Self messages sit
     on the diagonal.
+
+    >>> from flowlib import parse
+    >>> int(interaction_matrix(parse("Alice -> Bob: hi\\nBob --> Alice: ok")).loc["Alice", "Bob"])
+    1
     """
     codes = [p.code for p in diagram.participants]
     known = set(codes)
@@ -258,13 +275,20 @@ TABLES: dict[str, Callable[[Diagram], pd.DataFrame]] = {
 }
 
 
-def style_messages(frame: pd.DataFrame, highlight: int | None = None):
+def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
+                   colors: Mapping[str, str] | None = None):
     """A notebook view of a messages table: each row tinted with its phase colour, labels HTML-escaped.
 
-    ``highlight`` is a step to outline in the course's highlight colour. Returns a pandas ``Styler``
-    (needs jinja2, which JupyterLab brings). Its HTML ids (``T_<uuid>_row0_col0``) are derived from the
-    table's content and ``highlight`` instead of pandas' random uuid, so a re-executed notebook stores
-    the same HTML, and two different tables in one notebook never share an id.
+    ``highlight`` is a step to outline in the highlight colour; ``colors`` (phase name -> colour)
+    overrides the palette's phase colours. Returns a pandas ``Styler`` (its HTML needs jinja2). Its
+    HTML ids (``T_<uuid>_row0_col0``) are derived from the table's content, ``highlight`` and
+    ``colors`` instead of pandas' random uuid, so a re-executed notebook stores the same HTML, and two
+    different tables in one notebook never share an id.
+
+    >>> from flowlib import parse
+    >>> styler = style_messages(messages_table(parse("== login ==\\nAlice -> Bob: hi")), highlight=1)
+    >>> "#E69F00" in styler.to_html()
+    True
     """
     if isinstance(frame.get("phase", None), pd.Series) and isinstance(frame["phase"].dtype, pd.CategoricalDtype):
         phases = tuple(frame["phase"].cat.categories)
@@ -273,19 +297,21 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None):
 
     def row_style(row: pd.Series) -> list[str]:
         phase = row.get("phase")
-        colour = phase_color(phase if isinstance(phase, str) else None, phases)
+        colour = phase_color(phase if isinstance(phase, str) else None, phases, colors)
         css = f"background-color: {colour}26; border-left: 4px solid {colour}"
         if highlight is not None and row.get("step") == highlight:
             css += f"; font-weight: bold; outline: 2px solid {HIGHLIGHT}"
         return [css] * len(row)
 
-    styler = frame.style.set_uuid(_styler_uuid(frame, highlight))
+    styler = frame.style.set_uuid(_styler_uuid(frame, highlight, colors))
     return styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
 
 
-def _styler_uuid(frame: pd.DataFrame, highlight: int | None) -> str:
+def _styler_uuid(frame: pd.DataFrame, highlight: int | None, colors: Mapping[str, str] | None = None) -> str:
     """``messages_<phases>_<hash>``: the phases shown (for a reader of the HTML) and a digest of the content."""
     phases = dict.fromkeys(p for p in frame.get("phase", []) if isinstance(p, str))
     slug = "-".join(re.sub(r"[^A-Za-z0-9]+", "", p) or "x" for p in phases)[:40] or "none"
     content = frame.to_csv(index=True, lineterminator="\n") + f"highlight={highlight}"
+    if colors:  # only when given, so the ids of the palette's tables stay as they were
+        content += f"colors={colors_key(colors)}"
     return f"messages_{slug}_{hashlib.sha1(content.encode('utf-8')).hexdigest()[:10]}"

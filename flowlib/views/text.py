@@ -42,9 +42,15 @@ def step_list(
 
     Phases start with a ``== name ==`` line, as in PlantUML::
 
-        == auth ==
-          1. Client -> Keystone: Authentication Request [request]
-        ▶ 2. Keystone -> LDAP: authn [request]
+        == login ==
+          1. Alice -> Bob: hello [request]
+        ▶ 2. Bob -> Alice: welcome [reply]
+
+    >>> from flowlib import parse
+    >>> print(step_list(parse("== login ==\\nAlice -> Bob: hello\\nBob --> Alice: welcome"), highlight=2), end="")
+    == login ==
+      1. Alice -> Bob: hello [request]
+    ▶ 2. Bob -> Alice: welcome [reply]
     """
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
@@ -67,7 +73,12 @@ def step_list_html(
     participants: Iterable[str] | None = None,
 ) -> str:
     """The shown steps as an HTML ``<ol>`` (one per phase), every text escaped; the highlighted step is
-    ``<strong>`` with ``aria-current="step"``."""
+    ``<strong>`` with ``aria-current="step"``.
+
+    >>> from flowlib import parse
+    >>> 'aria-current="step"' in step_list_html(parse("Alice -> Bob: <hello>"), highlight=1)
+    True
+    """
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
     sections: list[tuple[str | None, list]] = []

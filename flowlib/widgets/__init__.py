@@ -1,0 +1,1 @@
+"""Widgets: the step player and the what-if explorer, built from the views with ipywidgets."""

@@ -1,7 +1,7 @@
-"""Step players, quizzes, exercise checks and component cards: the only flowlib module importing ipywidgets.
+"""The step player: a diagram walked step by step, each frame pre-rendered, stepped in the browser.
 
-What a learner sees at step *i* is decided by plain functions (:func:`frame_html`, :func:`feedback_html`,
-:func:`check`), so tests need no browser. The widgets only arrange those pieces. A :class:`StepPlayer`
+What a learner sees at step *i* is decided by plain functions (:func:`frame_html` and the pieces it
+joins), so tests need no browser. The widgets only arrange those pieces. A :class:`StepPlayer`
 pre-renders every frame once into ``HTML`` widgets inside a ``Stack`` and joins ``Play`` and the slider to
 the stack with ``jslink``: stepping with Play or the slider (drag, or focus it and use the arrow keys)
 happens in the browser, costs no round trip, and keeps working in a static export or after the kernel
@@ -55,8 +55,9 @@ def player_steps(diagram: Diagram, *, phase: str | None = None, steps=None) -> t
 
     Raises ValueError for an unknown phase, a step the diagram (or the phase) lacks, or nothing to show.
 
-    >>> player_steps(diagram, phase="auth")  # doctest: +SKIP
-    (1, 2, 3, 4, 5, 6)
+    >>> from flowlib import parse
+    >>> player_steps(parse("== login ==\\nAlice -> Bob: hi\\nBob --> Alice: ok"), phase="login")
+    (1, 2)
     """
     if phase is not None:
         phase = find_phase(diagram, phase)  # ValueError naming the known phases
@@ -82,7 +83,12 @@ def player_steps(diagram: Diagram, *, phase: str | None = None, steps=None) -> t
 
 def context_steps(diagram: Diagram, step: int, *, phase: str | None = None) -> tuple[int, ...]:
     """The messages shown around ``step`` in its frame: the player's phase, else the step's own phase,
-    else a window of at most :data:`WINDOW` messages around it (all of them in a small diagram)."""
+    else a window of at most :data:`WINDOW` messages around it (all of them in a small diagram).
+
+    >>> from flowlib import parse
+    >>> context_steps(parse("Alice -> Bob: hi\\nBob --> Alice: ok"), 2)
+    (1, 2)
+    """
     scope = phase if phase is not None else _message(diagram, step).phase
     if scope is not None:
         return tuple(m.step for m in diagram.phase_messages(scope))
@@ -111,8 +117,12 @@ def _lookup(narration, step: int):
 def narration_html(diagram: Diagram, step: int, narration=None) -> str:
     """The narration block of a frame: what happens, why, over which protocol, what a failure looks like.
 
-    ``narration`` is an object with ``what``, ``why``, ``protocol`` and ``if_it_fails`` (a course
-    :class:`~launch_course.course.Narration`) or None, which gives a plain description of the arrow.
+    ``narration`` is an object with ``what``, ``why``, ``protocol`` and ``if_it_fails`` (and optionally
+    ``now``), such as a course's narration entry, or None, which gives a plain description of the arrow.
+
+    >>> from flowlib import parse
+    >>> "Alice sends" in narration_html(parse("Alice -> Bob: hi"), 1)
+    True
     """
     m = _message(diagram, step)
     source, target = _name(diagram, m.source, m.exo), _name(diagram, m.target, m.exo)
@@ -132,7 +142,12 @@ def narration_html(diagram: Diagram, step: int, narration=None) -> str:
 
 def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = None) -> str:
     """The messages ``steps`` as an HTML table (the columns of :func:`flowlib.views.tables.messages_table` a learner
-    reads first); the row of ``current`` has class ``flow-current`` and ``aria-current="step"``."""
+    reads first); the row of ``current`` has class ``flow-current`` and ``aria-current="step"``.
+
+    >>> from flowlib import parse
+    >>> 'class="flow-current"' in table_html(parse("Alice -> Bob: hi"), [1], current=1)
+    True
+    """
     wanted = set(steps)
     rows = []
     for m in diagram.messages:
@@ -160,30 +175,43 @@ def _window(steps: tuple[int, ...]) -> tuple[int, int]:
     return (min(steps), max(steps))
 
 
-def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: str | None = None) -> str:
-    """The sequence view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline SVG."""
+def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: str | None = None,
+                  colors: Mapping[str, str] | None = None) -> str:
+    """The sequence view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline SVG.
+
+    >>> from flowlib import parse
+    >>> sequence_html(parse("Alice -> Bob: hi"), 1, (1,)).startswith("<svg")
+    True
+    """
     from flowlib.views.svg import sequence_svg
 
     if phase is not None:
-        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH)
+        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH, colors=colors)
     else:
-        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH)
+        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH, colors=colors)
     return _inline_svg(svg.source)
 
 
 def communication_html(
-    diagram: Diagram, step: int | None, steps: tuple[int, ...], *, phase: str | None = None, groups=None
+    diagram: Diagram, step: int | None, steps: tuple[int, ...], *, phase: str | None = None, groups=None,
+    colors: Mapping[str, str] | None = None,
 ) -> str:
     """The communication view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline
-    SVG; a one-line hint instead when Graphviz's dot is missing. dot lays each view out once; highlights reuse it."""
+    SVG; a one-line hint instead when Graphviz's dot is missing. dot lays each view out once; highlights reuse it.
+
+    >>> from flowlib import parse
+    >>> html = communication_html(parse("Alice -> Bob: hi"), 1, (1,))
+    >>> html.startswith("<svg") or "Graphviz" in html
+    True
+    """
     from flowlib.views.graph import INSTALL_HINT, communication_view, dot_available
 
     if not dot_available():
         return render("hint.html.j2", text=f"Communication view skipped. {INSTALL_HINT}")
     if phase is not None:
-        view = communication_view(diagram, groups=groups, phase=phase, highlight=step)
+        view = communication_view(diagram, groups=groups, phase=phase, highlight=step, colors=colors)
     else:
-        view = communication_view(diagram, groups=groups, steps=_window(steps), highlight=step)
+        view = communication_view(diagram, groups=groups, steps=_window(steps), highlight=step, colors=colors)
     return _inline_svg(view.svg())
 
 
@@ -197,15 +225,18 @@ def frame_html(
     position: int | None = None,
     total: int | None = None,
     communication: str | None = None,
+    colors: Mapping[str, str] | None = None,
 ) -> str:
     """Everything a player shows at ``step``: a heading, the narration, the sequence and communication views
     with the step highlighted, and the message table with its row marked.
 
     The root element carries ``data-step``; the table row has class ``flow-current``; the narration sits in
     ``.flow-narration``. ``narration`` is the step's narration object (or None); ``communication`` is the
-    pre-rendered communication view (rendered here when None). Every label is escaped.
+    pre-rendered communication view (rendered here when None); ``colors`` (phase name -> colour)
+    overrides the palette's phase colours. Every label is escaped.
 
-    >>> "data-step=\\"3\\"" in frame_html(diagram, 3)  # doctest: +SKIP
+    >>> from flowlib import parse
+    >>> 'data-step="2"' in frame_html(parse("Alice -> Bob: hi\\nBob --> Alice: ok"), 2)
     True
     """
     m = _message(diagram, step)
@@ -213,15 +244,15 @@ def frame_html(
     shown = context_steps(diagram, step, phase=phase)
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
     if communication is None:
-        communication = communication_html(diagram, step, shown, phase=phase, groups=groups)
-    sequence = sequence_html(diagram, step, shown, phase)
+        communication = communication_html(diagram, step, shown, phase=phase, groups=groups, colors=colors)
+    sequence = sequence_html(diagram, step, shown, phase, colors)
     return render(
         "frame.html.j2",
         step=m.step,
         position=position or "",
         where=where,
         phase=m.phase,
-        color=phase_color(m.phase, diagram.phases),
+        color=phase_color(m.phase, diagram.phases, colors),
         source=_name(diagram, m.source, m.exo),
         target=_name(diagram, m.target, m.exo),
         label=one_line(m.label),
@@ -237,8 +268,11 @@ class StepPlayer(Displayable, W.VBox):
 
     Play and the slider are joined to the frames' ``Stack`` with ``jslink``, so they step in the browser
     without the kernel (and in a static export). Previous/next move the slider through the kernel.
+    ``colors`` (phase name -> colour) overrides the palette's phase colours.
 
-    >>> StepPlayer(course.diagram, phase="auth", narration=course.narration)  # doctest: +SKIP
+    >>> from flowlib import parse
+    >>> StepPlayer(parse("== login ==\\nAlice -> Bob: hi\\nBob --> Alice: ok"), phase="login")
+    StepPlayer(phase='login', 2 steps)
     """
 
     def __init__(
@@ -249,6 +283,7 @@ class StepPlayer(Displayable, W.VBox):
         steps=None,  # as player_steps reads it: a window ("A-B", N, a range) or the steps in order
         narration=None,
         groups=None,
+        colors: Mapping[str, str] | None = None,
         interval: int = 2500,
         **kwargs,
     ):
@@ -266,6 +301,7 @@ class StepPlayer(Displayable, W.VBox):
                 groups=groups,
                 position=position,
                 total=total,
+                colors=colors,
             )
             frames.append(W.HTML(value=html_text, layout=W.Layout(width="100%")))
         self._stack = W.Stack(children=frames, selected_index=0, layout=W.Layout(width="100%"))

@@ -1,0 +1,1 @@
+"""Writing the model back out: PlantUML text and PlantUML-compatible JSON."""

@@ -153,8 +153,12 @@ def error_json(err: DiagramError, file: str | None) -> dict:
 
     ``diagram_type`` is the kind of diagram the text looks like when the parser recognised one
     (``"class"``, ``"state"``...), ``"unreadable"`` for a file that could not be read, else ``"error"``.
+
+    >>> from flowlib.errors import DiagramError
+    >>> error_json(DiagramError("syntax error", line=2), "flow.puml")["ok"]
+    False
     """
-    from flowlib.reading.parser import KIND_PHRASES
+    from flowlib.reading.diagnosis import KIND_PHRASES
 
     kind = "error"
     if err.message.startswith("cannot read file"):

@@ -51,11 +51,11 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def course_copy(tmp_path_factory) -> Path:
-    """A copy of notebooks/ and data/: running the course in the browser never touches the committed files."""
+    """A copy of notebooks/: running the course in the browser never touches the committed files (the content
+    comes from the installed launch_course package)."""
     root = tmp_path_factory.mktemp("course")
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=ignore)
-    shutil.copytree(ROOT / "course" / "launch_course" / "content", root / "data", ignore=ignore)
     return root
 
 

@@ -1,0 +1,410 @@
+"""What each line command does: functions of the builder and the pattern's match (and a block's text).
+
+A one-line action is ``do_x(builder, match)``; a multi-line one also takes the block's text. They
+change the builder only, and report a problem on the line by raising :class:`LineError`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flowlib.model import Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
+from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState
+from flowlib.reading.display import display_text, unquote
+from flowlib.reading.lineerror import LineError
+from flowlib.reading.numbering import decimal_format
+from flowlib.reading.patterns import GROUP_TITLE, NAME_IN_LIST
+
+
+def _arrow_part(b: Builder, m: re.Match, p: str) -> str:
+    g = m.group
+    if g(p + "code") is not None:
+        return b.participant(g(p + "code"))
+    if g(p + "long") is not None:
+        return b.participant(g(p + "long"))
+    if g(p + "lcc") is not None:
+        return b.participant(g(p + "lcc"), g(p + "lcl"))
+    return b.participant(g(p + "clc"), g(p + "cll"))
+
+
+def _style_of(m: re.Match) -> tuple[bool, str | None]:
+    """(dotted by style, colour) from ``-[#red,dashed]->``."""
+    style = m.group("st1") or m.group("st2")
+    dotted, color = False, None
+    if style:
+        for token in style[1:-1].split(","):
+            low = token.lower()
+            if low in ("dashed", "dotted"):
+                dotted = True
+            elif token.startswith("#"):
+                color = token
+    return dotted, color
+
+
+def do_arrow(b: Builder, m: re.Match):
+    d1 = (m.group("d1") or "").lower()
+    d2 = (m.group("d2") or "").lower()
+    has2 = any(c in d2 for c in ">\\/x")
+    has1 = any(c in d1 for c in "x<\\/")
+    if has2:
+        source = _arrow_part(b, m, "a")
+        target = _arrow_part(b, m, "b")
+    elif has1:
+        target = _arrow_part(b, m, "a")
+        source = _arrow_part(b, m, "b")
+    else:
+        raise LineError("this arrow has no head: write '->' or '<-'",
+                         (m.start("ba1") if m.group("ba1") is not None else m.start("bb2")) + 1)
+    body = len(m.group("ba1") or m.group("ba2") or "") + len(m.group("bb1") or m.group("bb2") or "")
+    style_dotted, color = _style_of(m)
+    head = "normal"
+    if "<<" in d1 or "\\\\" in d1 or "//" in d1 or ">>" in d2 or "\\\\" in d2 or "//" in d2:
+        head = "async"
+    if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
+        head = "crossx"
+    act = m.group("act")
+    _send(b, source, target, act, m.group("lifecolor"), m.start("act") + 1 if act else 1,
+          label=display_text(m.group("label")) if m.group("label") is not None else "",
+          dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
+          parallel=m.group("parallel") is not None, color=color)
+
+
+def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
+    """Add a message and the life events its ``++ -- ** !!`` suffix (or autoactivate) implies."""
+    if act and act[0] == "*":
+        b.life("create", target, implicit=True)
+    msg = b.message(source=source, target=target, **fields)
+    try:
+        if act:
+            if act[0] == "+":
+                b.life("activate", target, implicit=True, color=lifecolor)
+            elif act[0] == "-":
+                b.life("deactivate", source, implicit=True)
+            elif act[0] == "!":
+                b.life("destroy", target, implicit=True)
+        elif b.autoactivate and msg.head != "crossx":
+            if msg.dotted:
+                b.life("deactivate", source, implicit=True)
+            else:
+                b.life("activate", target, implicit=True, color=lifecolor)
+    except LineError as err:
+        err.column = act_col
+        raise
+
+
+def do_simple_arrow(b: Builder, m: re.Match):
+    source, body, head, target, act, label = m.groups()
+    if source[0] == '"':
+        source = source[1:-1]
+    if target[0] == '"':
+        target = target[1:-1]
+    people = b.participants
+    if source not in people:
+        b.participant(source)
+    if target not in people:
+        b.participant(target)
+    msg = b.message(source, target, "" if label is None else display_text(label), len(body) > 1,
+                    "normal" if len(head) == 1 else "async")
+    if act is not None:
+        if act == "++":
+            b.life("activate", target, implicit=True)
+        else:
+            b.life("deactivate", source, implicit=True)
+    elif b.autoactivate:
+        if msg.dotted:
+            b.life("deactivate", source, implicit=True)
+        else:
+            b.life("activate", target, implicit=True)
+
+
+def _exo(b: Builder, m: re.Match, right_side: bool):
+    short = m.group("short") or ""
+    d1, d2 = m.group("d1"), m.group("d2")
+    if right_side:
+        if "[" in short:
+            exo = "to_left" if d1 is not None else "from_left"
+        else:
+            exo = "to_right" if d1 is not None else "from_right"
+    else:
+        if "]" in short:
+            exo = "from_right" if d1 is not None else "to_right"
+        else:
+            exo = "from_left" if d1 is not None else "to_left"
+    who = b.participant(unquote(m.group("part")))
+    body = (m.group("ba1") or m.group("ba2") or "") + (m.group("bb1") or m.group("bb2") or "")
+    dressing = d1 or d2 or ""
+    style_dotted, color = _style_of(m)
+    head = "async" if len(dressing) == 2 else "normal"
+    if "x" in short.lower() or "x" in (m.group("supp") or "").lower():
+        head = "crossx"
+    incoming = exo in ("from_left", "from_right")
+    act = m.group("act")
+    if act and act[0] == "*":
+        b.life("create", who, implicit=True)
+    msg = b.message(source=None if incoming else who, target=who if incoming else None,
+                    label=display_text(m.group("label")) if m.group("label") is not None else "",
+                    dotted="--" in body or style_dotted, head=head, bidirectional=m.group("both") is not None,
+                    exo=exo, exo_short="?" in short, parallel=m.group("parallel") is not None, color=color)
+    action = {"+": "activate", "-": "deactivate", "!": "destroy"}.get(act[0]) if act else None
+    if action:
+        b.life(action, who, implicit=True, color=m.group("lifecolor") if action == "activate" else None)
+    elif b.autoactivate and head != "crossx":
+        b.life("deactivate" if msg.dotted else "activate", who, implicit=True)
+
+
+def do_exo_left(b, m):
+    _exo(b, m, right_side=False)
+
+
+def do_exo_right(b, m):
+    _exo(b, m, right_side=True)
+
+
+def _declare(b: Builder, m: re.Match, code: str, display: str | None):
+    kind = m.group("kind").lower()
+    create = m.group("create") is not None or kind == "create"
+    if kind == "create":
+        kind = "participant"
+    if code in b.participants and not create:
+        # PlantUML moves an already known participant to the end and keeps its first form.
+        record = b.participants.pop(code)
+        record["box"] = b.box
+        b.participants[code] = record
+        return
+    if code in b.participants:
+        b.participants.pop(code)
+    order = m.group("order")
+    b.participants[code] = dict(
+        code=code, display=display_text(code if display is None else display), kind=kind,
+        stereotype=m.group("stereo"), color=m.group("color"), order=int(order) if order else None,
+        box=b.box, declared=True, line=b.line)
+    if create:
+        b.life("create", code, implicit=False)
+
+
+def do_decl_a(b, m):
+    _declare(b, m, m.group("code"), m.group("full"))
+
+
+def do_decl_a4(b, m):
+    _declare(b, m, m.group("code"), None)
+
+
+def do_activate(b: Builder, m: re.Match):
+    who = b.participant(unquote(m.group("who")))
+    b.life(m.group("action").lower(), who, implicit=False, color=m.group("back"))
+
+
+def do_activate2(b: Builder, m: re.Match):
+    who = b.participant(m.group("who"))
+    if m.group("action") == "++":
+        b.life("activate", who, implicit=False, color=m.group("color"))
+    else:
+        b.life("deactivate", who, implicit=False)
+
+
+def do_deactivate_short(b: Builder, m: re.Match):
+    last = b.last_with_deactivate
+    if not isinstance(last, Message) or last.source is None:
+        raise LineError("'deactivate' without a name needs a message before it")
+    b.life("deactivate", last.source, implicit=False)
+
+
+_STYLES = {"note": "normal", "hnote": "hexagonal", "rnote": "box"}
+
+
+def do_note(b: Builder, m: re.Match, text: str):
+    who = b.participant(unquote(m.group("who")))
+    b.note(position=m.group("position").lower(), participants=(who,), text=text,
+           style=_STYLES[m.group("style").lower()])
+
+
+def do_note_several(b: Builder, m: re.Match, text: str):
+    p1 = b.participant(unquote(m.group("p1")))
+    p2 = b.participant(unquote(m.group("p2")))
+    b.note(position="over_several", participants=(p1, p2), text=text, style=_STYLES[m.group("style").lower()])
+
+
+def do_note_across(b: Builder, m: re.Match, text: str):
+    b.note(position="across", participants=(), text=text, style=_STYLES[m.group("style").lower()])
+
+
+def do_note_on_arrow(b: Builder, m: re.Match, text: str):
+    target = b.last_note_target
+    if target is None:
+        raise LineError("a note without 'of' or 'over' belongs to the message before it, and there is none")
+    position = m.group("position").lower()
+    anchor = target[1]
+    if anchor is not None and anchor.exo is not None:
+        # PlantUML puts a note on a message from or to the diagram's edge on the inner side, whatever it says.
+        position = "right" if anchor.exo in ("from_left", "to_left") else "left"
+    b.note(position=position, participants=(), text=text,
+           style=_STYLES[m.group("style").lower()], attached_to=target[0])
+
+
+def do_box_start(b: Builder, m: re.Match):
+    if b.box is not None:
+        raise LineError("a box cannot be nested in another box: close the first with 'end box'")
+    name = m.group("name1") if m.group("name1") is not None else m.group("name2")
+    b.box = display_text(name) if name is not None else ""
+
+
+def do_box_end(b: Builder, m: re.Match):
+    if b.box is None:
+        raise LineError("'end box' without a 'box' before it")
+    b.box = None
+
+
+def do_group(b: Builder, m: re.Match):
+    kind = m.group("type").lower()
+    comment = m.group("comment")
+    parallel = m.group("parallel") is not None
+    if kind in ("else", "also", "end"):
+        if not b.open_groups:
+            raise LineError(f"'{kind}' without an open group (alt, opt, loop, par, break, critical, group)")
+        g = b.open_groups[-1]
+        if kind == "end":
+            b.open_groups.pop()
+            g.end_line = b.line
+            g.after = len(b.messages)
+            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line))
+            b.last_with_deactivate = b.events[-1]
+            b.deactivated_after_last = NONE_DEACTIVATED
+            b.last_note_target = ("group", None)
+        else:
+            label = comment if comment else None
+            g.else_labels.append(label)
+            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line))
+            b.last_with_deactivate = b.events[-1]
+            b.deactivated_after_last = NONE_DEACTIVATED
+            # A note right after 'else' still goes on the message before it (PlantUML); only 'end' takes it.
+        return
+    title = kind
+    if kind == "group":
+        if not comment:
+            comment = "group"
+        tm = GROUP_TITLE.search(comment)
+        if tm:
+            title, comment = tm.group(1), tm.group(2)
+    label = comment if comment else None
+    level = len(b.open_groups)
+    parallel = parallel or kind == "par2"     # PlantUML draws par2 branches side by side
+    g = GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages))
+    b.groups.append(g)
+    b.open_groups.append(g)
+    b.events.append(GroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
+                               parallel=parallel, line=b.line))
+
+
+_REVERSED_EXO = {"from_left": "to_left", "to_left": "from_left", "from_right": "to_right", "to_right": "from_right"}
+
+
+def do_return(b: Builder, m: re.Match):
+    # PlantUML answers the message that activated the innermost active lifeline; with no activation
+    # left, it answers (reverses) the last message, without a deactivation.
+    if b.activation_stack:
+        caller, deactivate = b.activation_stack[-1], True
+    elif isinstance(b.last_with_deactivate, Message) and b.last_with_deactivate.exo is None:
+        caller, deactivate = b.last_with_deactivate, False
+    else:
+        raise LineError("'return' has nowhere to return to: no message before it")
+    label = m.group("label")
+    # The answer keeps the arrow's head and colour, dotted.
+    b.message(source=caller.target, target=caller.source, label=display_text(label) if label else "", dotted=True,
+              head=caller.head, bidirectional=caller.bidirectional, exo=_REVERSED_EXO.get(caller.exo),
+              exo_short=caller.exo_short, color=caller.color, is_return=True,
+              parallel=m.group("parallel") is not None)
+    if deactivate:
+        b.life("deactivate", caller.target, implicit=True)
+
+
+def do_divider(b: Builder, m: re.Match):
+    text = display_text(m.group("text"))
+    b.events.append(Divider(text=text, line=b.line))
+    b.phase = text.strip()
+
+
+def do_delay(b: Builder, m: re.Match):
+    text = m.group("text")
+    b.events.append(Delay(text=display_text(text) if text else "", line=b.line))
+    b.last_was_delay = True
+
+
+def do_spacer(b: Builder, m: re.Match):
+    size = m.group("size")
+    b.events.append(Spacer(size=int(size) if size else None, line=b.line))
+
+
+def do_hide_unlinked(b: Builder, m: re.Match):
+    b.hide_unlinked = m.group("verb").lower() == "hide"
+
+
+def do_ignore_newpage(b: Builder, m: re.Match):
+    b.ignore_newpage = True
+
+
+def do_newpage(b: Builder, m: re.Match):
+    if b.ignore_newpage:
+        return
+    title = m.group("title")
+    b.events.append(NewPage(title=display_text(title) if title else None, line=b.line))
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(unquote(n) for n in NAME_IN_LIST.findall(text))
+
+
+def do_ref(b: Builder, m: re.Match):
+    parts = tuple(b.participant(p) for p in _names(m.group("parts")))
+    text = m.group("text")
+    b.events.append(Reference(participants=parts, text=display_text(text or ""), line=b.line))
+
+
+def do_ref_multi(b: Builder, m: re.Match, text: str):
+    parts = tuple(b.participant(p) for p in _names(m.group("parts")))
+    b.events.append(Reference(participants=parts, text=text, line=b.line))
+
+
+def do_autonumber(b: Builder, m: re.Match):
+    b.numbering.start(m.group("start"), m.group("step"), m.group("format"))
+
+
+def do_autonumber_inc(b: Builder, m: re.Match):
+    b.numbering.increment(m.group("level"))
+
+
+def do_autonumber_stop(b: Builder, m: re.Match):
+    b.numbering.on = False
+
+
+def do_autonumber_resume(b: Builder, m: re.Match):
+    b.numbering.on = True
+    if m.group("step"):
+        b.numbering.step = int(m.group("step"))
+    if m.group("format"):
+        b.numbering.fmt = decimal_format(m.group("format"))
+
+
+def do_autoactivate(b: Builder, m: re.Match):
+    b.autoactivate = m.group("on").lower() == "on"
+
+
+def do_nothing(b: Builder, m: re.Match, text: str = ""):
+    pass
+
+
+def do_title(b: Builder, m: re.Match, text: str | None = None):
+    b.title = display_text(m.group("text")) if text is None else text
+
+
+def do_caption(b: Builder, m: re.Match, text: str | None = None):
+    b.caption = display_text(m.group("text")) if text is None else text
+
+
+def do_header(b: Builder, m: re.Match, text: str | None = None):
+    value = display_text(m.group("text")) if text is None else text
+    setattr(b, m.group("which").lower(), value)
+
+
+def do_legend(b: Builder, m: re.Match, text: str):
+    b.legend = text
