@@ -38,6 +38,9 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
         references_table,
     )
     from launch_course.widgets import Quiz, check, components_card, exercise_card
+    from launch_course.observe import Observation, load_observations, observation, observed_table
+    from launch_course.verdicts import contradictions, load_wording
+    from launch_course.glossary import glossary_table, load_glossary, mark_terms, narration_with_glossary
 
 #: Public name -> the module that defines it, imported on first use.
 _LAZY = {
@@ -66,6 +69,16 @@ _LAZY = {
     "check": "launch_course.widgets",
     "exercise_card": "launch_course.widgets",
     "components_card": "launch_course.widgets",
+    "Observation": "launch_course.observe",
+    "load_observations": "launch_course.observe",
+    "observation": "launch_course.observe",
+    "observed_table": "launch_course.observe",
+    "load_wording": "launch_course.verdicts",
+    "contradictions": "launch_course.verdicts",
+    "load_glossary": "launch_course.glossary",
+    "glossary_table": "launch_course.glossary",
+    "mark_terms": "launch_course.glossary",
+    "narration_with_glossary": "launch_course.glossary",
 }
 
 __all__ = list(_LAZY)

@@ -82,7 +82,9 @@ class Narration:
     """What the step player says at one step.
 
     message: ``"Source -> Target: label"`` as in the diagram (``-->`` for a dotted arrow).
-    protocol: one of :data:`PROTOCOLS`. now: how current OpenStack differs ("" when it does not).
+    protocol: one of :data:`PROTOCOLS`. now: how current OpenStack differs, opened by the headline of
+    the step's verdict in ``bughunt.yaml`` (``"Wrong even in 2014."``). verdict: that verdict ("" when
+    the content has no bug hunt).
     """
 
     step: int
@@ -93,6 +95,7 @@ class Narration:
     if_it_fails: str
     now: str = ""
     line: int = 0
+    verdict: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +311,57 @@ QUERIES: dict[str, Callable] = {
 _FIELD_QUERIES = ("most_common", "distinct", "count_distinct")
 
 
+# What a learner would observe (observe.yaml), for the diagram a question asks about: the flow is the
+# diagram's file (launch-instance.puml is "2014"), the data the observe.yaml beside it.
+
+#: What the observation queries may read: fields of :class:`launch_course.observe.Observation`.
+OBSERVED_FIELDS = ("status", "vm_state", "task_state", "power_state", "port", "host", "fault")
+
+#: Observation query -> its required arguments.
+_OBSERVE_QUERIES = {
+    "observed": ("step", "field"),
+    "first_observed": ("field", "value"),
+    "emitted_at": ("event",),
+}
+
+
+def _observations(diagram: Diagram, q: Query) -> dict:
+    from launch_course.observe import FLOWS, _default
+
+    file = Path(diagram.file or "")
+    flow = next((f for f, name in FLOWS.items() if file.name == name), None)
+    if flow is None:
+        raise QueryError(f"{q.origin}: {q.describe()} needs one of the course's diagrams, not {file.name!r}")
+    try:
+        return _default(str(file.parent / "observe.yaml"), flow)
+    except DiagramError as exc:
+        raise QueryError(f"{q.origin}: {q.describe()} cannot read the observations: {exc}") from None
+
+
+def _observed(diagram: Diagram, f: dict, q: Query) -> str:
+    found = _observations(diagram, q).get(f["step"])
+    if found is None:
+        raise QueryError(f"{q.origin}: {q.describe()}: no step {f['step']}")
+    return str(getattr(found, f["field"]))
+
+
+def _first_observed(diagram: Diagram, f: dict, q: Query) -> int:
+    for step, o in _observations(diagram, q).items():
+        if str(getattr(o, f["field"])) == str(f["value"]):
+            return step
+    raise QueryError(f"{q.origin}: {q.describe()}: no step has it")
+
+
+def _emitted_at(diagram: Diagram, f: dict, q: Query) -> int:
+    for step, o in _observations(diagram, q).items():
+        if any(n.event == f["event"] for n in o.notifications):
+            return step
+    raise QueryError(f"{q.origin}: {q.describe()}: no step emits it")
+
+
+QUERIES.update(observed=_observed, first_observed=_first_observed, emitted_at=_emitted_at)
+
+
 def _as_choice(value) -> str:
     if isinstance(value, tuple):
         return ", ".join(map(str, value))
@@ -393,6 +447,34 @@ class Course:
 
         return load_equivalences(Path(self.data_dir or DEFAULT_DATA_DIR) / "equivalences.yaml")
 
+    def narration_with_glossary(self, step: int):
+        """The narration of ``step`` as HTML with its glossary terms in ``<abbr title=...>`` (a
+        :class:`launch_course.glossary.GlossedNarration`, ``is_html`` true); pass the bound method as a
+        step player's ``narration=``. KeyError if the step has none."""
+        from launch_course.glossary import load_glossary, narration_with_glossary
+
+        return narration_with_glossary(self.narration(step),
+                                       load_glossary(Path(self.data_dir or DEFAULT_DATA_DIR) / "glossary.yaml"))
+
+    def observation(self, step: int, flow: str = "2014"):
+        """What a learner would observe at ``step`` of ``flow`` ("2014" or "today"): a frozen
+        :class:`launch_course.observe.Observation` (states, port, notifications, server event list,
+        ``server_show()``, and a one-line ``text()``) for the step player's lane.
+
+        >>> load_course().observation(72, flow="today").text()
+        'step 72: ACTIVE (vm_state active, task_state None, power Running); port ACTIVE; emits instance.update, instance.create.end'
+        """
+        from launch_course.observe import observation
+
+        return observation(step, flow, Path(self.data_dir or DEFAULT_DATA_DIR) / "observe.yaml")
+
+    def observed_table(self, flow: str = "2014", phase: str | None = None):
+        """The observations of one phase (or all) of ``flow`` as a pandas DataFrame, with the 2014 steps'
+        verdicts from bughunt.yaml."""
+        from launch_course.observe import observed_table
+
+        return observed_table(flow, phase, Path(self.data_dir or DEFAULT_DATA_DIR) / "observe.yaml")
+
     def problems(self) -> tuple[str, ...]:
         """Every way the content disagrees with the diagram, one line each (empty when all is well)."""
         return tuple(_problems(self))
@@ -410,14 +492,37 @@ def load_course(data_dir: str | Path | None = None) -> Course:
 
     folder = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     diagram = parse_file(str(folder / DIAGRAM_FILE))
+    narrations = _with_verdicts(_read(folder / "narration.yaml", _narration, "step"), folder)
     return Course(
         diagram=diagram,
         phases=tuple(_read(folder / "phases.yaml", _phase, "name")),
-        narrations=tuple(_read(folder / "narration.yaml", _narration, "step")),
+        narrations=narrations,
         questions=tuple(_read(folder / "quiz.yaml", _question, "id")),
         all_exercises=tuple(_read(folder / "exercises.yaml", _exercise, "id")),
         data_dir=str(folder),
     )
+
+
+def _with_verdicts(narrations: list[Narration], folder: Path) -> tuple[Narration, ...]:
+    """Each narration with its step's verdict from bughunt.yaml, whose headline opens ``now``: the
+    verdict is stated in one place and every player that shows the narration repeats it."""
+    if not (folder / "bughunt.yaml").is_file():
+        return tuple(narrations)
+    from dataclasses import replace
+
+    from launch_course.today import load_bughunt
+    from launch_course.verdicts import load_wording
+
+    verdicts, wording = load_bughunt(folder / "bughunt.yaml"), load_wording(folder / "bughunt.yaml")
+    result = []
+    for n in narrations:
+        v = verdicts.get(n.step)
+        if v is None:
+            result.append(n)
+            continue
+        now = " ".join(part for part in (wording.headline(v.verdict), n.now) if part)
+        result.append(replace(n, now=now, verdict=v.verdict))
+    return tuple(result)
 
 
 # ----------------------------------------------------------------------------------------- checking
@@ -612,6 +717,13 @@ class _Entry:
         args = {} if args is None else args
         if not isinstance(args, dict):
             raise self.error(f"the arguments of {name!r} must be a mapping of filters", node)
+        if name in _OBSERVE_QUERIES:
+            wanted = _OBSERVE_QUERIES[name]
+            if set(args) != set(wanted):
+                raise self.error(f"{name!r} takes exactly {', '.join(wanted)}", node)
+            if "field" in args and args["field"] not in OBSERVED_FIELDS:
+                raise self.error(f"{name!r}: 'field' is one of {', '.join(OBSERVED_FIELDS)}", node)
+            return Query(name, tuple(sorted((k, _freeze(v)) for k, v in args.items())), origin=self.origin)
         allowed = FILTERS + (("field",) if name in _FIELD_QUERIES else ())
         for arg, arg_value in args.items():
             if arg not in allowed:

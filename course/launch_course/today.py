@@ -115,6 +115,7 @@ class Verdict:
     refs: tuple[str, ...]
     today: tuple[int, ...] = ()
     line: int = 0
+    called: tuple[str, ...] = ()
 
     @property
     def out_of_date(self) -> bool:
@@ -177,10 +178,13 @@ def load_bughunt(path=None) -> dict[int, Verdict]:
         today = entry.get("today", [])
         if not isinstance(today, list) or not all(isinstance(s, int) for s in today):
             raise entry.error(f"{where}: 'today' must be a list of step numbers", "today")
+        called = entry.get("called", [])
+        if not isinstance(called, list) or not all(isinstance(c, str) and c.strip() for c in called):
+            raise entry.error(f"{where}: 'called' must be a list of names", "called")
         result[step] = Verdict(
             step, require(entry, "message", str, file, where), verdict,
             " ".join(require(entry, "why", str, file, where).split()), _refs(entry, file, where),
-            tuple(today), entry.line,
+            tuple(today), entry.line, tuple(c.strip() for c in called),
         )
     return result
 

@@ -137,7 +137,9 @@ def narration_html(diagram: Diagram, step: int, narration=None) -> str:
             ("fails", "If it fails", narration.if_it_fails),
             ("now", "Today", getattr(narration, "now", "")),
         ]
-    return render("narration.html.j2", rows=rows, markdown=narration is not None, highlight=HIGHLIGHT)
+    # A narration whose fields are HTML already (``is_html``, such as a course's glossed narration) goes in as is.
+    mode = "text" if narration is None else "html" if getattr(narration, "is_html", False) else "markdown"
+    return render("narration.html.j2", rows=rows, mode=mode, highlight=HIGHLIGHT)
 
 
 def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = None) -> str:
