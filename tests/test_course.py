@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from flowlib import DiagramError, parse, parse_file
+from flowlib.analysis.wording import message_text
 from launch_course.course import (
     CAPSTONE,
     DEFAULT_DATA_DIR,
@@ -22,7 +23,6 @@ from launch_course.course import (
     check_exercise,
     label_protocol,
     load_course,
-    message_text,
     reference_problem,
     run_solution,
     show_solutions,

@@ -72,10 +72,10 @@ def test_filters_phase_window_and_participants():
         (dict(steps=(3, 2)), "steps 3-2: need 1 <= first <= last"),
         (dict(steps=(0, 2)), "steps 0-2: need 1 <= first <= last"),
         (dict(steps=(9, 12)), "steps 9-12: the diagram has 7 steps"),
-        (dict(steps="2-x"), "steps must be (first, last), a range or 'A-B', got '2-x'"),
-        (dict(steps=range(3, 3)), "steps must be (first, last), a range or 'A-B', got range(3, 3)"),
+        (dict(steps="2-x"), "steps must be N, (first, last), a range or 'A-B', got '2-x'"),
+        (dict(steps=range(3, 3)), "steps must be N, (first, last), a range or 'A-B', got range(3, 3)"),
         (dict(highlight=8), "cannot highlight step 8: the diagram has steps 1 to 7"),
-        (dict(phase="auth", highlight=5), "cannot highlight step 5: the filters leave it out"),
+        (dict(phase="auth", highlight=5), "cannot highlight step 5: the filters leave it out (they show steps 1-3)"),
         (dict(participants={"Nobody"}), "unknown participant(s): 'Nobody'"),
     ],
     ids=["phase", "reversed", "zero", "past-end", "not-a-pair", "empty-range", "no-such-step", "filtered-out", "participant"],
@@ -124,3 +124,12 @@ def test_count_noun():
 
     assert [count_noun(n, "message") for n in (0, 1, 2)] == ["0 messages", "1 message", "2 messages"]
     assert count_noun(1, "reply", "replies") == "1 reply" and count_noun(2, "reply", "replies") == "2 replies"
+
+
+def test_step_ranges_and_message_text_are_the_one_wording():
+    from flowlib.analysis.wording import message_text, step_ranges
+    from flowlib.model import Message
+
+    assert step_ranges([9, 4, 5, 6, 1, 5]) == "1, 4-6, 9" and step_ranges([]) == ""
+    assert message_text(Message(1, "A", "B", "hi", dotted=True)) == "A --> B: hi"
+    assert message_text(Message(2, None, "B", "")) == "[ -> B"

@@ -220,7 +220,7 @@ def test_scenarios_file_is_well_formed():
          "bad regular expression"),
         ("scenarios:\n  - id: x\n    component: X\n    state: s\n    user_sees: u\n    colour: red\n", "unknown key"),
         ("scenarios:\n  - id: x\n    component: X\n    state: s\n    user_sees: u\n", "needs participants"),
-        ("scenarios: [\n", "invalid YAML"),
+        ("scenarios: [\n", "not valid YAML"),
     ],
     ids=["missing", "regex", "unknown-key", "no-target", "yaml"],
 )

@@ -288,3 +288,10 @@ def test_components_table_escapes_roles():
     d = parse("@startuml\nA -> B: x\n@enduml\n")
     out = components_html(d, {"A": Fact()})
     assert "<script>" not in out and "&lt;script&gt;" in out and "<i>svc" not in out
+
+
+def test_player_steps_read_windows_as_the_views_do(diagram):
+    assert player_steps(diagram, steps="2-4") == player_steps(diagram, steps=range(2, 5)) == (2, 3, 4)
+    assert player_steps(diagram, steps=3) == (3,)
+    with pytest.raises(ValueError, match="steps must be N, \\(first, last\\), a range or 'A-B', got '2-x'"):
+        player_steps(diagram, steps="2-x")

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from flowlib.errors import DiagramError
-from flowlib.reading.source import read_text
+from flowlib.reading.yamlfile import Located, Mapping, Sequence, load_yaml
 
 from launch_course.files import content_path
 
@@ -78,92 +76,58 @@ def load_components(path: str | Path | None = None) -> dict[str, Component]:
     'infrastructure'
     """
     path = Path(path) if path is not None else DEFAULT_PATH
-    name = str(path)
-    text = read_text(path)
-    return _Reader(text, name).components()
+    root = load_yaml(path)
+    if root is None:
+        raise DiagramError("empty file: expected a 'components:' list", file=str(path))
+    if not isinstance(root, Mapping):
+        raise _at(root, str(path)).error("expected a mapping with one key, 'components'")
+    for key in root:
+        if key != "components":
+            raise root.error(f"unknown top-level key {key!r} (expected 'components')")
+    entries = root.get("components")
+    if not isinstance(entries, Sequence):
+        raise root.error("'components' must be a list of entries", "components")
+    result: dict[str, Component] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise entries.error("each entry must be a mapping with id, service and role", index)
+        component = _component(entry)
+        if component.id in result:
+            first = result[component.id].line
+            raise entry.error(f"duplicate id {component.id!r} (first at line {first})")
+        result[component.id] = component
+    return result
 
 
-class _Reader:
-    """Validates the composed YAML node tree, so that every error can point at its line."""
+def _at(value, file: str) -> Located:
+    """``value``'s place when it is a mapping or list, else the top of ``file``."""
+    if isinstance(value, Located):
+        return value
+    place = Mapping()
+    place.file, place.line, place.column = file, 1, 1
+    return place
 
-    def __init__(self, text: str, file: str):
-        self.text = text
-        self.lines = text.splitlines()
-        self.file = file
 
-    def error(self, message: str, node_or_mark) -> DiagramError:
-        mark = getattr(node_or_mark, "start_mark", node_or_mark)
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
-        source = self.lines[line - 1] if line is not None and line <= len(self.lines) else None
-        return DiagramError(message, file=self.file, line=line, column=column, source_line=source)
-
-    def components(self) -> dict[str, Component]:
-        try:
-            root = yaml.compose(self.text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            raise self.error(f"not valid YAML: {exc.problem}", exc.problem_mark) from None
-        except yaml.YAMLError as exc:  # e.g. a reader error on control characters
-            raise self.error(f"not valid YAML: {exc}", None) from None
-        if root is None:
-            raise DiagramError("empty file: expected a 'components:' list", file=self.file)
-        if not isinstance(root, yaml.MappingNode):
-            raise self.error("expected a mapping with one key, 'components'", root)
-        entries = None
-        for key, value in self.pairs(root):
-            if key != "components":
-                raise self.error(f"unknown top-level key {key!r} (expected 'components')", root)
-            entries = value
-        if not isinstance(entries, yaml.SequenceNode):
-            raise self.error("'components' must be a list of entries", entries or root)
-
-        result: dict[str, Component] = {}
-        for node in entries.value:
-            component = self.entry(node)
-            if component.id in result:
-                first = result[component.id].line
-                raise self.error(f"duplicate id {component.id!r} (first at line {first})", node)
-            result[component.id] = component
-        return result
-
-    def pairs(self, mapping: yaml.MappingNode):
-        """The (key text, value node) pairs of a mapping, refusing duplicate and non-text keys."""
-        seen = set()
-        for key_node, value_node in mapping.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error("keys must be plain words", key_node)
-            key = key_node.value
-            if key in seen:
-                raise self.error(f"duplicate key {key!r}", key_node)
-            seen.add(key)
-            yield key, value_node
-
-    def entry(self, node) -> Component:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error("each entry must be a mapping with id, service and role", node)
-        fields: dict[str, str] = {}
-        nodes: dict[str, yaml.Node] = {}
-        for key, value in self.pairs(node):
-            if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
-                allowed = ", ".join(REQUIRED_KEYS + OPTIONAL_KEYS)
-                raise self.error(f"unknown key {key!r} (allowed: {allowed})", value)
-            if not isinstance(value, yaml.ScalarNode) or value.tag == "tag:yaml.org,2002:null":
-                raise self.error(f"{key!r} must be a text value", value)
-            text = value.value.strip()
-            if not text:
-                raise self.error(f"{key!r} is empty", value)
-            if key in ("id", "service", "role", "since", "until") and "\n" in text:
-                raise self.error(f"{key!r} must be one line", value)
-            fields[key] = text
-            nodes[key] = value
-        missing = [key for key in REQUIRED_KEYS if key not in fields]
-        if missing:
-            raise self.error(f"entry is missing {', '.join(map(repr, missing))}", node)
-        if fields["service"] not in SERVICES:
-            raise self.error(
-                f"unknown service {fields['service']!r} (expected one of: {', '.join(SERVICES)})", nodes["service"]
-            )
-        return Component(line=node.start_mark.line + 1, **fields)
+def _component(entry: Mapping) -> Component:
+    fields: dict[str, str] = {}
+    for key, value in entry.items():
+        if key not in REQUIRED_KEYS + OPTIONAL_KEYS:
+            allowed = ", ".join(REQUIRED_KEYS + OPTIONAL_KEYS)
+            raise entry.error(f"unknown key {key!r} (allowed: {allowed})", key)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise entry.error(f"{key!r} must be a text value", key)
+        text = str(value).strip()
+        if not text:
+            raise entry.error(f"{key!r} is empty", key)
+        if key in ("id", "service", "role", "since", "until") and "\n" in text:
+            raise entry.error(f"{key!r} must be one line", key)
+        fields[key] = text
+    missing = [key for key in REQUIRED_KEYS if key not in fields]
+    if missing:
+        raise entry.error(f"entry is missing {', '.join(map(repr, missing))}")
+    if fields["service"] not in SERVICES:
+        raise entry.error(f"unknown service {fields['service']!r} (expected one of: {', '.join(SERVICES)})", "service")
+    return Component(line=entry.line, **fields)
 
 
 def service_groups(diagram, components: dict[str, Component] | None = None) -> dict[str, str] | None:

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-import yaml
 
 from flowlib.analysis.arrows import protocol_tag
 from flowlib.errors import DiagramError
+from flowlib.reading.yamlfile import Located, Mapping, Sequence, load_yaml
 from flowlib.model import Diagram, Message
-from flowlib.analysis.wording import count_noun
+from flowlib.analysis.wording import count_noun, message_text
 
 from launch_course.files import CONTENT
 
@@ -187,17 +187,6 @@ class QueryError(ValueError):
 
 
 # ------------------------------------------------------------------------------------ the diagram side
-
-
-def message_text(message: Message) -> str:
-    """How content names a message: ``"Keystone --> Client: Auth token"``, ``"LDAP --> Keystone"``.
-
-    >>> message_text(Message(1, "A", "B", "hi", dotted=True))
-    'A --> B: hi'
-    """
-    arrow = "-->" if message.dotted else "->"
-    text = f"{message.source or '['} {arrow} {message.target or ']'}"
-    return f"{text}: {message.label}" if message.label else text
 
 
 # How the course names the protocols that flowlib.analysis.arrows.protocol_tag finds in labels.
@@ -664,43 +653,32 @@ def _compare(expected, value, ordered: bool) -> tuple[bool, str]:
 
 
 class _Entry:
-    """One YAML mapping with the node of each key, so errors point at the right line."""
+    """One YAML mapping of a content file, with errors that name the entry and point at the right line."""
 
-    def __init__(self, file: str, lines: list[str], node: yaml.MappingNode, kind: str):
-        self.file, self.lines, self.node, self.kind = file, lines, node, kind
-        self.nodes: dict[str, yaml.Node] = {}
-        self.key_nodes: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error("keys must be plain words", key_node)
-            if key_node.value in self.nodes:
-                raise self.error(f"duplicate key {key_node.value!r}", key_node)
-            self.nodes[key_node.value] = value_node
-            self.key_nodes[key_node.value] = key_node
-        self.data = {key: _construct(value) for key, value in self.nodes.items()}
-        self.name = str(self.data.get("id", self.data.get("step", self.data.get("name", "?"))))
+    def __init__(self, data: Mapping, kind: str):
+        self.data, self.kind, self.file = data, kind, data.file
+        self.name = str(data.get("id", data.get("step", data.get("name", "?"))))
 
     @property
     def line(self) -> int:
-        return self.node.start_mark.line + 1
+        return self.data.line
 
     @property
     def origin(self) -> str:
         return f"{self.file}:{self.line}"
 
-    def error(self, message: str, node=None) -> DiagramError:
-        mark = (node or self.node).start_mark
-        line = mark.line + 1
-        source = self.lines[line - 1] if line <= len(self.lines) else None
-        who = f"{self.kind} {getattr(self, 'name', '?')!r}: " if hasattr(self, "name") else ""
-        return DiagramError(who + message, file=self.file, line=line, column=mark.column + 1, source_line=source)
+    def error(self, message: str, key=None, *, at: Located | None = None, of_key: bool = False) -> DiagramError:
+        """A located error about this entry: at ``key`` (of ``at``, a nested mapping or list), else the entry."""
+        where = at if at is not None else self.data
+        text = f"{self.kind} {self.name!r}: {message}"
+        return where.error(text) if key is None else where.error(text, key, of_key=of_key)
 
     def keys(self, required: tuple[str, ...], optional: tuple[str, ...] = ()):
-        for key in self.nodes:
+        for key in self.data:
             if key not in required + optional:
                 allowed = ", ".join(required + optional)
-                raise self.error(f"unknown key {key!r} (allowed: {allowed})", self.key_nodes[key])
-        missing = [key for key in required if key not in self.nodes]
+                raise self.error(f"unknown key {key!r} (allowed: {allowed})", key, of_key=True)
+        missing = [key for key in required if key not in self.data]
         if missing:
             raise self.error(f"missing {', '.join(map(repr, missing))}")
 
@@ -709,28 +687,28 @@ class _Entry:
             return default
         value = self.data[key]
         if not isinstance(value, str) or not value.strip():
-            raise self.error(f"{key!r} must be non-empty text", self.nodes[key])
+            raise self.error(f"{key!r} must be non-empty text", key)
         value = value.strip()
         if one_line and "\n" in value:
-            raise self.error(f"{key!r} must be one line", self.nodes[key])
+            raise self.error(f"{key!r} must be one line", key)
         return value
 
     def texts(self, key: str, *, minimum: int = 1) -> tuple[str, ...]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.error(f"{key!r} must be a list of non-empty texts", self.nodes.get(key))
+            raise self.error(f"{key!r} must be a list of non-empty texts", key)
         if len(value) < minimum:
-            raise self.error(f"{key!r} needs at least {minimum} item(s), has {len(value)}", self.nodes.get(key))
+            raise self.error(f"{key!r} needs at least {minimum} item(s), has {len(value)}", key)
         return tuple(v.strip() for v in value)
 
     def integer(self, key: str, minimum: int = 1) -> int:
         value = self.data[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self.error(f"{key!r} must be a whole number >= {minimum}", self.nodes[key])
+            raise self.error(f"{key!r} must be a whole number >= {minimum}", key)
         return value
 
     def query(self, key: str = "query") -> Query:
-        value, node = self.data[key], self.nodes[key]
+        value, node = self.data[key], key
         if not isinstance(value, dict) or len(value) != 1:
             raise self.error(f"{key!r} must be a mapping with one query name, e.g. count: {{phase: auth}}", node)
         ((name, args),) = value.items()
@@ -759,50 +737,25 @@ class _Entry:
         return Query(name, tuple(sorted((k, _freeze(v)) for k, v in args.items())), origin=self.origin)
 
 
-def _construct(node: yaml.Node):
-    return yaml.SafeLoader("").construct_document(node)
-
-
 def _freeze(value):
     return tuple(_freeze(v) for v in value) if isinstance(value, list) else value
 
 
 def _read(path: Path, make: Callable[[_Entry], Any], unique: str) -> list:
     """The entries of one content file, each made by ``make``; ``unique`` names the field that must differ."""
-    file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DiagramError(f"cannot read course data: {exc.strerror or exc}", file=file) from None
-    lines = text.splitlines()
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        source = lines[mark.line] if mark is not None and mark.line < len(lines) else None
-        raise DiagramError(
-            f"not valid YAML: {exc.problem}",
-            file=file,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            source_line=source,
-        ) from None
-    if not isinstance(root, yaml.SequenceNode):
-        raise DiagramError("expected a list of entries (lines starting with '- ')", file=file, line=1)
+    root = load_yaml(path)
+    if not isinstance(root, Sequence):
+        raise DiagramError("expected a list of entries (lines starting with '- ')", file=str(path), line=1)
     kind = make.__name__.strip("_")
     result, seen = [], {}
-    for node in root.value:
-        line = node.start_mark.line + 1
-        source = lines[line - 1] if line <= len(lines) else None
-        if not isinstance(node, yaml.MappingNode):
-            raise DiagramError(f"each {kind} must be a mapping of keys", file=file, line=line, source_line=source)
-        item = make(_Entry(file, lines, node, kind))
+    for index, data in enumerate(root):
+        if not isinstance(data, Mapping):
+            raise root.error(f"each {kind} must be a mapping of keys", index)
+        item = make(_Entry(data, kind))
         key = getattr(item, unique)
         if key in seen:
-            raise DiagramError(
-                f"duplicate {unique} {key!r} (first at line {seen[key]})", file=file, line=line, source_line=source
-            )
-        seen[key] = line
+            raise data.error(f"duplicate {unique} {key!r} (first at line {seen[key]})")
+        seen[key] = data.line
         result.append(item)
     return result
 
@@ -833,9 +786,9 @@ _PHASE_PROSE = ("minutes", "objectives", "summary", "then_and_now", "references"
 
 def _phase(e: _Entry) -> PhaseInfo:
     for key in _PHASE_PROSE:
-        if key in e.nodes:
+        if key in e.data:
             raise e.error(f"{key!r} is written in the phase's notebook source (course/notebooks/NN-name.md), "
-                          "not in phases.yaml", e.key_nodes[key])
+                          "not in phases.yaml", key, of_key=True)
     e.keys(("name", "title"))
     return PhaseInfo(name=e.text("name", one_line=True), title=e.text("title", one_line=True), line=e.line)
 
@@ -844,7 +797,7 @@ def _narration(e: _Entry) -> Narration:
     e.keys(("step", "message", "protocol", "what", "why", "if_it_fails"), ("now",))
     protocol = e.text("protocol", one_line=True)
     if protocol not in PROTOCOLS:
-        raise e.error(f"unknown protocol {protocol!r} (one of: {', '.join(PROTOCOLS)})", e.nodes["protocol"])
+        raise e.error(f"unknown protocol {protocol!r} (one of: {', '.join(PROTOCOLS)})", "protocol")
     return Narration(
         step=e.integer("step"),
         message=e.text("message", one_line=True),
@@ -861,27 +814,27 @@ def _question(e: _Entry) -> Question:
     e.keys(("id", "phase", "prompt", "choices", "explanation"), ("answer", "query", "feedback"))
     choices = e.texts("choices", minimum=2)
     if len(set(choices)) != len(choices):
-        raise e.error("choices must differ from each other", e.nodes["choices"])
+        raise e.error("choices must differ from each other", "choices")
     if ("answer" in e.data) == ("query" in e.data):
         raise e.error("give either 'answer' (a conceptual question) or 'query' (a flow question), not both")
     fixed = query = None
     if "answer" in e.data:
         fixed = str(e.data["answer"]).strip()
         if fixed not in choices:
-            raise e.error(f"answer {fixed!r} is not one of the choices", e.nodes["answer"])
+            raise e.error(f"answer {fixed!r} is not one of the choices", "answer")
     else:
         query = e.query()
     feedback = e.data.get("feedback", {})
     if not isinstance(feedback, dict) or not all(isinstance(v, str) for v in feedback.values()):
-        raise e.error("'feedback' must map a choice to a note", e.nodes.get("feedback"))
+        raise e.error("'feedback' must map a choice to a note", "feedback")
     for choice in feedback:
         if str(choice) not in choices:
-            raise e.error(f"feedback for {choice!r}, which is not a choice", e.nodes["feedback"])
+            raise e.error(f"feedback for {choice!r}, which is not a choice", "feedback")
     explanation = e.text("explanation")
     try:
         explanation.format(answer="")
     except (KeyError, IndexError, ValueError):
-        raise e.error("'explanation' may use {answer} and no other braces", e.nodes["explanation"]) from None
+        raise e.error("'explanation' may use {answer} and no other braces", "explanation") from None
     return Question(
         id=e.text("id", one_line=True),
         phase=e.text("phase", one_line=True),
@@ -901,15 +854,15 @@ def _exercise(e: _Entry) -> Exercise:
     if not isinstance(mistakes, list) or not all(
         isinstance(m, dict) and set(m) == {"value", "hint"} and isinstance(m["hint"], str) for m in mistakes
     ):
-        raise e.error("'mistakes' must be a list of {value, hint}", e.nodes.get("mistakes"))
+        raise e.error("'mistakes' must be a list of {value, hint}", "mistakes")
     ordered = e.data.get("ordered", False)
     if not isinstance(ordered, bool):
-        raise e.error("'ordered' takes true or false", e.nodes["ordered"])
+        raise e.error("'ordered' takes true or false", "ordered")
     solution = e.text("solution")
     try:
         compile(solution, f"{e.origin} solution", "exec")
     except SyntaxError as exc:
-        raise e.error(f"solution is not valid Python: {exc.msg} (solution line {exc.lineno})", e.nodes["solution"])
+        raise e.error(f"solution is not valid Python: {exc.msg} (solution line {exc.lineno})", "solution")
     return Exercise(
         id=e.text("id", one_line=True),
         phase=e.text("phase", one_line=True),

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from flowlib.errors import DiagramError
 from flowlib.reading.yamlfile import load_yaml, require
+from flowlib.views.html import renderer
 from flowlib.views.markup import inline_markdown
 
 from launch_course.files import content_path
@@ -98,6 +99,9 @@ def glossary_table(terms: tuple[Term, ...] | None = None):
     })
 
 
+render = renderer("launch_course")  # the course's templates/*.html.j2, autoescaping on
+
+
 def _pattern(terms: tuple[Term, ...]) -> tuple[re.Pattern, dict[str, Term]]:
     by_name = {name.casefold(): t for t in terms for name in t.names}
     names = sorted(by_name, key=len, reverse=True)  # "RPC cast" before "cast"
@@ -122,8 +126,7 @@ def mark_terms(markup: str, terms: tuple[Term, ...] | None = None) -> str:
             if term.term in done:
                 return match[0]
             done.add(term.term)
-            title = html.escape(term.definition, quote=True)
-            return f'<abbr class="glossary" title="{title}">{match[0]}</abbr>'
+            return render("abbr.html.j2", definition=term.definition, text=match[0])
 
         out.append(pattern.sub(wrap, piece))
     return "".join(out)

@@ -194,19 +194,17 @@ def _notifications(value, file: str, line: int, where: str) -> tuple[Notificatio
 def _check(entry: Mapping, file: str, where: str):
     unknown = set(entry) - set(_KEYS)
     if unknown:
-        raise DiagramError(f"{where}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(_KEYS)})",
-                           file=file, line=entry.line)
+        raise entry.error(f"{where}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(_KEYS)})")
     for key, allowed in (("vm_state", VM_STATES), ("task_state", TASK_STATES), ("power_state", POWER_STATES),
                          ("port", PORT_STATES)):
         if key in entry and entry[key] not in allowed:
             shown = ", ".join("null" if a is None else a for a in allowed)
-            raise DiagramError(f"{where}: {key} {entry[key]!r} is not one of {shown}", file=file, line=entry.line)
+            raise entry.error(f"{where}: {key} {entry[key]!r} is not one of {shown}")
     if "actions" in entry and not (isinstance(entry["actions"], list) and all(isinstance(a, str) for a in entry["actions"])):
-        raise DiagramError(f"{where}: 'actions' must be a list of action names", file=file, line=entry.line)
+        raise entry.error(f"{where}: 'actions' must be a list of action names")
     if "events" in entry and not (isinstance(entry["events"], dict)
                                   and all(v in ("started", "Success", "Error") for v in entry["events"].values())):
-        raise DiagramError(f"{where}: 'events' maps an event name to started, Success or Error",
-                           file=file, line=entry.line)
+        raise entry.error(f"{where}: 'events' maps an event name to started, Success or Error")
 
 
 def load_observations(path=None, diagrams: Mapping[str, Diagram] | None = None,
@@ -227,14 +225,13 @@ def load_observations(path=None, diagrams: Mapping[str, Diagram] | None = None,
     data = load_yaml(path)
     given = require(data, "flows", dict, file, "file")
     if set(given) != set(FLOWS) or not set(diagrams) <= set(FLOWS):
-        raise DiagramError(f"flows must be exactly {', '.join(FLOWS)}, not {', '.join(map(str, given))}",
-                           file=file, line=given.line)
+        raise given.error(f"flows must be exactly {', '.join(FLOWS)}, not {', '.join(map(str, given))}")
     flows = given
     result = {}
     for flow, diagram in diagrams.items():
         entries = flows[flow]
         if not isinstance(entries, list) or not entries:
-            raise DiagramError(f"flow {flow!r}: expected a list of entries", file=file, line=flows.line)
+            raise flows.error(f"flow {flow!r}: expected a list of entries")
         messages = {m.step: m for m in diagram.messages}
         by_step, last = {}, 0
         for entry in entries:
@@ -244,12 +241,11 @@ def load_observations(path=None, diagrams: Mapping[str, Diagram] | None = None,
                 raise DiagramError(f"{where}: not a step of {FLOWS.get(flow, flow)}", file=file,
                                    line=getattr(entry, "line", flows.line))
             if step <= last:
-                raise DiagramError(f"{where}: entries must be in step order, each step once", file=file, line=entry.line)
+                raise entry.error(f"{where}: entries must be in step order, each step once")
             last = step
             want = message_text(messages[step])
             if require(entry, "message", str, file, where) != want:
-                raise DiagramError(f"{where}: message {entry['message']!r} but the diagram has {want!r}",
-                                   file=file, line=entry.line)
+                raise entry.error(f"{where}: message {entry['message']!r} but the diagram has {want!r}")
             _check(entry, file, where)
             by_step[step] = entry
         first = diagram.messages[0].step

@@ -8,7 +8,6 @@ with the diagram, so that an edit of a diagram cannot leave an entry pointing at
 
 from __future__ import annotations
 
-import html
 import numbers
 import re
 from collections.abc import Iterable, Mapping
@@ -16,11 +15,14 @@ from dataclasses import dataclass
 
 from flowlib.reading.yamlfile import load_yaml, require
 
+from launch_course.course import label_protocol
 from launch_course.files import content_path
-from flowlib.analysis.diff import message_text
+from flowlib.analysis.wording import message_text
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
 from flowlib.analysis.wording import count_noun
+from flowlib.views.display import Displayable
+from flowlib.views.html import renderer
 
 __all__ = [
     "VERDICTS",
@@ -47,6 +49,8 @@ PROJECTS = (
     "nova", "neutron", "cinder", "glance", "keystone", "keystonemiddleware", "keystoneauth", "placement",
     "os-brick", "os-vif", "oslo.messaging",
 )
+
+render = renderer("launch_course")  # the course's templates/*.html.j2, autoescaping on
 
 _CODE_REF = re.compile(
     r"""(?P<project>[a-z][a-z.-]*)          # project, e.g. nova, os-brick, oslo.messaging
@@ -128,18 +132,18 @@ def _entries(path, key: str) -> tuple[str, Mapping]:
     entries = require(data, key, dict, file, "file")
     for step in entries:
         if not isinstance(step, int) or step < 1:
-            raise DiagramError(f"{key}: keys must be step numbers, not {step!r}", file=file, line=entries.line)
+            raise entries.error(f"{key}: keys must be step numbers, not {step!r}", step, of_key=True)
     return file, entries
 
 
 def _refs(entry, file: str, where: str) -> tuple[str, ...]:
     refs = require(entry, "refs", list, file, where)
     if not refs:
-        raise DiagramError(f"{where}: needs at least one reference", file=file, line=entry.line)
+        raise entry.error(f"{where}: needs at least one reference", "refs")
     for ref in refs:
         problem = check_reference(str(ref))
         if problem:
-            raise DiagramError(f"{where}: {problem}", file=file, line=entry.line)
+            raise entry.error(f"{where}: {problem}")
     return tuple(str(r) for r in refs)
 
 
@@ -170,14 +174,13 @@ def load_bughunt(path=None) -> dict[int, Verdict]:
         where = f"step {step}"
         verdict = require(entry, "verdict", str, file, where)
         if verdict not in VERDICTS:
-            raise DiagramError(f"{where}: verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}",
-                               file=file, line=entry.line)
+            raise entry.error(f"{where}: verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}", "verdict")
         today = entry.get("today", [])
         if not isinstance(today, list) or not all(isinstance(s, int) for s in today):
-            raise DiagramError(f"{where}: 'today' must be a list of step numbers", file=file, line=entry.line)
+            raise entry.error(f"{where}: 'today' must be a list of step numbers", "today")
         called = entry.get("called", [])
         if not isinstance(called, list) or not all(isinstance(c, str) and c.strip() for c in called):
-            raise DiagramError(f"{where}: 'called' must be a list of names", file=file, line=entry.line)
+            raise entry.error(f"{where}: 'called' must be a list of names", "called")
         result[step] = Verdict(
             step, require(entry, "message", str, file, where), verdict,
             " ".join(require(entry, "why", str, file, where).split()), _refs(entry, file, where),
@@ -208,7 +211,7 @@ def check_steps(entries: Mapping[int, object], diagram: Diagram, file: str = "")
 
 
 @dataclass(frozen=True)
-class BugHuntResult:
+class BugHuntResult(Displayable):
     """The check of a learner's flags against the verdicts.
 
     found, false_alarms: the flagged steps that are out of date, and those still right, each with its
@@ -273,26 +276,11 @@ class BugHuntResult:
                 lines += [f"  #{v.step} {v.message} [{v.verdict}] {v.why} ({v.refs[0]})" for v in rows]
         return "\n".join(lines) + "\n"
 
+    def _mime_types(self) -> dict:
+        return {"text/html": self._repr_html_}
+
     def _repr_html_(self) -> str:
-        out = [f'<p style="color:#D62728">{html.escape(self._invalid_note())}</p>'] if self.invalid else []
-        out.append(f"<p><b>You found {html.escape(self.score)} out-of-date steps</b>; {self._alarms_text()}.</p>")
-        if self.unknown:
-            out.append(f"<p>Not steps of the 2014 diagram: {html.escape(', '.join(map(str, self.unknown)))}.</p>")
-        if self._hint():
-            out.append(f"<p>{html.escape(self._hint())}</p>")
-        for title, rows, color in self._sections():
-            if not rows:
-                continue
-            out.append(f'<p style="color:{color};font-weight:bold;margin-bottom:0">{title}</p><ul>')
-            for v in rows:
-                refs = ", ".join(
-                    f'<a href="{html.escape(reference_url(r), quote=True)}">{html.escape(r)}</a>' for r in v.refs
-                )
-                now = f" Today: step{'s' if len(v.today) > 1 else ''} {', '.join(map(str, v.today))}." if v.today else ""
-                out.append(f"<li><b>#{v.step}</b> <code>{html.escape(v.message)}</code> ({v.verdict}): "
-                           f"{html.escape(v.why)}{now} <small>{refs}</small></li>")
-            out.append("</ul>")
-        return "".join(out)
+        return render("bughunt.html.j2", r=self, url=reference_url)
 
     def __str__(self) -> str:
         return self.text()
@@ -375,15 +363,18 @@ class StepNarration:
     now: str = ""
 
 
+#: How the step player explains each protocol that :func:`launch_course.course.label_protocol` names.
+_PROTOCOL_NOTES = {
+    "RPC cast": "RPC cast (fire and forget, over the message queue)",
+    "RPC call": "RPC call (waits for the reply, over the message queue)",
+    "REST": "REST (HTTP)",
+}
+
+
 def _protocol(label: str) -> str:
-    low = label.casefold()
-    if "rpc.cast" in low:
-        return "RPC cast (fire and forget, over the message queue)"
-    if "rpc.call" in low:
-        return "RPC call (waits for the reply, over the message queue)"
-    if re.match(r"\s*(GET|PUT|POST|DELETE|PATCH)\b", label):
-        return "REST (HTTP)"
-    return ""
+    """The protocol of a label (the rule of :func:`flowlib.analysis.arrows.protocol_tag`), explained; "" if none."""
+    name = label_protocol(label)
+    return _PROTOCOL_NOTES.get(name, name or "")
 
 
 def reference_narration(diagram: Diagram, refs: Mapping[int, StepReferences] | None = None) -> dict[int, StepNarration]:

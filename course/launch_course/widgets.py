@@ -13,10 +13,13 @@ import ipywidgets as W
 
 from flowlib.analysis.wording import count_noun, display_name, one_line
 from flowlib.model import Diagram
-from flowlib.views.markup import escape, inline_markdown
+from flowlib.views.html import renderer
 from flowlib.widgets.callbacks import guarded
+from flowlib.views.display import Displayable
 
 from launch_course.components import service_label
+
+render = renderer("launch_course")  # the course's templates/*.html.j2, autoescaping on
 
 _SOLUTIONS_NOTE = "Solutions are in the instructor edition: set COURSE_SOLUTIONS=1 before starting Jupyter."
 
@@ -34,14 +37,10 @@ def feedback_html(feedback) -> str:
     >>> "Right" in feedback_html(Feedback(True, "Right: Bob answers."))
     True
     """
-    color = "#1a7f37" if feedback.correct else "#b3261e"
-    return (
-        f'<p class="flow-feedback" data-correct="{str(bool(feedback.correct)).lower()}" '
-        f'style="color:{color};margin:0.2em 0;line-height:1.4">{inline_markdown(feedback.message)}</p>'
-    )
+    return render("feedback.html.j2", correct=bool(feedback.correct), message=feedback.message)
 
 
-class Quiz(W.VBox):
+class Quiz(Displayable, W.VBox):
     """Multiple-choice questions, each with its own Check button and immediate, explanatory feedback.
 
     >>> Quiz(course.quiz("auth"), course.diagram)  # doctest: +SKIP
@@ -56,9 +55,7 @@ class Quiz(W.VBox):
         self._feedback: list[W.HTML] = []
         cards = []
         for number, question in enumerate(self.questions, start=1):
-            prompt = W.HTML(
-                value=f'<p class="flow-prompt" style="line-height:1.4"><b>{number}.</b> {inline_markdown(question.prompt)}</p>'
-            )
+            prompt = W.HTML(value=render("prompt.html.j2", number=number, prompt=question.prompt))
             choices = W.RadioButtons(options=list(question.choices), value=None, layout=W.Layout(width="auto"))
             button = W.Button(description="Check", tooltip="check this answer")
             button.add_class("flow-check")
@@ -80,7 +77,7 @@ class Quiz(W.VBox):
 
         choice = self._choices[index].value
         if choice is None:
-            self._feedback[index].value = '<p class="flow-feedback">Pick an answer first.</p>'
+            self._feedback[index].value = render("feedback.html.j2", correct=None, message="Pick an answer first.")
             return
         self._feedback[index].value = feedback_html(check_answer(self.questions[index], choice, self.diagram))
 
@@ -93,23 +90,23 @@ class Quiz(W.VBox):
     def __repr__(self) -> str:
         return f"Quiz({count_noun(len(self.questions), 'question')})"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+    def _mime_types(self) -> dict:
         # Readers without a widget manager see the questions and choices (never the answers).
-        items = "".join(
-            f"<li>{inline_markdown(q.prompt)}<ul>{''.join(f'<li>{escape(c)}</li>' for c in q.choices)}</ul></li>"
-            for q in self.questions
-        )
-        bundle["text/html"] = f'<ol class="flow-quiz-text">{items}</ol>'
-        return bundle
+        return {**W.VBox._repr_mimebundle_(self), "text/html": self._text_html}
+
+    def _text_html(self) -> str:
+        return render("quiz_text.html.j2", questions=self.questions)
 
 
-class Shown:
+class Shown(Displayable):
     """Something to display: HTML for notebooks, plain text for the console and the static site."""
 
     def __init__(self, html_text: str, text: str):
         self.html = html_text
         self.text = text
+
+    def _mime_types(self) -> dict:
+        return {"text/html": self.html}
 
     def _repr_html_(self) -> str:
         return self.html
@@ -158,11 +155,6 @@ def check(exercise_id: str, value, *, attempt: int | None = None, course=None) -
     return Shown(feedback_html(type(feedback)(feedback.correct, text)), text)
 
 
-def _markdown_to_html(text: str) -> str:
-    """Just enough markdown for course prompts: paragraphs, `code`, **bold**, *emphasis*; all escaped."""
-    return "".join(f"<p>{inline_markdown(para)}</p>" for para in text.strip().split("\n\n") if para.strip())
-
-
 def exercise_card(exercise_id: str, *, course=None, solutions: bool | None = None) -> Shown:
     """An exercise's prompt, its hints folded away, and its solution when instructors asked for solutions.
 
@@ -173,22 +165,12 @@ def exercise_card(exercise_id: str, *, course=None, solutions: bool | None = Non
     course = _default_course() if course is None else course
     exercise = _find_exercise(course, exercise_id)
     reveal = show_solutions() if solutions is None else solutions
-    hints = "".join(f"<li>{inline_markdown(h)}</li>" for h in exercise.hints)
-    parts = [
-        f'<div class="flow-exercise" data-exercise="{escape(exercise.id)}">',
-        f"<p><b>Exercise: {inline_markdown(exercise.title)}</b> <code>{escape(exercise.id)}</code></p>",
-        _markdown_to_html(exercise.prompt),
-    ]
-    if hints:
-        parts.append(f"<details><summary>Hints</summary><ul>{hints}</ul></details>")
-    if reveal:
-        parts.append(f'<details class="flow-solution"><summary>Solution</summary><pre>{escape(exercise.solution)}</pre></details>')
-    else:
-        parts.append(f'<p class="flow-solution-note"><i>{escape(_SOLUTIONS_NOTE)}</i></p>')
-    parts.append("</div>")
+    # Just enough Markdown for prompts: paragraphs, then `code`, **bold** and *emphasis* in each.
+    paragraphs = [para for para in exercise.prompt.strip().split("\n\n") if para.strip()]
+    card = render("exercise.html.j2", exercise=exercise, paragraphs=paragraphs, reveal=reveal, note=_SOLUTIONS_NOTE)
     text = f"Exercise: {exercise.title} ({exercise.id})\n{exercise.prompt.strip()}\n\n"
     text += f"Solution:\n{exercise.solution}" if reveal else _SOLUTIONS_NOTE
-    return Shown("".join(parts), text)
+    return Shown(card, text)
 
 
 def _component_rows(diagram: Diagram, components: Mapping, phase: str | None) -> list[tuple[str, str, str, str]]:
@@ -210,13 +192,7 @@ def _component_rows(diagram: Diagram, components: Mapping, phase: str | None) ->
 
 def components_html(diagram: Diagram, components: Mapping, *, phase: str | None = None) -> str:
     """The participants of ``phase`` (all when None) with their service and role, as an escaped HTML table."""
-    rows = "".join(
-        f'<tr data-component="{escape(code)}"><td style="text-align:left"><b>{escape(name)}</b></td>'
-        f'<td style="text-align:left">{escape(service)}</td><td style="text-align:left">{escape(role)}</td></tr>'
-        for code, name, service, role in _component_rows(diagram, components, phase)
-    )
-    head = "".join(f'<th style="text-align:left">{h}</th>' for h in ("component", "service", "what it does"))
-    return f'<table class="flow-components"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return render("components.html.j2", rows=_component_rows(diagram, components, phase))
 
 
 def components_card(phase: str | None = None, *, course=None) -> Shown:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from flowlib.reading.yamlfile import load_yaml, require
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message
-from flowlib.analysis.wording import count_noun
+from flowlib.analysis.wording import count_noun, message_text
 
 __all__ = [
     "KINDS",
@@ -41,7 +41,6 @@ __all__ = [
     "load_equivalences",
     "normalise_label",
     "label_similarity",
-    "message_text",
 ]
 
 #: Message change kinds, in report order.
@@ -91,20 +90,6 @@ def label_similarity(a: str, b: str) -> float:
     chars = difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
     words = difflib.SequenceMatcher(None, na.split(), nb.split(), autojunk=False).ratio()
     return (chars + words) / 2
-
-
-def message_text(message: Message) -> str:
-    """``Source -> Target: label``, one step as text (``-->`` for a dotted arrow).
-
-    >>> from flowlib import parse
-    >>> message_text(parse("Alice --> Bob: ok").messages[0])
-    'Alice --> Bob: ok'
-    """
-    source = message.source if message.source is not None else "["
-    target = message.target if message.target is not None else "]"
-    arrow = "-->" if message.dotted else "->"
-    text = f"{source} {arrow} {target}"
-    return f"{text}: {message.label}" if message.label else text
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -164,7 +149,7 @@ def load_equivalences(path) -> Equivalences:
         raise DiagramError("expected a mapping with a 'groups' list", file=file, line=1)
     relays = data.get("relays", [])
     if not isinstance(relays, list):
-        raise DiagramError("'relays' must be a list of participant codes", file=file, line=data.line)
+        raise data.error("'relays' must be a list of participant codes", "relays")
     seen: dict[str, str] = {}
     result = []
     for entry in groups:
@@ -173,9 +158,7 @@ def load_equivalences(path) -> Equivalences:
         for member in members:
             key = normalise_key(str(member))
             if key in seen:
-                raise DiagramError(
-                    f"group {name!r}: {member!r} is already in group {seen[key]!r}", file=file, line=entry.line
-                )
+                raise entry.error(f"group {name!r}: {member!r} is already in group {seen[key]!r}")
             seen[key] = name
         result.append((name, tuple(str(m) for m in members)))
     return Equivalences(tuple(result), tuple(str(r) for r in relays))

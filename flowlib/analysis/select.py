@@ -9,7 +9,7 @@ import operator
 from collections.abc import Iterable
 
 from flowlib.model import Diagram, Message
-from flowlib.analysis.wording import count_noun
+from flowlib.analysis.wording import count_noun, step_ranges
 
 
 def find_phase(diagram: Diagram, phase: str) -> str:
@@ -33,15 +33,23 @@ def find_phase(diagram: Diagram, phase: str) -> str:
 def check_steps(diagram: Diagram, steps) -> tuple[int, int] | None:
     """``steps`` as a checked ``(first, last)`` pair (both inclusive), or None; ValueError when it is not one.
 
-    Accepts ``(first, last)``, a ``range`` with step 1, or a string ``"A-B"``, ``"A..B"`` or ``"N"``.
+    Rule 1: every view, the widgets and the CLI read a step window here, so they accept the same forms and
+    refuse the same windows with the same words. Accepts ``N``, ``(first, last)``, a ``range`` with step 1,
+    or a string ``"A-B"``, ``"A..B"`` or ``"N"``; the window must lie within the diagram's steps.
 
     >>> from flowlib import parse
-    >>> check_steps(parse("Alice -> Bob: hi\\nBob --> Alice: ok"), "1-2")
-    (1, 2)
+    >>> d = parse("A -> B: one\\nB -> A: two\\nA -> B: three")
+    >>> check_steps(d, "2-3"), check_steps(d, 2), check_steps(d, range(1, 3))
+    ((2, 3), (2, 2), (1, 2))
+    >>> check_steps(d, (2, 9))
+    Traceback (most recent call last):
+    ValueError: steps 2-9: the diagram has 3 steps
     """
     if steps is None:
         return None
     try:
+        if isinstance(steps, bool):
+            raise TypeError
         if isinstance(steps, range):
             if steps.step != 1 or not steps:
                 raise ValueError
@@ -49,22 +57,26 @@ def check_steps(diagram: Diagram, steps) -> tuple[int, int] | None:
         elif isinstance(steps, str):
             parts = steps.replace("..", "-").split("-")
             first, last = (parts * 2 if len(parts) == 1 else parts)
+        elif hasattr(steps, "__index__"):
+            first = last = steps
         else:
             first, last = steps
         first, last = _number(first), _number(last)
     except (TypeError, ValueError):
-        raise ValueError(f"steps must be (first, last), a range or 'A-B', got {steps!r}") from None
+        raise ValueError(f"steps must be N, (first, last), a range or 'A-B', got {steps!r}") from None
     count = len(diagram.messages)
     if first < 1 or last < first:
         raise ValueError(f"steps {first}-{last}: need 1 <= first <= last")
-    if first > count:
+    if last > count:
         raise ValueError(f"steps {first}-{last}: the diagram has {count_noun(count, 'step')}")
     return first, last
 
 
 def _number(value) -> int:
     """An int from digits or from any integer type (numpy's too); TypeError or ValueError otherwise."""
-    return int(value) if isinstance(value, str) else operator.index(value)
+    if isinstance(value, bool):
+        raise TypeError
+    return int(value.strip()) if isinstance(value, str) else operator.index(value)
 
 
 def select_messages(
@@ -123,5 +135,6 @@ def check_highlight(diagram: Diagram, highlight: int | None, shown: tuple[Messag
     if not 1 <= highlight <= count:
         raise ValueError(f"cannot highlight step {highlight}: the diagram has steps 1 to {count}")
     if all(m.step != highlight for m in shown):
-        raise ValueError(f"cannot highlight step {highlight}: the filters leave it out")
+        shown_steps = step_ranges(m.step for m in shown) or "none"
+        raise ValueError(f"cannot highlight step {highlight}: the filters leave it out (they show steps {shown_steps})")
     return highlight

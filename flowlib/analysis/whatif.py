@@ -261,16 +261,16 @@ def load_scenarios(path) -> tuple[Scenario, ...]:
     known = set(Scenario.__slots__) - {"line"}
     result = []
     seen: set[str] = set()
-    for entry in entries:
+    for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            raise DiagramError("each scenario must be a mapping", file=file)
+            raise entries.error("each scenario must be a mapping", index)
         sid = require(entry, "id", str, file, "scenario")
         where = f"scenario {sid!r}"
         extra = set(entry) - known
         if extra:
-            raise DiagramError(f"{where}: unknown key {sorted(extra)[0]!r}", file=file, line=entry.line)
+            raise entry.error(f"{where}: unknown key {sorted(extra)[0]!r}", sorted(extra)[0], of_key=True)
         if sid in seen:
-            raise DiagramError(f"{where}: duplicate id", file=file, line=entry.line)
+            raise entry.error(f"{where}: duplicate id", "id")
         seen.add(sid)
         for key in ("component", "state", "user_sees"):
             require(entry, key, str, file, where)
@@ -286,9 +286,9 @@ def load_scenarios(path) -> tuple[Scenario, ...]:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise DiagramError(f"{where}: bad regular expression {pattern!r}: {exc}", file=file, line=entry.line)
+                raise entry.error(f"{where}: bad regular expression {pattern!r}: {exc}") from None
         if not (entry.get("participants") or entry.get("carries") or entry.get("messages")):
-            raise DiagramError(f"{where}: needs participants, carries or messages", file=file, line=entry.line)
+            raise entry.error(f"{where}: needs participants, carries or messages")
         result.append(
             Scenario(
                 id=sid,
@@ -550,7 +550,7 @@ def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
 
 
 def _summary_lines(impact: Impact) -> list[str]:
-    from flowlib.analysis.diff import message_text
+    from flowlib.analysis.wording import message_text
 
     lines = [f"{_title(impact)}: {_name(impact.diagram)}\n"]
     lines.append(f"  down in this diagram: {', '.join(impact.failed) or '(no participant)'}\n")

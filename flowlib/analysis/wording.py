@@ -1,6 +1,9 @@
-"""Words for a diagram's parts: participant names, counts with their nouns, kinds of message, one step as text."""
+"""Words for a diagram's parts: participant names, counts with their nouns, kinds of message, one step as text,
+step ranges."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from flowlib.model import Diagram, Message
 
@@ -83,3 +86,30 @@ def describe(diagram: Diagram, message: Message, *, number: bool = True) -> str:
     if label:
         text += f": {label}"
     return f"{text} [{', '.join(message_kinds(message))}]"
+
+
+def message_text(message: Message) -> str:
+    """A step as data files name it: ``Source -> Target: label`` (``-->`` for a dotted arrow, ``[``/``]`` for
+    the diagram's edges).
+
+    >>> message_text(Message(1, "A", "B", "hi", dotted=True))
+    'A --> B: hi'
+    """
+    arrow = "-->" if message.dotted else "->"
+    text = f"{message.source or '['} {arrow} {message.target or ']'}"
+    return f"{text}: {message.label}" if message.label else text
+
+
+def step_ranges(steps: Iterable[int]) -> str:
+    """Step numbers with runs folded, in order: ``1, 4-6, 9``.
+
+    >>> step_ranges([9, 4, 5, 6, 1, 5])
+    '1, 4-6, 9'
+    """
+    runs: list[list[int]] = []
+    for step in sorted(set(steps)):
+        if runs and step == runs[-1][1] + 1:
+            runs[-1][1] = step
+        else:
+            runs.append([step, step])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

@@ -15,7 +15,7 @@ import sys
 from typing import TextIO
 
 from flowlib.model import Diagram
-from flowlib.analysis.select import check_highlight, select_messages
+from flowlib.analysis.select import check_highlight, check_steps, select_messages
 from flowlib.views.text import step_list
 
 _PROG = "python -m flowlib render"
@@ -38,22 +38,6 @@ class _Usage(Exception):
 
 class _Missing(Exception):
     """A program the output needs is not installed: exit 1."""
-
-
-def parse_steps(text: str) -> tuple[int, int]:
-    """``"A-B"`` (or ``"N"``) as ``(A, B)``; ValueError with a one-line message otherwise.
-
-    >>> parse_steps("3-7")
-    (3, 7)
-    """
-    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
-    if not match:
-        raise ValueError(f"--steps: expected A-B with step numbers 1 <= A <= B, got {text!r}")
-    first = int(match[1])
-    last = int(match[2]) if match[2] else first
-    if first < 1 or last < first:
-        raise ValueError(f"--steps: expected A-B with step numbers 1 <= A <= B, got {text!r}")
-    return first, last
 
 
 def output_format(args) -> str:
@@ -159,7 +143,7 @@ def render_command(diagram: Diagram, args, out: TextIO) -> int:
     """Run ``render`` for a parsed diagram: write the view to ``args.output`` or ``out``; the exit status."""
     try:
         fmt = output_format(args)
-        steps = parse_steps(args.steps) if args.steps else None
+        steps = check_steps(diagram, args.steps) if args.steps else None
         shown = select_messages(diagram, phase=args.phase, steps=steps)  # check filters before any work
         check_highlight(diagram, args.highlight, shown)
         if fmt == "png" and not args.output:

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
+from flowlib.reading.escaping import unescape
 from flowlib.reading.patterns import QUOTES
 
 
 def display_text(text: str) -> str:
-    r"""Split on ``\n`` (and ``\r``, ``\l``), unescape ``\\`` and ``\t``; lines joined with "\n"."""
-    if "\\" not in text:
-        return text
-    out = []
-    i, n = 0, len(text)
-    raw = False
-    while i < n:
-        c = text[i]
-        if c == "[" and text.startswith("[[", i):
-            raw = True
-        elif c == "]" and text.startswith("]]", i):
-            raw = False
-        if c == "\\" and not raw and i < n - 1:
-            c2 = text[i + 1]
-            i += 2
-            if c2 in "nrl":
-                out.append("\n")
-            elif c2 == "t":
-                out.append("\t")
-            elif c2 == "\\":
-                out.append("\\")
-            else:
-                out.append(c)
-                out.append(c2)
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+    r"""What PlantUML displays for a single-line text: :func:`flowlib.reading.escaping.unescape`, the rule the
+    writer follows too (``\n`` breaks lines, ``\\`` and ``\t`` unescaped, links and formulas kept raw).
+
+    >>> display_text(r"a\nb <math>x\ny</math>")
+    'a\nb <math>x\\ny</math>'
+    """
+    return unescape(text)
 
 
 def unquote(name: str) -> str:

@@ -6,11 +6,12 @@ pandas is imported by the table methods, when they are called.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flowlib.analysis.diff import KINDS, PARTICIPANT_KINDS, FlowDiff, MessageChange, _name
+from flowlib.views.display import Displayable
+from flowlib.views.html import render
 from flowlib.views.palette import BLUISH_GREEN, GREY, HIGHLIGHT, ORANGE, REDDISH_PURPLE
 
 __all__ = ["KIND_COLORS", "DiffView", "SideBySide", "diff_view"]
@@ -39,7 +40,7 @@ def diff_view(diff: FlowDiff, *, colors: Mapping[str, str] | None = None) -> "Di
 
 
 @dataclass(frozen=True)
-class DiffView:
+class DiffView(Displayable):
     """A :class:`~flowlib.analysis.diff.FlowDiff` with its views (see :func:`diff_view`)."""
 
     diff: FlowDiff
@@ -126,11 +127,13 @@ class DiffView:
         """
         return _html_table(self._rows(phase, changes_only))
 
+    def _mime_types(self) -> dict:
+        return {"text/html": self._repr_html_}
+
     def _repr_html_(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in self.diff.counts().items())
-        head = (f"<p><b>{html.escape(_name(self.diff.old))}</b> &rarr; <b>{html.escape(_name(self.diff.new))}</b>: "
-                f"{counts}</p>")
-        return head + self.html(changes_only=True)
+        return render("diff_head.html.j2", old=_name(self.diff.old), new=_name(self.diff.new), counts=counts,
+                      table=self.html(changes_only=True))
 
     def step_colors(self, side: str) -> dict[int, str]:
         """step -> colour of its kind, for the ``"old"`` or ``"new"`` flow (unchanged steps left out).
@@ -155,7 +158,7 @@ class DiffView:
         views = []
         for side, diagram in (("old", self.diff.old), ("new", self.diff.new)):
             if phase is not None and not diagram.phase_messages(phase):
-                views.append(f"<p><i>no {html.escape(phase)} phase in this flow</i></p>")
+                views.append(render("no_phase.html.j2", phase=phase))
                 continue
             svg = sequence_svg(diagram, phase=phase, colors=self.colors)
             colors = self.step_colors(side)
@@ -169,7 +172,7 @@ class DiffView:
 
 
 @dataclass(frozen=True, slots=True)
-class SideBySide:
+class SideBySide(Displayable):
     """HTML of two views side by side; ``text`` is its text alternative.
 
     >>> str(SideBySide("<div></div>", "two flows"))
@@ -179,6 +182,9 @@ class SideBySide:
     html: str
     text: str
 
+    def _mime_types(self) -> dict:
+        return {"text/html": self.html}
+
     def _repr_html_(self) -> str:
         return self.html
 
@@ -187,22 +193,4 @@ class SideBySide:
 
 
 def _html_table(rows: Iterable[MessageChange]) -> str:
-    out = [
-        '<table class="flowlib-diff" style="border-collapse:collapse;font-size:90%">',
-        "<thead><tr><th>kind</th><th>phase</th><th>old</th><th>then (old flow)</th><th>new</th>"
-        "<th>now (new flow)</th><th>similarity</th></tr></thead><tbody>",
-    ]
-    for r in rows:
-        color = KIND_COLORS[r.kind]
-        cells = (
-            f'<td style="color:{color};font-weight:bold">{r.kind}</td>',
-            f"<td>{html.escape(r.phase or '')}</td>",
-            f"<td>{r.old_step if r.old_step is not None else ''}</td>",
-            f"<td>{html.escape(r.old or '')}</td>",
-            f"<td>{r.new_step if r.new_step is not None else ''}</td>",
-            f"<td>{html.escape(r.new or '')}</td>",
-            f"<td>{'' if r.similarity is None else format(r.similarity, '.2f')}</td>",
-        )
-        out.append(f'<tr style="border-left:4px solid {color}">{"".join(cells)}</tr>')
-    out.append("</tbody></table>")
-    return "".join(out)
+    return render("diff_table.html.j2", rows=[(r, KIND_COLORS[r.kind]) for r in rows])

@@ -28,8 +28,9 @@ import graphviz
 from . import palette
 from flowlib.model import Diagram, Message
 from flowlib.analysis.select import check_highlight, check_steps, select_messages
-from flowlib.analysis.wording import count_noun, describe, display_name, one_line
+from flowlib.analysis.wording import count_noun, describe, display_name, one_line, step_ranges
 from flowlib.views.text import step_list
+from flowlib.views.display import Displayable
 
 #: Node shape for each participant kind (Graphviz has no stick figure: an actor is an ellipse).
 KIND_SHAPES = {
@@ -169,17 +170,6 @@ class GraphPlan:
         return frozenset()
 
 
-def _steps_text(steps: tuple[int, ...]) -> str:
-    """``1, 4-6, 9``: steps with runs folded."""
-    runs: list[list[int]] = []
-    for step in steps:
-        if runs and step == runs[-1][1] + 1:
-            runs[-1][1] = step
-        else:
-            runs.append([step, step])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-
-
 def plan_view(
     diagram: Diagram,
     *,
@@ -255,9 +245,9 @@ def plan_view(
             step_numbers = tuple(m.step for m in messages)
             edge_colors = tuple(dict.fromkeys(palette.phase_color(m.phase, phases, colors) for m in messages))
             count = len(messages)
-            label = f"{count}× (steps {_steps_text(step_numbers)})" if count > 1 else f"step {first.step}"
+            label = f"{count}× (steps {step_ranges(step_numbers)})" if count > 1 else f"step {first.step}"
             names = f"{display_name(diagram, source_code, exo)} -> {display_name(diagram, target_code, exo)}"
-            title = f"{one_line(names)}: {count_noun(count, 'message')}, steps {_steps_text(step_numbers)}"
+            title = f"{one_line(names)}: {count_noun(count, 'message')}, steps {step_ranges(step_numbers)}"
             heads = {m.head for m in messages}
             edges.append(
                 GraphEdge(
@@ -365,7 +355,7 @@ def _legend(legend: tuple[tuple[str, str], ...]) -> str:
     return f'<<table border="0" cellspacing="4"><tr><td>phases:</td>{cells}</tr></table>>'
 
 
-class CommunicationView(graphviz.Digraph):
+class CommunicationView(Displayable, graphviz.Digraph):
     """A ``graphviz.Digraph`` of one communication view, with its text alternative and a cached renderer.
 
     ``.source`` is the DOT; :meth:`svg` draws it (``<title>``/``<desc>`` included); ``.text`` is the step
@@ -405,21 +395,11 @@ class CommunicationView(graphviz.Digraph):
     def _repr_image_svg_xml(self) -> str:
         return self.svg()
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **_):
-        wanted = set(include) if include is not None else {"image/svg+xml", "text/plain"}
-        wanted -= set(exclude or ())
-        try:
-            bundle = {}
-            if "image/svg+xml" in wanted:
-                bundle["image/svg+xml"] = self.svg()
-            others = wanted - {"image/svg+xml", "text/plain"}
-            if others:
-                bundle.update(super()._repr_mimebundle_(include=others))
-        except graphviz.ExecutableNotFound:
-            return self.fallback()._repr_mimebundle_(include, exclude)
-        if "text/plain" in wanted:
-            bundle["text/plain"] = self._text
-        return bundle
+    def _mime_types(self) -> dict:
+        # Without dot, a notebook still gets a picture (Mermaid) and the step list: the fallback's types.
+        if not dot_available():
+            return self.fallback()._mime_types()
+        return {"image/svg+xml": self.svg, "text/plain": self._text}
 
     def mermaid(self) -> str:
         """This view as a Mermaid flowchart (what Jupyter shows when ``dot`` is missing)."""
@@ -431,7 +411,7 @@ class CommunicationView(graphviz.Digraph):
 
 
 @dataclass(frozen=True)
-class GraphFallback:
+class GraphFallback(Displayable):
     """The communication view without Graphviz: Mermaid (JupyterLab 4.1+ draws it) and the text list."""
 
     source: str
@@ -442,10 +422,9 @@ class GraphFallback:
         """The hint, then the step list."""
         return f"{self.hint}\n{self.text}"
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **_):
+    def _mime_types(self) -> dict:
         _hint_once()
-        bundle = {"text/vnd.mermaid": self.source, "text/plain": self.to_text()}
-        return {k: v for k, v in bundle.items() if (not include or k in include) and k not in (exclude or ())}
+        return {"text/vnd.mermaid": self.source, "text/plain": self.to_text()}
 
 
 def communication_view(

@@ -8,14 +8,14 @@ and :func:`what_if_frames` pre-renders one frame per failure for the explorer
 from __future__ import annotations
 
 import dataclasses
-import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flowlib.analysis.diff import message_text
 from flowlib.analysis.whatif import STATUSES, Impact, _name, what_if
-from flowlib.analysis.wording import count_noun
+from flowlib.analysis.wording import count_noun, message_text
 from flowlib.model import Diagram
+from flowlib.views.display import Displayable
+from flowlib.views.html import render
 from flowlib.views.palette import BLUE, HIGHLIGHT
 
 __all__ = ["STATUS_COLORS", "ImpactView", "impact_view", "what_if_frames", "choices_html"]
@@ -44,7 +44,7 @@ def impact_view(impact: Impact, *, colors: Mapping[str, str] | None = None) -> "
 
 
 @dataclass(frozen=True)
-class ImpactView:
+class ImpactView(Displayable):
     """An :class:`~flowlib.analysis.whatif.Impact` with its views (see :func:`impact_view`)."""
 
     impact: Impact
@@ -92,6 +92,9 @@ class ImpactView:
         """
         return _impact_html(self.impact, affected_only)
 
+    def _mime_types(self) -> dict:
+        return {"text/html": self.html}
+
     def _repr_html_(self) -> str:
         return self.html()
 
@@ -118,33 +121,24 @@ class ImpactView:
 
 def _impact_html(impact: Impact, affected_only: bool) -> str:
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in impact.counts().items() if n)
-    out = [f"<div class=\"flowlib-whatif\"><p><b>{html.escape(impact.title)}</b>: {html.escape(counts)}.<br>"]
-    phases = ", ".join(impact.incomplete_phases) or "none"
-    out.append(f"Phases that cannot complete: <b>{html.escape(phases)}</b>.")
-    if impact.taken_branches:
-        out.append("<br>Failure path taken: " + html.escape(impact.paths_text) + ".")
-    out.append("</p>")
-    if impact.state:
-        out.append(f"<p><b>Final state</b>: {html.escape(impact.state)}</p>")
-    if impact.user_sees:
-        out.append(f"<p><b>What the user sees</b>: {html.escape(impact.user_sees)}</p>")
-    then = " ".join(s.then for s in impact.scenarios if s.then)
-    if then:
-        out.append(f"<p><b>Before</b>: {html.escape(then)}</p>")
-    out.append('<table style="border-collapse:collapse;font-size:90%"><thead><tr><th>step</th><th>phase</th>'
-               "<th>message</th><th>status</th><th>why</th></tr></thead><tbody>")
+    rows = []
     for m in impact.diagram.messages:
         s = impact._by_step[m.step]
         if affected_only and s.status in ("ok", "not_taken"):
             continue
         color = STATUS_COLORS.get(s.status, "#1F2328")
-        out.append(
-            f'<tr style="border-left:4px solid {color}"><td>{m.step}</td><td>{html.escape(m.phase or "")}</td>'
-            f"<td>{html.escape(message_text(m))}</td><td style=\"color:{color};font-weight:bold\">"
-            f"{s.status.replace('_', ' ')}</td><td>{html.escape(s.reason)}</td></tr>"
-        )
-    out.append("</tbody></table></div>")
-    return "".join(out)
+        rows.append((m.step, m.phase, message_text(m), s.status.replace("_", " "), s.reason, color))
+    return render(
+        "impact.html.j2",
+        title=impact.title,
+        counts=counts,
+        phases=", ".join(impact.incomplete_phases) or "none",
+        paths=impact.paths_text if impact.taken_branches else "",
+        state=impact.state,
+        user_sees=impact.user_sees,
+        then=" ".join(s.then for s in impact.scenarios if s.then),
+        rows=rows,
+    )
 
 
 def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
@@ -169,21 +163,18 @@ def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scena
     for choice in choices:
         impact = what_if(diagram, choice, scenarios)
         label = by_id[choice].component if choice in by_id else choice
-        body = [_impact_html(impact, True)]
-        if compare is not None:
-            other = what_if(compare, choice, scenarios)
-            body.append(f"<p><b>The same failure in {html.escape(_name(compare))}</b>: {html.escape(_one_line(other))}</p>")
-        shown = phase
+        compare_text = None if compare is None else _one_line(what_if(compare, choice, scenarios))
+        shown, nothing = phase, False
         if phase == "auto":
             first = (impact.highlighted_steps or impact.taken_steps or (None,))[0]
             shown = diagram.messages[first - 1].phase if first is not None else None
-            if first is None:
-                body.append("<p><i>Nothing in this flow depends on it.</i></p>")
-        if phase != "auto" or shown is not None:
-            title = f"The {html.escape(shown)} phase" if shown else "The whole flow"
-            svg = ImpactView(impact, colors).svg(phase=shown).source
-            body.append(f"<p><b>{title}</b>:</p><div style=\"overflow:auto;max-height:640px\">{svg}</div>")
-        frames.append((label, "".join(body)))
+            nothing = first is None
+        svg = ImpactView(impact, colors).svg(phase=shown).source if phase != "auto" or shown is not None else None
+        frames.append((label, render(
+            "whatif_frame.html.j2", impact=_impact_html(impact, True),
+            compare_name=None if compare is None else _name(compare), compare_text=compare_text,
+            nothing=nothing, shown=shown, svg=svg,
+        )))
     return tuple(frames)
 
 
@@ -208,14 +199,6 @@ def choices_html(diagram: Diagram, choices, scenarios, labels) -> str:
     for choice, label in zip(choices, labels):
         impact = what_if(diagram, choice, scenarios)
         counts = impact.counts()
-        rows.append(
-            f"<tr><td>{html.escape(label)}</td><td>{counts['fails']}</td><td>{counts['never']}</td>"
-            f"<td>{html.escape(', '.join(impact.incomplete_phases) or 'none')}</td>"
-            f"<td>{html.escape(impact.state)}</td></tr>"
-        )
-    return (
-        f"<p>What if a component fails, in {html.escape(_name(diagram))}:</p>"
-        '<table style="border-collapse:collapse;font-size:90%"><thead><tr><th>what goes wrong</th><th>steps failing</th>'
-        "<th>steps that never happen</th><th>phases that cannot complete</th><th>final state</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+        rows.append((label, counts["fails"], counts["never"], ", ".join(impact.incomplete_phases) or "none",
+                     impact.state))
+    return render("whatif_choices.html.j2", name=_name(diagram), rows=rows)

@@ -27,6 +27,7 @@ from flowlib.model import (
 from flowlib.views.text import MARKER, step_list
 from flowlib.analysis.select import check_highlight, select_messages
 from flowlib.analysis.wording import count_noun, one_line
+from flowlib.views.display import Displayable
 
 # Mermaid entity codes: names where Mermaid documents them, else decimal code points.
 _ENTITIES = {
@@ -75,7 +76,7 @@ def _rgba(color: str, alpha: float) -> str:
 
 
 @dataclass(frozen=True)
-class MermaidDiagram:
+class MermaidDiagram(Displayable):
     """Mermaid source with its text alternative; a notebook cell ending with it draws it (JupyterLab 4.1+)."""
 
     source: str
@@ -88,9 +89,8 @@ class MermaidDiagram:
     def __str__(self) -> str:
         return self.source
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **_):
-        bundle = {"text/vnd.mermaid": self.source, "text/plain": self.source}
-        return {k: v for k, v in bundle.items() if (include is None or k in include) and k not in (exclude or ())}
+    def _mime_types(self) -> dict:
+        return {"text/vnd.mermaid": self.source, "text/plain": self.source}
 
 
 def _arrow(m: Message) -> str:

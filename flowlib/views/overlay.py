@@ -8,7 +8,7 @@ to every other SVG on a notebook page.
 
 from __future__ import annotations
 
-import html
+from flowlib.views.html import render
 import re
 from collections.abc import Iterable, Mapping
 
@@ -56,36 +56,11 @@ def color_steps(svg: str, colors: Mapping[int, str], faded: Iterable[int] = (), 
 
 
 def legend_html(items: Iterable[tuple[str, str]]) -> str:
-    """A one-line HTML legend: a coloured square and a name per item, escaped.
-
-    >>> "<b>" in legend_html([("added", "#009E73"), ("<b>", "#D62728")])
-    False
-    """
-    cells = []
-    for name, color in items:
-        safe = safe_color(color) or "#000000"
-        cells.append(
-            f'<span style="margin-right:1.2em;white-space:nowrap"><span style="display:inline-block;'
-            f'width:0.9em;height:0.9em;background:{safe};vertical-align:middle;margin-right:0.3em">'
-            f"</span>{html.escape(name)}</span>"
-        )
-    return f'<div class="flowlib-legend" style="margin:0.3em 0">{"".join(cells)}</div>'
+    """A one-line HTML legend: a coloured square and a name per item, escaped."""
+    return render("legend.html.j2", items=[(name, safe_color(color) or "#000000") for name, color in items])
 
 
 def side_by_side_html(left: str, right: str, *, left_title: str, right_title: str, legend: str = "") -> str:
-    """Two SVG (or HTML) views in two scrolling columns, each under its escaped title.
-
-    >>> html = side_by_side_html("<svg/>", "<svg/>", left_title="before", right_title="after")
-    >>> html.count("<svg/>")
-    2
-    """
-    def column(title: str, body: str) -> str:
-        return (
-            '<div style="flex:1 1 0;min-width:0;overflow:auto;border:1px solid #D0D7DE;padding:4px">'
-            f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(title)}</div>{body}</div>'
-        )
-
-    return (
-        f'<div class="flowlib-side-by-side">{legend}<div style="display:flex;gap:8px;align-items:flex-start">'
-        f"{column(left_title, left)}{column(right_title, right)}</div></div>"
-    )
+    """Two SVG (or HTML) views in two scrolling columns, each under its escaped title."""
+    return render("side_by_side.html.j2", left=left, right=right, left_title=left_title, right_title=right_title,
+                  legend=legend)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flowlib.model import Diagram
+from flowlib.views.display import Displayable
 from flowlib.views.palette import HIGHLIGHT, colors_key, phase_color
 from flowlib.views.svglayout import (
     BAR,
@@ -30,12 +31,11 @@ from flowlib.views.svglayout import (
     Layout,
     TextBlock,
     layout,
-    parse_steps,
     select,
     tab_width,
 )
 from flowlib.views.svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
-from flowlib.analysis.select import find_phase
+from flowlib.analysis.select import check_highlight, check_steps, find_phase, select_messages
 from flowlib.views.text import step_list
 
 INK = "#1F2328"
@@ -53,7 +53,7 @@ __all__ = ["SequenceSVG", "sequence_svg"]
 
 
 @dataclass(frozen=True)
-class SequenceSVG:
+class SequenceSVG(Displayable):
     """A drawn sequence diagram: ``source`` is the SVG text, ``text`` its text alternative.
 
     A notebook cell ending with one shows the drawing; ``save(path)`` writes the SVG.
@@ -71,13 +71,8 @@ class SequenceSVG:
     def _repr_svg_(self) -> str:
         return self.source
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        bundle = {"image/svg+xml": self.source, "text/plain": self.text}
-        if include:
-            bundle = {k: v for k, v in bundle.items() if k in include}
-        if exclude:
-            bundle = {k: v for k, v in bundle.items() if k not in exclude}
-        return bundle
+    def _mime_types(self) -> dict:
+        return {"image/svg+xml": self.source, "text/plain": self.text}
 
     def save(self, path) -> str:
         """Write the SVG to ``path`` (UTF-8) and return the path."""
@@ -94,7 +89,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
                  colors: Mapping[str, str] | None = None) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
-    steps: (first, last), a range, or "A-B". highlight: one shown step drawn in the highlight
+    steps: a window, as :func:`flowlib.analysis.select.check_steps` reads it. highlight: one shown step drawn in the highlight
     colour, thicker, with the rest faded. numbers: prefix labels with step numbers.
     focus_width: with ``highlight``, show only a band of about this many pixels around the highlighted
     arrow when the drawing is wider (the step players use it: a static frame cannot scroll itself to
@@ -106,13 +101,12 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     >>> 'data-step="1"' in svg.source
     True
     """
-    window = parse_steps(steps, len(diagram.messages))
+    window = check_steps(diagram, steps)
     if phase is not None:
         phase = find_phase(diagram, phase)
     scene = _scene(diagram, phase, window, numbers, footbox, colors)
-    if highlight is not None and highlight not in scene.arrows:
-        shown = _ranges(scene.steps)
-        raise ValueError(f"step {highlight} is not shown in this view (it shows steps {shown})")
+    if highlight is not None:  # the same check, and the same words, as every other view
+        check_highlight(diagram, highlight, select_messages(diagram, phase=phase, steps=window))
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
     title = scene.title
     if highlight is not None:
@@ -142,22 +136,6 @@ def _scene(diagram: Diagram, phase, window, numbers: bool, footbox: bool, colors
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return scene
-
-
-def _ranges(steps) -> str:
-    steps = sorted(steps)
-    out, start, prev = [], None, None
-    for s in steps:
-        if start is None:
-            start = prev = s
-        elif s == prev + 1:
-            prev = s
-        else:
-            out.append(f"{start}-{prev}" if prev != start else str(start))
-            start = prev = s
-    if start is not None:
-        out.append(f"{start}-{prev}" if prev != start else str(start))
-    return ", ".join(out)
 
 
 

@@ -194,38 +194,6 @@ class Layout:
 # Which events a view draws.
 
 
-def parse_steps(steps, count: int) -> tuple[int, int] | None:
-    """``steps`` as an inclusive (first, last) window: accepts (a, b), a range, "A-B" or "A..B".
-
-    >>> parse_steps("2-3", 5), parse_steps(None, 5)
-    ((2, 3), None)
-    """
-    if steps is None:
-        return None
-    if isinstance(steps, range):
-        if steps.step != 1 or len(steps) == 0:
-            raise ValueError(f"steps must be a non-empty range with step 1, not {steps!r}")
-        first, last = steps.start, steps.stop - 1
-    elif isinstance(steps, str):
-        parts = steps.replace("..", "-").split("-")
-        if len(parts) == 1:
-            parts = parts * 2
-        try:
-            first, last = (int(p) for p in parts)
-        except ValueError:
-            raise ValueError(f"steps must look like 'A-B' (for example '3-9'), not {steps!r}") from None
-    elif isinstance(steps, int):
-        first = last = steps
-    else:
-        try:
-            first, last = (int(s) for s in steps)
-        except (TypeError, ValueError):
-            raise ValueError(f"steps must be (first, last), a range or 'A-B', not {steps!r}") from None
-    if not 1 <= first <= last <= count:
-        raise ValueError(f"steps {first}-{last} are outside this diagram's steps 1-{count}")
-    return first, last
-
-
 def select(diagram: Diagram, phase: str | None = None, window: tuple[int, int] | None = None) -> Selection:
     """The messages and events a view of one phase and/or step window shows.
 

@@ -7,7 +7,7 @@ screen reader hears the same steps that the picture shows.
 
 from __future__ import annotations
 
-import html
+from flowlib.views.html import render
 from collections.abc import Iterable
 
 from flowlib.model import Diagram
@@ -81,26 +81,9 @@ def step_list_html(
     """
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
-    out = ['<div class="flowlib-steps">']
-    open_list = False
+    sections: list[tuple[str | None, list]] = []
     for header, message, marked in _lines(diagram, shown, highlight):
-        if header is not None:
-            if open_list:
-                out.append("</ol>")
-            out.append(f"<p><strong>{html.escape(one_line(header))}</strong></p>")
-            open_list = False
-        if not open_list:
-            out.append("<ol>")
-            open_list = True
-        step = message.step
-        body = html.escape(describe(diagram, message, number=False))
-        if marked:
-            out.append(f'<li value="{step}" aria-current="step"><strong>{MARKER} {body}</strong></li>')
-        else:
-            out.append(f'<li value="{step}">{body}</li>')
-    if open_list:
-        out.append("</ol>")
-    if len(out) == 1:
-        out.append("<p>(no steps)</p>")
-    out.append("</div>")
-    return "\n".join(out) + "\n"
+        if header is not None or not sections:
+            sections.append((None if header is None else one_line(header), []))
+        sections[-1][1].append((message.step, describe(diagram, message, number=False), marked))
+    return render("step_list.html.j2", sections=sections, marker=MARKER) + "\n"  # one line per element, as before

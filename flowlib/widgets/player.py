@@ -18,10 +18,11 @@ from flowlib.analysis.arrows import arrow_kind, protocol_tag
 from flowlib.model import Diagram, Message
 from flowlib.views.palette import HIGHLIGHT, phase_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
-from flowlib.analysis.select import find_phase
-from flowlib.views.markup import escape, inline_markdown
+from flowlib.analysis.select import check_steps, find_phase
+from flowlib.views.html import render
 from flowlib.widgets.callbacks import guarded
 from flowlib.views.text import step_list, step_list_html
+from flowlib.views.display import Displayable
 
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
 WINDOW = 24
@@ -45,8 +46,12 @@ def _kind(m: Message) -> str:
     return ", ".join(message_kinds(m))
 
 
-def player_steps(diagram: Diagram, *, phase: str | None = None, steps: Iterable[int] | None = None) -> tuple[int, ...]:
+def player_steps(diagram: Diagram, *, phase: str | None = None, steps=None) -> tuple[int, ...]:
     """The steps a player walks through: the phase's messages (or all), narrowed to ``steps`` when given.
+
+    ``steps`` is a step window as every view reads it (``N``, a ``range`` or ``"A-B"``, checked by
+    :func:`flowlib.analysis.select.check_steps`), or a list or tuple of the steps themselves, walked in
+    that order.
 
     Raises ValueError for an unknown phase, a step the diagram (or the phase) lacks, or nothing to show.
 
@@ -61,6 +66,9 @@ def player_steps(diagram: Diagram, *, phase: str | None = None, steps: Iterable[
     else:
         available = tuple(m.step for m in diagram.messages)
         where = "the diagram"
+    if isinstance(steps, (str, range, int)):
+        first, last = check_steps(diagram, steps)
+        steps = range(first, last + 1)
     if steps is not None:
         wanted = tuple(int(s) for s in steps)
         missing = [s for s in wanted if s not in available]
@@ -120,19 +128,18 @@ def narration_html(diagram: Diagram, step: int, narration=None) -> str:
     source, target = _name(diagram, m.source, m.exo), _name(diagram, m.target, m.exo)
     if narration is None:
         said = f" “{one_line(m.label)}”" if one_line(m.label) else " a message"
-        rows = [("what", "What", escape(f"{source} sends{said} to {target} ({_kind(m)})."))]
+        rows = [("what", "What", f"{source} sends{said} to {target} ({_kind(m)}).")]
     else:
         rows = [
-            ("what", "What", inline_markdown(narration.what)),
-            ("why", "Why", inline_markdown(narration.why)),
-            ("protocol", "Protocol", inline_markdown(narration.protocol)),
-            ("fails", "If it fails", inline_markdown(narration.if_it_fails)),
-            ("now", "Today", inline_markdown(getattr(narration, "now", ""))),
+            ("what", "What", narration.what),
+            ("why", "Why", narration.why),
+            ("protocol", "Protocol", narration.protocol),
+            ("fails", "If it fails", narration.if_it_fails),
+            ("now", "Today", getattr(narration, "now", "")),
         ]
-    body = "".join(
-        f'<p class="flow-{key}" style="margin:0.2em 0"><b>{title}:</b> {text}</p>' for key, title, text in rows if text
-    )
-    return f'<div class="flow-narration" style="padding:0.4em 0.6em;border-left:4px solid {HIGHLIGHT}">{body}</div>'
+    # A narration whose fields are HTML already (``is_html``, such as a course's glossed narration) goes in as is.
+    mode = "text" if narration is None else "html" if getattr(narration, "is_html", False) else "markdown"
+    return render("narration.html.j2", rows=rows, mode=mode, highlight=HIGHLIGHT)
 
 
 def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = None) -> str:
@@ -148,12 +155,6 @@ def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = Non
     for m in diagram.messages:
         if m.step not in wanted:
             continue
-        mark = m.step == current
-        attrs = (
-            f' class="flow-current" aria-current="step" style="background:{HIGHLIGHT};color:#fff;font-weight:bold"'
-            if mark
-            else ""
-        )
         cells = (
             m.step,
             _name(diagram, m.source, m.exo),
@@ -162,15 +163,8 @@ def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = Non
             arrow_kind(m),
             protocol_tag(m.label) or "",
         )
-        tds = "".join(f'<td style="padding:1px 6px;text-align:left">{escape(c)}</td>' for c in cells)
-        rows.append(f'<tr data-step="{m.step}"{attrs}>{tds}</tr>')
-    head = "".join(
-        f'<th style="padding:1px 6px;text-align:left">{h}</th>' for h in ("step", "from", "to", "label", "arrow", "protocol")
-    )
-    return (
-        '<table class="flow-table" style="border-collapse:collapse;font-size:90%">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+        rows.append((m.step, cells, m.step == current))
+    return render("message_table.html.j2", rows=rows, highlight=HIGHLIGHT)
 
 
 def _inline_svg(svg: str) -> str:
@@ -215,7 +209,7 @@ def communication_html(
     from flowlib.views.graph import INSTALL_HINT, communication_view, dot_available
 
     if not dot_available():
-        return f'<p class="flow-hint">Communication view skipped. {escape(INSTALL_HINT)}</p>'
+        return render("hint.html.j2", text=f"Communication view skipped. {INSTALL_HINT}")
     if phase is not None:
         view = communication_view(diagram, groups=groups, phase=phase, highlight=step, colors=colors)
     else:
@@ -251,30 +245,27 @@ def frame_html(
     phase = find_phase(diagram, phase) if phase is not None else None
     shown = context_steps(diagram, step, phase=phase)
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
-    color = phase_color(m.phase, diagram.phases, colors)
-    phase_tag = (
-        f' · <span class="flow-phase" style="color:{color};font-weight:bold">{escape(m.phase)}</span>' if m.phase else ""
-    )
-    head = (
-        f'<div class="flow-head" style="font-size:110%;margin-bottom:0.3em">{where}message {m.step}{phase_tag}: '
-        f'<b class="flow-message">{escape(_name(diagram, m.source, m.exo))} → {escape(_name(diagram, m.target, m.exo))}</b>'
-        f'{": " + escape(one_line(m.label)) if one_line(m.label) else ""}</div>'
-    )
     if communication is None:
         communication = communication_html(diagram, step, shown, phase=phase, groups=groups, colors=colors)
     sequence = sequence_html(diagram, step, shown, phase, colors)
-    return (
-        f'<div class="flow-frame" data-step="{m.step}" data-position="{position or ""}" style="line-height:1.4">'
-        f"{head}{narration_html(diagram, step, narration)}"
-        f'<div class="flow-sequence" style="overflow:auto;max-width:100%;margin-top:0.5em">{sequence}</div>'
-        '<div class="flow-views" style="display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start">'
-        f"{table_html(diagram, shown, step)}"
-        f'<div class="flow-communication" style="overflow:auto;max-width:100%">{communication}</div>'
-        "</div></div>"
+    return render(
+        "frame.html.j2",
+        step=m.step,
+        position=position or "",
+        where=where,
+        phase=m.phase,
+        color=phase_color(m.phase, diagram.phases, colors),
+        source=_name(diagram, m.source, m.exo),
+        target=_name(diagram, m.target, m.exo),
+        label=one_line(m.label),
+        narration=narration_html(diagram, step, narration),
+        sequence=sequence,
+        table=table_html(diagram, shown, step),
+        communication=communication,
     )
 
 
-class StepPlayer(W.VBox):
+class StepPlayer(Displayable, W.VBox):
     """Play, slider and previous/next buttons over pre-rendered frames, one per step.
 
     Play and the slider are joined to the frames' ``Stack`` with ``jslink``, so they step in the browser
@@ -291,7 +282,7 @@ class StepPlayer(W.VBox):
         diagram: Diagram,
         *,
         phase: str | None = None,
-        steps: Iterable[int] | None = None,
+        steps=None,  # as player_steps reads it: a window ("A-B", N, a range) or the steps in order
         narration=None,
         groups=None,
         colors: Mapping[str, str] | None = None,
@@ -383,8 +374,6 @@ class StepPlayer(W.VBox):
         scope = f"phase={self.phase!r}, " if self.phase is not None else ""
         return f"StepPlayer({scope}{count_noun(len(self.steps), 'step')})"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+    def _mime_types(self) -> dict:
         # Readers without a widget manager (GitHub's viewer, a plain HTML export) get the steps as a list.
-        bundle["text/html"] = step_list_html(self.diagram, **self._scope())
-        return bundle
+        return {**W.VBox._repr_mimebundle_(self), "text/html": lambda: step_list_html(self.diagram, **self._scope())}

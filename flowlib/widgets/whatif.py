@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 import ipywidgets as W
 
 from flowlib.model import Diagram
+from flowlib.views.display import Displayable
 from flowlib.views.impact import choices_html, what_if_frames
 
 __all__ = ["WhatIfExplorer", "what_if_explorer"]
 
 
-class WhatIfExplorer(W.VBox):
+class WhatIfExplorer(Displayable, W.VBox):
     """A what-if dropdown over its frames; shows a summary table where widgets cannot run."""
 
     def __init__(self, children, *, summary: str, **kwargs):
@@ -26,10 +27,9 @@ class WhatIfExplorer(W.VBox):
     def __repr__(self) -> str:
         return f"WhatIfExplorer({len(self.children[0].options)} choices)"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/html"] = self._summary
-        return bundle
+    def _mime_types(self) -> dict:
+        # Readers without a widget manager (a static page) get the summary table.
+        return {**W.VBox._repr_mimebundle_(self), "text/html": self._summary}
 
 
 def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,

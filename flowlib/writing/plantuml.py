@@ -34,6 +34,7 @@ from flowlib.model import (
     Reference,
     Spacer,
 )
+from flowlib.reading.escaping import TRAILING_COMMENT, continues, escape, unescape
 
 __all__ = ["to_plantuml"]
 
@@ -51,15 +52,6 @@ _KEYWORDS = frozenset(
 
 _NOTE_KEYWORDS = {"normal": "note", "hexagonal": "hnote", "box": "rnote"}
 
-# Raw regions of a single-line text: PlantUML does not unescape inside them.
-_RAW_OPEN = ("<math>", "<latex>", "[[")
-_RAW_CLOSE = ("</math>", "</latex>", "]]")
-
-
-class _Unwritable(ValueError):
-    """A text that this form of line cannot hold (the caller may try another form)."""
-
-
 def to_plantuml(diagram: Diagram) -> str:
     """PlantUML text for ``diagram``: ``parse(to_plantuml(d))`` equals ``d`` up to source lines.
 
@@ -75,81 +67,6 @@ def to_plantuml(diagram: Diagram) -> str:
 # --------------------------------------------------------------------------- text and names
 
 
-def escape(text: str) -> str:
-    """``text`` as a single-line PlantUML text: line breaks as ``\\n``, backslashes doubled.
-
-    PlantUML's reading of a single-line text (``Display.getWithNewlines``) gives ``text`` back.
-    Raises ValueError when a line break falls inside a ``[[link]]`` or formula, where PlantUML
-    reads no escapes.
-
-    >>> print(escape("two\\nlines"))
-    two\\nlines
-    """
-    out: list[str] = []
-    raw = False
-    i, n = 0, len(text)
-    while i < n:
-        if text.startswith(_RAW_OPEN, i):
-            raw = True
-        elif text.startswith(_RAW_CLOSE, i):
-            raw = False
-        c = text[i]
-        if raw:
-            if c == "\n":
-                raise _Unwritable(f"a line break inside a link or formula cannot be written: {text!r}")
-            out.append(c)
-        elif c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        else:
-            out.append(c)
-        i += 1
-    result = "".join(out)
-    if _continues(result):
-        raise _Unwritable(f"a text ending in a backslash inside a link cannot be written: {text!r}")
-    if _TRAILING_COMMENT.search(result):
-        raise _Unwritable(f"a text ending in a /' comment '/ cannot be written: {text!r}")
-    return result
-
-
-def unescape(text: str) -> str:
-    """What PlantUML makes of a single-line text: ``\\n``, ``\\l``, ``\\r`` break lines (joined with
-    "\\n"), ``\\t`` is a tab, ``\\\\`` a backslash, other escapes stay; ``[[...]]`` and formulas stay raw.
-
-    >>> unescape("two\\\\nlines")
-    'two\\nlines'
-    """
-    out: list[str] = []
-    raw = False
-    i, n = 0, len(text)
-    while i < n:
-        if text.startswith(_RAW_OPEN, i):
-            raw = True
-        elif text.startswith(_RAW_CLOSE, i):
-            raw = False
-        c = text[i]
-        if not raw and c == "\\" and i < n - 1:
-            c2 = text[i + 1]
-            i += 2
-            if c2 in "nlr":
-                out.append("\n")
-            elif c2 == "t":
-                out.append("\t")
-            elif c2 == "\\":
-                out.append("\\")
-            else:
-                out.append(c + c2)
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-# PlantUML drops a /' block comment '/ that ends a line, whatever comes before it.
-_TRAILING_COMMENT = re.compile(r"/'.*'/\s*$", re.S)
 # After a command word, text that PlantUML would read as an arrow (`alt -> x` is a message) or a colour.
 _ARROW_OR_COLOR = re.compile(r"\s*(?:(?:[ox]\s*)?(?:<<?|//?|\\\\?)?-|\#\w)")
 # A delay's text follows `...`, which is itself a name: `...A -> B...` is a message.
@@ -161,11 +78,6 @@ def _after_keyword(text: str, what: str) -> str:
     if _ARROW_OR_COLOR.match(text):
         raise ValueError(f"{what} {text!r} cannot be written: PlantUML would read it as an arrow or a colour")
     return escape(text)
-
-
-def _continues(line: str) -> bool:
-    """True when PlantUML would join the next line to this one (a single trailing backslash)."""
-    return line.endswith("\\") and not line.endswith("\\\\")
 
 
 def _plain_chars(code: str) -> bool:
@@ -223,7 +135,7 @@ def _block_lines(text: str, end: re.Pattern[str], *, min_lines: int = 2) -> list
     if all(line[:1].isspace() for line in indented):
         return None  # PlantUML removes indentation common to every line
     for line in lines:
-        if end.match(line) or _UNSAFE_RAW_LINE.search(line) or _continues(line) or "\r" in line:
+        if end.match(line) or _UNSAFE_RAW_LINE.search(line) or continues(line) or "\r" in line:
             return None
         if line and not line.strip():
             return None  # a line of blanks: PlantUML keeps it, flowlib's parser empties it
@@ -673,7 +585,7 @@ def _group_text(text: str) -> str:
     """A group title or label: PlantUML keeps it raw, so it must fit on one line as it is."""
     if "\n" in text or "\r" in text:
         raise ValueError(f"a group label with a line break cannot be written in PlantUML: {text!r}")
-    if _continues(text) or _TRAILING_COMMENT.search(text) or _ARROW_OR_COLOR.match(text):
+    if continues(text) or TRAILING_COMMENT.search(text) or _ARROW_OR_COLOR.match(text):
         raise ValueError(f"group label {text!r} cannot be written: PlantUML would read it as something else")
     return text
 
