@@ -136,14 +136,15 @@ from launch_course import (
 site = os.path.realpath(os.environ["WHEEL_TEST_SITE"])
 where = {m.__name__: os.path.realpath(m.__file__) for m in (flowlib, launch_course)}
 content = files("launch_course") / "content"
-shipped = sorted(entry.name for entry in content.iterdir())
 folder = os.path.realpath(str(content))
+shipped = sorted(os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs
+                 if "__pycache__" not in d)
 read = set()
 
 
 def hook(event, args):
-    if event == "open" and isinstance(args[0], str) and os.path.dirname(os.path.realpath(args[0])) == folder:
-        read.add(os.path.basename(args[0]))
+    if event == "open" and isinstance(args[0], str) and os.path.realpath(args[0]).startswith(folder + os.sep):
+        read.add(os.path.relpath(os.path.realpath(args[0]), folder))
 
 
 sys.addaudithook(hook)
@@ -165,6 +166,8 @@ widgets = [Quiz(quiz, course.diagram), components_card("auth"), exercise_card(co
 styled = flowlib.style_messages(flowlib.messages_table(course.diagram)).to_html()  # pandas Styler: jinja2
 svg = flowlib.sequence_svg(course.diagram, phase="auth")
 player = flowlib.StepPlayer(course.diagram, phase="auth", narration=course.narration, groups=groups)
+glossed = course.narration_with_glossary(9)  # the glossary
+observed = [course.observed_table("2014"), course.observed_table("today")]  # observe.yaml, the samples
 print(json.dumps({
     "where": where,
     "site": site,
@@ -367,9 +370,11 @@ def test_the_course_loads_all_its_content_from_the_wheel(installed):
 
     for module, path in facts["where"].items():
         assert path.startswith(facts["site"] + os.sep), f"{module} imported from {path}"
-    content = sorted(Path(n).name for n in _git_files(ROOT) if n.startswith("course/launch_course/content/"))
+    prefix = "course/launch_course/content/"
+    content = sorted(n[len(prefix):] for n in _git_files(ROOT) if n.startswith(prefix))
     assert facts["shipped"] == content
-    assert facts["read"] == content, "content files the course never read"
+    data = [n for n in content if not n.endswith("README.md")]  # a README documents the files beside it
+    assert facts["read"] == data, "content files the course never read"
     assert facts["problems"] == []
     assert facts["phases"][:2] == ["auth", "scheduling"]
     assert facts["quiz"] and facts["components"] and facts["groups"] and facts["today"] and facts["scenarios"]
