@@ -91,3 +91,13 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(__all__)
+
+
+def _in_ipython() -> None:
+    """Inside IPython (a Jupyter kernel), a DiagramError shows as a short panel, not a traceback."""
+    from flowlib.notebook import show_errors_briefly
+
+    show_errors_briefly()
+
+
+_in_ipython()
