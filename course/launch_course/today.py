@@ -20,6 +20,7 @@ from launch_course.files import content_path
 from flowlib.analysis.diff import message_text
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
+from flowlib.views.palette import text_color
 from flowlib.analysis.wording import count_noun
 
 __all__ = [
@@ -279,7 +280,7 @@ class BugHuntResult:
         for title, rows, color in self._sections():
             if not rows:
                 continue
-            out.append(f'<p style="color:{color};font-weight:bold;margin-bottom:0">{title}</p><ul>')
+            out.append(f'<p style="color:{text_color(color)};font-weight:bold;margin-bottom:0">{title}</p><ul>')
             for v in rows:
                 refs = ", ".join(
                     f'<a href="{html.escape(reference_url(r), quote=True)}">{html.escape(r)}</a>' for r in v.refs

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flowlib.analysis.diff import KINDS, PARTICIPANT_KINDS, FlowDiff, MessageChange, _name
-from flowlib.views.palette import BLUISH_GREEN, GREY, HIGHLIGHT, ORANGE, REDDISH_PURPLE
+from flowlib.views.palette import BLUISH_GREEN, GREY, HIGHLIGHT, ORANGE, REDDISH_PURPLE, text_color
 
 __all__ = ["KIND_COLORS", "DiffView", "SideBySide", "diff_view"]
 
@@ -195,7 +195,7 @@ def _html_table(rows: Iterable[MessageChange]) -> str:
     for r in rows:
         color = KIND_COLORS[r.kind]
         cells = (
-            f'<td style="color:{color};font-weight:bold">{r.kind}</td>',
+            f'<td style="color:{text_color(color)};font-weight:bold">{r.kind}</td>',
             f"<td>{html.escape(r.phase or '')}</td>",
             f"<td>{r.old_step if r.old_step is not None else ''}</td>",
             f"<td>{html.escape(r.old or '')}</td>",

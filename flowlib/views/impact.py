@@ -16,7 +16,7 @@ from flowlib.analysis.diff import message_text
 from flowlib.analysis.whatif import STATUSES, Impact, _name, what_if
 from flowlib.analysis.wording import count_noun
 from flowlib.model import Diagram
-from flowlib.views.palette import BLUE, HIGHLIGHT
+from flowlib.views.palette import BLUE, HIGHLIGHT, text_color
 
 __all__ = ["STATUS_COLORS", "ImpactView", "impact_view", "what_if_frames", "choices_html"]
 
@@ -140,7 +140,7 @@ def _impact_html(impact: Impact, affected_only: bool) -> str:
         color = STATUS_COLORS.get(s.status, "#1F2328")
         out.append(
             f'<tr style="border-left:4px solid {color}"><td>{m.step}</td><td>{html.escape(m.phase or "")}</td>'
-            f"<td>{html.escape(message_text(m))}</td><td style=\"color:{color};font-weight:bold\">"
+            f"<td>{html.escape(message_text(m))}</td><td style=\"color:{text_color(color)};font-weight:bold\">"
             f"{s.status.replace('_', ' ')}</td><td>{html.escape(s.reason)}</td></tr>"
         )
     out.append("</tbody></table></div>")

@@ -16,7 +16,7 @@ import ipywidgets as W
 
 from flowlib.analysis.arrows import arrow_kind, protocol_tag
 from flowlib.model import Diagram, Message
-from flowlib.views.palette import HIGHLIGHT, phase_color
+from flowlib.views.palette import HIGHLIGHT, phase_color, text_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
 from flowlib.analysis.select import find_phase
 from flowlib.views.markup import escape, inline_markdown
@@ -251,7 +251,7 @@ def frame_html(
     phase = find_phase(diagram, phase) if phase is not None else None
     shown = context_steps(diagram, step, phase=phase)
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
-    color = phase_color(m.phase, diagram.phases, colors)
+    color = text_color(phase_color(m.phase, diagram.phases, colors))
     phase_tag = (
         f' · <span class="flow-phase" style="color:{color};font-weight:bold">{escape(m.phase)}</span>' if m.phase else ""
     )
