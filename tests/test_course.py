@@ -417,7 +417,7 @@ def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
         return frame["step"].tolist()
 
     auth, scheduling, network, volume = phase("auth"), phase("scheduling"), phase("network"), phase("volume")
-    requests, replies = (auth["arrow"] == "request").sum(), (auth["arrow"] == "reply").sum()
+    requests, replies = (auth["role"] == "request").sum(), (auth["role"] == "reply").sum()
     # the phase summaries at the top of each phase notebook (course/notebooks/NN-name.md)
     assert requests == replies
     says("01-auth", f"{word(len(auth), True)} messages, all synchronous request/reply pairs")
@@ -431,7 +431,7 @@ def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
     # quiz.yaml explanations
     (save,) = steps(m[m["label"] == "Save token"])
     says("quiz.yaml", f"Message {save} goes from Keystone to the {{answer}}")
-    unlabelled_replies = auth[(auth["arrow"] == "reply") & (auth["label"] == "")]
+    unlabelled_replies = auth[(auth["arrow"] == "dotted") & (auth["label"] == "")]
     says("quiz.yaml", f"{word(requests)} requests (client to Keystone, Keystone to LDAP, Keystone to the token store) "
                       f"and the {word(replies)} replies")
     says("quiz.yaml", f"even the {word(len(unlabelled_replies))} dotted arrows without a label")

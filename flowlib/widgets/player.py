@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import ipywidgets as W
 
-from flowlib.analysis.arrows import arrow_kind, protocol_tag
+from flowlib.analysis.arrows import message_roles, protocol_tag
 from flowlib.model import Diagram, Message
 from flowlib.views.palette import HIGHLIGHT, phase_color, text_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
@@ -144,6 +144,7 @@ def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = Non
     True
     """
     wanted = set(steps)
+    roles = message_roles(diagram)
     rows = []
     for m in diagram.messages:
         if m.step not in wanted:
@@ -159,13 +160,13 @@ def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = Non
             _name(diagram, m.source, m.exo),
             _name(diagram, m.target, m.exo),
             one_line(m.label),
-            arrow_kind(m),
+            roles[m.step - 1],
             protocol_tag(m.label) or "",
         )
         tds = "".join(f'<td style="padding:1px 6px;text-align:left">{escape(c)}</td>' for c in cells)
         rows.append(f'<tr data-step="{m.step}"{attrs}>{tds}</tr>')
     head = "".join(
-        f'<th style="padding:1px 6px;text-align:left">{h}</th>' for h in ("step", "from", "to", "label", "arrow", "protocol")
+        f'<th style="padding:1px 6px;text-align:left">{h}</th>' for h in ("step", "from", "to", "label", "role", "protocol")
     )
     return (
         '<table class="flow-table" style="border-collapse:collapse;font-size:90%">'
