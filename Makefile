@@ -26,6 +26,9 @@ system-lab:
 system-test:
 	@scripts/ensure-system-deps dot plantuml chromium
 
+# IPython runs course/launch_course/startup.py when a kernel starts: a cell run before a notebook's setup
+# cell then says which cell to run first, instead of a bare NameError.
+lab: export PYTHONSTARTUP := $(CURDIR)/course/launch_course/startup.py
 lab: $(STAMP) system-lab
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OFFLINE) \
 		--notebook-dir=notebooks notebooks/00-overview.ipynb

@@ -21,7 +21,7 @@ from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message, Participant
 
 if TYPE_CHECKING:  # type checkers see where each lazy name comes from
-    from flowlib.analysis.arrows import activations, arrow_kind, protocol_tag
+    from flowlib.analysis.arrows import activations, arrow_kind, arrow_style, message_roles, protocol_tag
     from flowlib.analysis.diff import diff_flows
     from flowlib.analysis.lint import lint
     from flowlib.analysis.select import select_messages
@@ -53,6 +53,8 @@ _LAZY = {
     "parse_lenient": "flowlib.reading.driver",
     "select_messages": "flowlib.analysis.select",
     "arrow_kind": "flowlib.analysis.arrows",
+    "arrow_style": "flowlib.analysis.arrows",
+    "message_roles": "flowlib.analysis.arrows",
     "protocol_tag": "flowlib.analysis.arrows",
     "activations": "flowlib.analysis.arrows",
     "lint": "flowlib.analysis.lint",
@@ -91,3 +93,13 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(__all__)
+
+
+def _in_ipython() -> None:
+    """Inside IPython (a Jupyter kernel), a DiagramError shows as a short panel, not a traceback."""
+    from flowlib.notebook import show_errors_briefly
+
+    show_errors_briefly()
+
+
+_in_ipython()

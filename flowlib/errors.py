@@ -41,17 +41,45 @@ class DiagramError(ValueError):
                 parts.append(str(self.column))
         return ":".join(parts)
 
+    def place(self) -> str:
+        """Where the problem is, in words: ``line 3, column 9 of launch.puml`` (unknown parts left out).
+
+        >>> DiagramError("x", line=3, column=9).place()
+        'line 3, column 9'
+        """
+        parts = []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+            if self.column is not None:
+                parts.append(f"column {self.column}")
+        where = ", ".join(parts)
+        if self.file:
+            where = f"{where} of {self.file}" if where else self.file
+        return where or "the diagram"
+
+    def caret_lines(self) -> tuple[str, str] | None:
+        """The offending line (tabs as one space, as the column counts them) and a caret under the column.
+
+        >>> DiagramError("x", line=1, column=8, source_line="A -> B hi").caret_lines()
+        ('A -> B hi', '       ^')
+        """
+        if self.source_line is None:
+            return None
+        shown = self.source_line.rstrip("\r\n").expandtabs(1)
+        caret = "" if self.column is None else " " * max(self.column - 1, 0) + "^"
+        return shown, caret
+
     def headline(self) -> str:
         """The one-line form the CLI prints: ``FILE:LINE:COL: error: MESSAGE``."""
         return f"{self.location}: {self.severity}: {self.message}"
 
     def __str__(self) -> str:
         text = self.headline()
-        if self.source_line is not None:
-            shown = self.source_line.rstrip("\r\n").expandtabs(1)
-            text += "\n    " + shown
-            if self.column is not None:
-                text += "\n    " + " " * max(self.column - 1, 0) + "^"
+        shown = self.caret_lines()
+        if shown is not None:
+            text += "\n    " + shown[0]
+            if shown[1]:
+                text += "\n    " + shown[1]
         return text
 
     def __reduce__(self):

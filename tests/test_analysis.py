@@ -134,3 +134,20 @@ def test_unbalanced_and_destroy():
 def test_exo_side_has_no_depth():
     d = _diagram(Message(1, None, "B", "in", exo="from_left", line=1), Message(2, "B", None, "out", exo="to_right"))
     assert message_depths(d) == ((None, 0), (0, None))
+
+
+# ------------------------------------------------------------------------------------- message roles
+
+def test_roles_find_replies_drawn_solid_and_keep_drawn_ones():
+    from flowlib import parse
+    from flowlib.analysis.arrows import message_roles
+
+    # Solid answers (most answers here are solid): a solid arrow back answers the open request.
+    assert message_roles(parse("A -> B: ask\nB -> C: look up\nC -> B: found\nB -> A: done")) == (
+        "request", "request", "reply", "reply")
+    # A diagram that draws its answers dotted is taken at its word: a solid arrow back is a new request.
+    text = "A -> B: ask\nB --> A: ok\nC -> D: event\nD -> C: act on it\nD --> C: ok"
+    assert message_roles(parse(text)) == ("request", "reply", "request", "request", "reply")
+    # Labels that say they answer, edges, casts, self messages, lost messages.
+    assert message_roles(parse("A -> Q: [rpc.cast] go\nQ -> B: reply IP\nA -> A: think\n[-> A: in\nA ->x B: gone")) == (
+        "async", "reply", "self", "found", "lost")

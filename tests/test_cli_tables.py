@@ -53,7 +53,7 @@ def test_messages_csv_keeps_labels_and_steps(seed):
     back = pd.read_csv(io.StringIO(text), keep_default_na=False, dtype={"label": str})
     assert back.step.tolist() == [m.step for m in seed.messages]
     assert back.label.tolist() == [m.label for m in seed.messages]
-    assert (back.arrow == "reply").sum() == sum(m.dotted for m in seed.messages)
+    assert (back.arrow == "dotted").sum() == sum(m.dotted for m in seed.messages)
 
 
 def test_participants_csv_lists_every_participant_in_order(seed):

@@ -189,8 +189,42 @@ def test_check_exercise_hints_without_revealing(course, diagram):
                 assert repr(expected) not in first.message and str(plain) not in first.message, x.id
         later = check_exercise(x, _wrong_values(expected)[0], diagram, attempt=9)
         assert not later.correct
-        if not any(later.message.endswith(hint) for _, hint in x.mistakes):
+        directed = (x.too_big, x.too_small)
+        if not any(later.message.endswith(hint) for hint in [h for _, h in x.mistakes] + [h for h in directed if h]):
             assert later.message.endswith(x.hints[-1]), x.id
+
+
+def test_a_count_hint_points_the_right_way(course, diagram):
+    (x,) = [x for x in course.all_exercises if x.id == "auth-keystone-sends"]
+    expected = x.expected(diagram)
+    for attempt in (1, 2, 3):
+        too_big = check_exercise(x, expected + 2, diagram, attempt=attempt).message
+        assert "smaller" in too_big and "Replies are messages too" not in too_big
+        assert too_big.endswith(x.too_big)
+        assert check_exercise(x, expected - 2, diagram, attempt=attempt).message.endswith(x.too_small)
+    assert "Replies are messages too" in x.too_small
+    assert not any("Replies are messages too" in h for h in x.hints)
+
+
+def test_an_empty_or_wrong_kind_of_list_gets_a_sentence_that_helps(course, diagram):
+    (steps,) = [x for x in course.all_exercises if x.id == "auth-unlabelled"]
+    empty = check_exercise(steps, [], diagram).message
+    assert empty.startswith("Your list is empty, but some items belong in the answer") and "0 belong" not in empty
+    assert check_exercise(steps, [40, 41], diagram).message.startswith(
+        "You listed 2 items, and none of them belongs in the answer.")
+    assert check_exercise(steps, ["Keystone"], diagram).message.startswith("The answer is a list of numbers")
+
+
+def test_metadata_order_needs_both_ends_of_each_message(course, diagram):
+    from flowlib import messages_table
+
+    (x,) = [x for x in course.all_exercises if x.id == "metadata-order"]
+    m = messages_table(diagram)
+    meta = m[m["phase"] == "metadata"]
+    for shortcut in (meta["source_name"].unique(), meta["source"].unique().tolist(),
+                     meta.drop_duplicates("source")["step"].tolist(), meta.drop_duplicates("target")["step"].tolist()):
+        assert not check_exercise(x, shortcut, diagram).correct
+    assert check_exercise(x, run_solution(x, diagram), diagram).correct
 
 
 def test_hints_get_more_specific_and_mistakes_get_their_own(course, diagram):
@@ -421,7 +455,7 @@ def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
         return frame["step"].tolist()
 
     auth, scheduling, network, volume = phase("auth"), phase("scheduling"), phase("network"), phase("volume")
-    requests, replies = (auth["arrow"] == "request").sum(), (auth["arrow"] == "reply").sum()
+    requests, replies = (auth["role"] == "request").sum(), (auth["role"] == "reply").sum()
     # the phase summaries at the top of each phase notebook (course/notebooks/NN-name.md)
     assert requests == replies
     says("01-auth", f"{word(len(auth), True)} messages, all synchronous request/reply pairs")
@@ -435,7 +469,7 @@ def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
     # quiz.yaml explanations
     (save,) = steps(m[m["label"] == "Save token"])
     says("quiz.yaml", f"Message {save} goes from Keystone to the {{answer}}")
-    unlabelled_replies = auth[(auth["arrow"] == "reply") & (auth["label"] == "")]
+    unlabelled_replies = auth[(auth["arrow"] == "dotted") & (auth["label"] == "")]
     says("quiz.yaml", f"{word(requests)} requests (client to Keystone, Keystone to LDAP, Keystone to the token store) "
                       f"and the {word(replies)} replies")
     says("quiz.yaml", f"even the {word(len(unlabelled_replies))} dotted arrows without a label")
@@ -498,4 +532,9 @@ def test_counts_stated_in_the_prose_follow_the_diagram(diagram, prose):
         assert not (m["source"].isin(group) & m["target"].isin(group)).any()  # "never send each other a message"
     senders, receivers = m["source"].value_counts(), m["target"].value_counts()
     assert senders.index[0] == "Nova-compute" and senders.iloc[0] > senders.iloc[1]  # "the busiest sender"
-    assert receivers.index[1] == "DB" and receivers.iloc[1] > receivers.iloc[2]  # "The database is second"
+    ends = m["source"].value_counts().add(m["target"].value_counts(), fill_value=0).astype(int)
+    ends = ends.sort_values(ascending=False, kind="stable")
+    says("quiz.yaml", f"the message queue (RabbitMQ), with {ends['MQ']} messages")
+    says("quiz.yaml", f"nova-compute comes a close second, with {ends['Nova-compute']}")
+    assert ends.index[:2].tolist() == ["MQ", "Nova-compute"] and ends["MQ"] == ends["Nova-compute"] + 1
+    says("quiz.yaml", f"The database takes part in {ends['DB']} messages")

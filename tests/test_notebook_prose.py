@@ -116,3 +116,57 @@ def test_the_overview_lists_every_notebook_with_the_phases_titles(course):
     assert list(rows) == [stem for stem in SOURCES if stem != "00-overview"]
     for stem, phases in PHASE_NOTEBOOKS.items():
         assert rows[stem] == ", ".join(course.phase(p).title for p in phases), stem
+
+
+# ------------------------------------------------------------------------- the arrow legend, the links
+
+def _steps_text(steps: list[int]) -> str:
+    if len(steps) == 1:
+        return f"step {steps[0]}"
+    return "steps " + ", ".join(map(str, steps[:-1])) + f" and {steps[-1]}"
+
+
+def _solid_replies(diagram, phase=None) -> list[int]:
+    from flowlib import messages_table
+
+    m = messages_table(diagram)
+    if phase is not None:
+        m = m[m["phase"] == phase]
+    return m.loc[(m["arrow"] == "solid") & (m["role"] == "reply"), "step"].tolist()
+
+
+@pytest.mark.parametrize("stem", list(PHASE_NOTEBOOKS), ids=str)
+def test_each_phase_legend_names_the_replies_drawn_solid(stem, course):
+    for phase, text in _parts(stem).items():
+        solid = _solid_replies(course.diagram, phase)
+        if solid:
+            assert f"except where the 2014 diagram draws a reply solid: here {_steps_text(solid)} " in text, phase
+        else:
+            assert "Solid arrows are requests, dotted arrows are replies (in this phase the 2014 diagram draws every " \
+                   "reply dotted)" in text, phase
+        assert "`role`" in text
+
+
+def test_the_overview_says_where_2014_draws_a_reply_solid(course):
+    from flowlib import messages_table
+
+    text = " ".join(_text("00-overview").split())
+    m = messages_table(course.diagram)
+    dotted = m.loc[m["arrow"] == "dotted", "step"].tolist()
+    solid = _solid_replies(course.diagram)
+    assert f"it draws four replies dotted ({_steps_text(dotted)}) and fourteen solid, at {_steps_text(solid)}" in text
+    assert len(dotted) == 4 and len(solid) == 14
+    casts = m.loc[(m["arrow"] == "solid") & (m["role"] == "async"), "step"].tolist()
+    assert f"Its two `rpc.cast` messages ({_steps_text(casts)}) are drawn solid" in text
+    assert _solid_replies(course.today) == [] and "Today's diagram, in 08, draws every reply dotted." in text
+
+
+def test_every_notebook_links_to_the_next_at_its_top_and_bottom():
+    stems = list(SOURCES)
+    for stem, following in zip(stems, stems[1:]):
+        nav = [line for line in _text(stem).splitlines() if "[course overview](00-overview.ipynb)" in line]
+        assert len(nav) == 2, stem
+        for line in nav:
+            assert line.endswith(f"[{following}]({following}.ipynb) →"), f"{stem} does not link to {following}"
+    last = [line for line in _text(stems[-1]).splitlines() if "[course overview](00-overview.ipynb)" in line]
+    assert last and all("→" not in line for line in last)  # the last leads back to the overview

@@ -350,6 +350,17 @@ ERRORS = [
      '"nova-compute" as nova_compute', 2, 9),
     ("no-head", "A -> B\nA - B", "this arrow has no head: write '->' or '<-'", 3, 3),
     ("unknown", "A -> B\nhello world", "syntax error: this line is not a sequence-diagram command", 3, 1),
+    # Near misses: the caret under the offending token, and what would be accepted.
+    ("misspelt-command", "A -> B\n  partcipant C as D", "unknown command 'partcipant': did you mean 'participant'?",
+     3, 3),
+    ("misspelt-else", "alt ok\nA -> B\nesle failure\nB -> A\nend", "unknown command 'esle': did you mean 'else'?",
+     4, 1),
+    ("misspelt-word", "A -> B\nnote lef of A: x", "unknown word 'lef': did you mean 'left'?", 3, 6),
+    ("missing-colon", "Bob -> Alice hi there", "expected ':' before the label: write 'Bob -> Alice: hi there'", 2, 14),
+    ("note-missing-colon", "A -> B\nnote left of A hello",
+     "expected ':' before the label: write 'note left of A: hello'", 3, 16),
+    ("extra-token", "participant A B", "unexpected 'B' after 'participant A'", 2, 15),
+    ("divider-unclosed", "== login", "a divider needs '==' at both ends: write '== login =='", 2, 9),
     ("else-alone", "A -> B\nelse", "'else' without an open group (alt, opt, loop, par, break, critical, group)", 3, 1),
     ("end-alone", "A -> B\nend", "'end' without an open group (alt, opt, loop, par, break, critical, group)", 3, 1),
     ("return-first", "return x", "'return' has nowhere to return to: no message before it", 2, 1),
@@ -360,7 +371,7 @@ ERRORS = [
     ("deactivate-first", "deactivate A\nA -> B", "cannot deactivate A before the first message", 2, 1),
     ("activate-twice", "A -> B\ndeactivate B\nactivate B",
      "cannot activate B again before the next message: it was just deactivated "
-     "(PlantUML: Activate/Deactivate already done on B)", 4, 1),
+     "(PlantUML: Activate/Deactivate already done on B)", 4, 10),
     ("create-then-other", "create B\nA -> C", "after 'create B' the next message must go to B from another participant",
      3, 1),
     ("create-then-self", "create B\nB -> B", "after 'create B' the next message must go to B from another participant",
@@ -376,7 +387,7 @@ ERRORS = [
     ("definelong-never-closed", "!definelong M(x)\nA -> B : x", "this !definelong is never closed: add "
      "'!enddefinelong' after its lines", 2, 1),
     ("inc-beyond-levels", "autonumber\nA -> B\nautonumber inc B", "cannot increment level B: the numbering has "
-     "1 level (start it with 'autonumber 1.1')", 4, 1),
+     "1 level (start it with 'autonumber 1.1')", 4, 16),
     ("class-diagram", "class Server {\n  +boot()\n}", "this looks like a class diagram, not a sequence diagram", 2, 1),
     ("state-diagram", "[*] --> Idle\nIdle --> Busy : go", "this looks like a state diagram, not a sequence diagram",
      2, 1),

@@ -10,7 +10,7 @@ import pytest
 from launch_course.palette import PHASE_COLORS
 from flowlib import Diagram, Message, Participant
 from flowlib.model import Divider, LifeEvent
-from flowlib.analysis.arrows import arrow_kind
+from flowlib.analysis.arrows import arrow_style, message_roles
 from flowlib.cli import build_parser
 from launch_course.components import load_components
 from flowlib.views.palette import HIGHLIGHT, phase_color
@@ -35,7 +35,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "sequence"
 DTYPES = {
     messages_table: {
         "step": "int64", "phase": "category", "source": "string", "target": "string",
-        "source_name": "string", "target_name": "string", "label": "string", "arrow": "category",
+        "source_name": "string", "target_name": "string", "label": "string", "arrow": "category", "role": "category",
         "protocol": "string", "source_depth": "Int64", "target_depth": "Int64", "line": "int64",
     },
     participants_table: {
@@ -91,13 +91,17 @@ def test_messages_table_follows_the_model(seed):
     assert frame.source_name.tolist() == [names[m.source] for m in seed.messages]
 
 
-def test_seed_replies_are_exactly_the_dotted_messages(seed):
+def test_seed_arrow_says_how_it_is_drawn_and_role_what_it_does(seed):
     frame = messages_table(seed)
     dotted = [m.step for m in seed.messages if m.dotted]
     assert dotted, "the seed has dotted replies"
-    assert frame.loc[frame.arrow == "reply", "step"].tolist() == dotted
-    # The seed has only solid or dotted arrows between two different participants.
-    assert set(frame.arrow) == {"request", "reply"}
+    assert frame.loc[frame.arrow == "dotted", "step"].tolist() == dotted
+    assert set(frame.arrow) == {"solid", "dotted"}
+    # The 2014 diagram draws most of its replies solid: the role column says what they are.
+    solid_replies = frame.loc[(frame.arrow == "solid") & (frame.role == "reply"), "step"].tolist()
+    assert solid_replies == [10, 23, 25, 28, 34, 35, 39, 41, 45, 53, 57, 58, 61, 62]
+    assert set(frame.loc[frame.arrow == "dotted", "role"]) == {"reply"}
+    assert frame.loc[frame.role == "async", "step"].tolist() == [9, 15]   # the two rpc.casts
 
 
 def test_seed_protocols_come_from_the_labels(seed):
@@ -242,7 +246,8 @@ def test_matrix_edges_and_self_messages():
     assert matrix.index.tolist() == [LEFT_EDGE, "A", "B", RIGHT_EDGE]
     assert int(matrix.to_numpy().sum()) == len(d.messages)
     assert matrix.loc[LEFT_EDGE, "A"] == matrix.loc["A", RIGHT_EDGE] == matrix.loc["A", "A"] == 1
-    assert messages_table(d).arrow.tolist() == ["found", "self", "request", "request"]
+    assert messages_table(d).role.tolist() == ["found", "self", "request", "request"]
+    assert messages_table(d).arrow.tolist() == ["solid"] * 4
 
 
 def test_style_messages_colours_and_escapes(seed):
@@ -291,10 +296,12 @@ def test_tables_on_the_corpus():
         checked += 1
         messages = messages_table(d)
         assert len(messages) == len(d.messages), path.name
-        assert messages.arrow.tolist() == [arrow_kind(m) for m in d.messages]
-        replies = [m["dotted"] and m["head"] != "crossx" and m["exo"] not in ("from_left", "from_right")
-                   for m in expected["messages"]]  # fmt: skip
-        assert (messages.arrow == "reply").tolist() == replies, path.name
+        assert messages.arrow.tolist() == [arrow_style(m) for m in d.messages]
+        assert messages.role.tolist() == list(message_roles(d))
+        drawn_replies = [m["dotted"] and m["head"] != "crossx" and m["exo"] not in ("from_left", "from_right")
+                         for m in expected["messages"]]  # fmt: skip
+        # a reply drawn as one is always a reply; the role may find more (replies drawn solid)
+        assert all(r == "reply" for r, drawn in zip(messages.role, drawn_replies) if drawn), path.name
         assert int(interaction_matrix(d).to_numpy().sum()) == len(d.messages), path.name
         assert phases_table(d).messages.sum() == len(d.messages), path.name
         people = participants_table(d)

@@ -95,3 +95,13 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(__all__)
+
+
+def _in_ipython() -> None:
+    """Inside IPython, the setup cell (which imports this package) installs the course's notebook helpers."""
+    from launch_course.notebook import install
+
+    install()
+
+
+_in_ipython()

@@ -164,6 +164,8 @@ class Exercise:
 
     solution: Python source for instructors; run with ``diagram`` in scope, it sets ``answer``.
     ordered: whether a list answer must come in order. mistakes: (wrong value, targeted hint) pairs.
+    too_big, too_small: for a number, the hint for a count above (below) the expected one, given instead
+    of the general hints, which must then not push either way ("" when none).
     """
 
     id: str
@@ -175,6 +177,8 @@ class Exercise:
     query: Query
     ordered: bool = False
     mistakes: tuple[tuple[Any, str], ...] = ()
+    too_big: str = ""
+    too_small: str = ""
     line: int = 0
 
     def expected(self, diagram: Diagram):
@@ -279,6 +283,15 @@ def _distinct(diagram: Diagram, f: dict, q: Query) -> tuple:
     return tuple(dict.fromkeys(_values(_select(diagram, f), f["field"])))
 
 
+def _first_steps(diagram: Diagram, f: dict, q: Query) -> tuple:
+    """The step where each distinct value first appears, in that order (both ends count for participants)."""
+    first: dict = {}
+    for m in _select(diagram, f):
+        for value in _values([m], f["field"]):
+            first.setdefault(value, m.step)
+    return tuple(first.values())
+
+
 def _protocol_of(diagram: Diagram, f: dict, q: Query) -> str:
     message = _only(diagram, f, q)
     protocol = label_protocol(message.label)
@@ -305,10 +318,11 @@ QUERIES: dict[str, Callable] = {
     "most_common": _most_common,
     "distinct": _distinct,
     "count_distinct": lambda d, f, q: len(_distinct(d, f, q)),
+    "first_steps": _first_steps,
 }
 
 #: Queries that need a ``field`` argument (one of :data:`FIELDS`).
-_FIELD_QUERIES = ("most_common", "distinct", "count_distinct")
+_FIELD_QUERIES = ("most_common", "distinct", "count_distinct", "first_steps")
 
 
 # What a learner would observe (observe.yaml), for the diagram a question asks about: the flow is the
@@ -559,11 +573,17 @@ def check_exercise(exercise: Exercise, value, diagram: Diagram, attempt: int = 1
     verdict, message = _compare(expected, value, exercise.ordered)
     if verdict:
         return Feedback(True, f"Right: {message}")
+    if _is_number(expected) and _is_number(value):
+        hint = (exercise.too_big if value > expected else exercise.too_small) or hint
     for wrong, targeted in exercise.mistakes:
         if _same(wrong, value, exercise.ordered):
             hint = targeted
             break
     return Feedback(False, f"{message} Hint: {hint}")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def run_solution(exercise: Exercise, diagram: Diagram):
@@ -641,8 +661,14 @@ def _compare(expected, value, ordered: bool) -> tuple[bool, str]:
     got, want = [str(v) for v in value], [str(v) for v in expected]
     if sorted(got) == sorted(want):
         return False, "You have the right items, in the wrong order."
+    if expected and all(_is_number(v) for v in expected) and any(isinstance(v, str) for v in value):
+        return False, "The answer is a list of numbers (step numbers), but yours holds names."
+    if not got:
+        return False, "Your list is empty, but some items belong in the answer: check that your filter keeps any row."
     right = len(set(got) & set(want))
     extra = len(set(got) - set(want))
+    if right == 0:
+        return False, f"You listed {count_noun(len(got), 'item')}, and none of them belongs in the answer."
     text = f"You listed {count_noun(len(got), 'item')}: {right} {'belongs' if right == 1 else 'belong'} in the answer"
     text += f", {extra} {'does' if extra == 1 else 'do'} not" if extra else ""
     text += ", and some are missing." if right < len(set(want)) else "."
@@ -849,7 +875,8 @@ def _question(e: _Entry) -> Question:
 
 
 def _exercise(e: _Entry) -> Exercise:
-    e.keys(("id", "phase", "title", "prompt", "hints", "solution", "query"), ("ordered", "mistakes"))
+    e.keys(("id", "phase", "title", "prompt", "hints", "solution", "query"),
+           ("ordered", "mistakes", "too_big", "too_small"))
     mistakes = e.data.get("mistakes", [])
     if not isinstance(mistakes, list) or not all(
         isinstance(m, dict) and set(m) == {"value", "hint"} and isinstance(m["hint"], str) for m in mistakes
@@ -873,6 +900,8 @@ def _exercise(e: _Entry) -> Exercise:
         query=e.query(),
         ordered=ordered,
         mistakes=tuple((_freeze(m["value"]), m["hint"].strip()) for m in mistakes),
+        too_big=e.text("too_big", one_line=True) if "too_big" in e.data else "",
+        too_small=e.text("too_small", one_line=True) if "too_small" in e.data else "",
         line=e.line,
     )
 

@@ -20,6 +20,7 @@ from launch_course.files import content_path
 from flowlib.analysis.wording import message_text
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
+from flowlib.views.palette import text_color
 from flowlib.analysis.wording import count_noun
 from flowlib.views.display import Displayable
 from flowlib.views.html import renderer
@@ -242,8 +243,9 @@ class BugHuntResult(Displayable):
 
     def _sections(self):
         missed = self.missed if self.reveal else ()
-        return (("Found", self.found, "#009E73"), ("Still right", self.false_alarms, "#E69F00"),
-                ("Missed", missed, "#D62728"))
+        # Titles in text colours with 4.5:1 contrast on white, of the same hues as the views' fills.
+        return (("Found", self.found, text_color("#009E73")), ("Still right", self.false_alarms, text_color("#E69F00")),
+                ("Missed", missed, text_color("#D62728")))
 
     def _hint(self) -> str:
         if not self.missed or self.reveal:

@@ -43,6 +43,78 @@ def arrow_kind(message: Message) -> str:
     return "request"
 
 
+
+#: How an arrow is drawn (the messages table's ``arrow`` column): :func:`arrow_style`.
+ARROW_STYLES = ("solid", "dotted")
+
+#: What a message does (the messages table's ``role`` column): :func:`message_roles`.
+ROLES = ("request", "reply", "async", "self", "lost", "found")
+
+# A label that says it answers: "return map", "reply IP", "[REST] response ...".
+_ANSWER_WORD = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?(?:return(?:s|ed)?|reply|replies|response|respond(?:s)?|answer(?:s)?)\b",
+                          re.IGNORECASE)
+_CAST_WORD = re.compile(r"\brpc\.cast\b", re.IGNORECASE)
+
+
+def arrow_style(message: Message) -> str:
+    """How the arrow's line is drawn: ``"dotted"`` (``-->``) or ``"solid"`` (``->``), whatever it means.
+
+    >>> arrow_style(Message(1, "A", "B", dotted=True)), arrow_style(Message(2, "B", "A"))
+    ('dotted', 'solid')
+    """
+    return "dotted" if message.dotted else "solid"
+
+
+def _answers(diagram: Diagram) -> tuple[bool, ...]:
+    """For each message, whether it goes back from B to A while A's request to B is still unanswered."""
+    out = []
+    waiting: list[tuple[str | None, str | None]] = []     # (asker, asked) of requests not answered yet
+    for m in diagram.messages:
+        kind = arrow_kind(m)
+        pair = (m.target, m.source)
+        answers = kind not in ("lost", "found", "self") and pair in waiting
+        if answers:
+            del waiting[len(waiting) - 1 - waiting[::-1].index(pair)]   # the latest such request
+        elif kind == "request" and not _CAST_WORD.search(m.label):
+            waiting.append((m.source, m.target))
+        out.append(answers)
+    return tuple(out)
+
+
+def message_roles(diagram: Diagram) -> tuple[str, ...]:
+    """What each message does, in step order, whether or not the drawing says so (one of :data:`ROLES`).
+
+    Rules, the first that matches:
+
+    1. ``lost``, ``found``: as :func:`arrow_kind` (a crossed head; from the diagram's edge).
+    2. ``reply``: drawn as one (dotted, or ``return``); or its label starts with return, reply, response
+       or answer (after an optional ``[tag]``); or it goes back from B to A while A's request to B is
+       still unanswered, in a diagram that draws most such answers solid (a diagram that draws most of
+       them dotted is taken at its word: a solid arrow back is then a new request).
+    3. ``async``: an open head (``->>``), or an ``rpc.cast`` in the label: the sender does not wait.
+    4. ``self``: from a participant to itself.
+    5. ``request``: anything else.
+
+    >>> from flowlib import parse
+    >>> message_roles(parse("A -> B: get\\nB -> A: the data\\nA ->> C: [rpc.cast] go"))
+    ('request', 'reply', 'async')
+    """
+    answers = _answers(diagram)
+    drawn = [m.dotted or m.is_return for m, a in zip(diagram.messages, answers) if a]
+    solid_style = drawn.count(False) > drawn.count(True)
+    roles = []
+    for m, answer in zip(diagram.messages, answers):
+        kind = arrow_kind(m)
+        if kind in ("lost", "found", "reply"):
+            roles.append(kind)
+        elif (answer and solid_style) or (kind != "self" and _ANSWER_WORD.match(m.label)):
+            roles.append("reply")
+        elif kind == "async" or _CAST_WORD.search(m.label):
+            roles.append("async")
+        else:
+            roles.append(kind)
+    return tuple(roles)
+
 # A one-word tag at the very start of a label: "[rpc.cast] to ...". A guard such as "[x=1]" or
 # "[retry < 3]" is not a tag, and "[[" opens a PlantUML link.
 _LEADING_TAG = re.compile(r"\s*\[\s*([A-Za-z][\w.+/-]*)\s*\]")

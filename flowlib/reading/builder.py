@@ -159,7 +159,7 @@ class Builder:
             self.activation_stack.pop()
         if action == "activate" and who in self.deactivated_after_last and not implicit:
             raise LineError(f"cannot activate {who} again before the next message: it was just deactivated "
-                             f"(PlantUML: Activate/Deactivate already done on {who})")
+                             f"(PlantUML: Activate/Deactivate already done on {who})", token=who)
         if action in ("deactivate", "destroy"):
             if self.deactivated_after_last:
                 self.deactivated_after_last.add(who)

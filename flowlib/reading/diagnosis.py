@@ -1,8 +1,18 @@
-"""Why text is refused: a helpful message for a line no command accepts, and other kinds of diagram named."""
+"""Why text is refused: a helpful message for a line no command accepts, and other kinds of diagram named.
+
+The message points at the token that breaks the line and, for a near miss, says what would be
+accepted: a misspelt keyword (``partcipant``, ``esle``) is compared with the command table's keywords,
+and a missing ``:`` before a label is found by trying the line with one. A suggestion is made only
+when the command table accepts the corrected line.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
+
+from flowlib.reading.commands import COMMANDS, Single, candidates
+from flowlib.reading.patterns import SIMPLE_ARROW
 
 
 KIND_PHRASES = {
@@ -67,8 +77,68 @@ _HYPHENATED = re.compile(r"(?<![\w.@\"-])[\w.@]*\w-[\w.@-]*\w(?![\w.@\"])")
 _DANGLING_ARROW = re.compile(r".*(?:-+>{1,2}|<{1,2}-+|-+[\\/]{1,2}|[\\/]{1,2}-+)\s*$")
 
 
+#: The words the command table's lines start with (``participant``, ``alt``, ``else``, ``note``...), and
+#: the second words of its two-word commands: what a misspelt word is compared with.
+KEYWORDS: tuple[str, ...] = tuple(sorted(
+    {k for c in COMMANDS for k in c.keys.split() if k.isalpha() and len(k) > 2}
+    | {"left", "right", "over", "of", "as", "box", "note", "ref", "across"}
+))
+
+_TOKEN = re.compile(r"\S+")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def accepts(line: str) -> bool:
+    """True when a command of the table accepts the trimmed ``line`` (its pattern, or a block's opening).
+
+    >>> accepts("participant Alice"), accepts("partcipant Alice")
+    (True, False)
+    """
+    if "-" in line and SIMPLE_ARROW.fullmatch(line):
+        return True
+    for command in candidates(line):
+        pattern = command.pattern if type(command) is Single else command.start
+        if pattern.match(line):
+            return True
+    return False
+
+
+def near_miss(line: str) -> tuple[str, int, str] | None:
+    """(misspelt word, its 0-based offset, the keyword) when one word's spelling is all that is wrong.
+
+    >>> near_miss("esle failure")
+    ('esle', 0, 'else')
+    """
+    for token in list(_TOKEN.finditer(line))[:6]:
+        word = _WORD.fullmatch(token.group())
+        if word is None or len(token.group()) < 3 or token.group().lower() in KEYWORDS:
+            continue
+        for keyword in difflib.get_close_matches(token.group().lower(), KEYWORDS, n=3, cutoff=0.75):
+            fixed = line[:token.start()] + keyword + line[token.end():]
+            if accepts(fixed):
+                return token.group(), token.start(), keyword
+    return None
+
+
+def _accepted_prefix(line: str) -> int | None:
+    """Where the first token after the longest accepted prefix of whole tokens starts (None: no prefix)."""
+    tokens = list(_TOKEN.finditer(line))
+    for token in reversed(tokens[1:]):
+        if accepts(line[:token.start()].rstrip()):
+            return token.start()
+    return None
+
+
 def why_not(line: str) -> tuple[str, int]:
-    """A helpful message and 1-based column (in the trimmed line) for a line no command accepts."""
+    """A helpful message and 1-based column (in the trimmed line) for a line no command accepts.
+
+    The column is the offending token's:
+
+    >>> why_not("Bob -> Alice hi there")
+    ("expected ':' before the label: write 'Bob -> Alice: hi there'", 14)
+    >>> why_not("partcipant Bob")
+    ("unknown command 'partcipant': did you mean 'participant'?", 1)
+    """
     head = line.split(":", 1)[0]
     m = _HYPHENATED.search(head)
     if m:
@@ -77,4 +147,18 @@ def why_not(line: str) -> tuple[str, int]:
                 f'participant "{name}" as {name.replace("-", "_")}', m.start() + 1)
     if _DANGLING_ARROW.match(head):
         return "expected a participant name after the arrow", len(head.rstrip()) + 1
+    if line.startswith("==") and accepts(line + " =="):
+        return f"a divider needs '==' at both ends: write '{line} =='", len(line) + 1
+    miss = near_miss(line)
+    if miss is not None:
+        word, offset, keyword = miss
+        what = "command" if offset == 0 else "word"
+        return f"unknown {what} '{word}': did you mean '{keyword}'?", offset + 1
+    cut = _accepted_prefix(line)
+    if cut is not None:
+        before = line[:cut].rstrip()
+        rest = line[cut:]
+        if accepts(f"{before}: {rest}"):
+            return f"expected ':' before the label: write '{before}: {rest}'", cut + 1
+        return f"unexpected '{rest.split()[0]}' after '{before}'", cut + 1
     return "syntax error: this line is not a sequence-diagram command", 1

@@ -119,7 +119,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                 message, column = why_not(line)
                 raise LineError(message, column)
         except LineError as err:
-            column = column_of(raw) + err.column - 1
+            column = column_of(raw) + err.column_in(line) - 1
             errors.append(located_error(err.message, file, number, column, raw))
             if not lenient:
                 break

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 from flowlib.errors import DiagramError
 
 
 class LineError(Exception):
-    """A problem on the current line; the driver turns it into a DiagramError with a location."""
+    """A problem on the current line; the driver turns it into a DiagramError with a location.
 
-    def __init__(self, message: str, column: int = 1):
+    ``column`` is 1-based in the trimmed line; ``token`` (a name the message is about) points the column
+    at that name's first whole-word use after the line's first word instead.
+    """
+
+    def __init__(self, message: str, column: int = 1, *, token: str | None = None):
         super().__init__(message)
         self.message = message
         self.column = column
+        self.token = token
+
+    def column_in(self, line: str) -> int:
+        """The 1-based column in the trimmed ``line``: ``column``, or where ``token`` is written.
+
+        >>> LineError("again", token="B").column_in("activate B")
+        10
+        """
+        if self.token:
+            start = len(line.split(None, 1)[0]) if line.strip() else 0
+            m = re.compile(rf"(?<![\w.@]){re.escape(self.token)}(?![\w.@])", re.I).search(line, start)
+            if m:
+                return m.start() + 1
+        return self.column
 
 
 def located_error(message: str, file, number: int, column: int, raw: str) -> DiagramError:

@@ -116,7 +116,7 @@ class Numbering:
             # PlantUML fails here (IndexOutOfBoundsException): say why instead.
             raise LineError(f"cannot increment level {letter.upper()}: the numbering has "
                              f"{len(self.parts)} level{'s' if len(self.parts) > 1 else ''} "
-                             f"(start it with 'autonumber {'.'.join(['1'] * (level + 1))}')")
+                             f"(start it with 'autonumber {'.'.join(['1'] * (level + 1))}')", token=letter)
         self.parts[level] += 1
         for k in range(level + 1, len(self.parts)):
             self.parts[k] = 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flowlib.analysis.diff import KINDS, PARTICIPANT_KINDS, FlowDiff, MessageChange, _name
 from flowlib.views.display import Displayable
 from flowlib.views.html import render
-from flowlib.views.palette import BLUISH_GREEN, GREY, HIGHLIGHT, ORANGE, REDDISH_PURPLE
+from flowlib.views.palette import BLUISH_GREEN, GREY, HIGHLIGHT, ORANGE, REDDISH_PURPLE, text_color
 
 __all__ = ["KIND_COLORS", "DiffView", "SideBySide", "diff_view"]
 
@@ -193,4 +193,4 @@ class SideBySide(Displayable):
 
 
 def _html_table(rows: Iterable[MessageChange]) -> str:
-    return render("diff_table.html.j2", rows=[(r, KIND_COLORS[r.kind]) for r in rows])
+    return render("diff_table.html.j2", rows=[(r, KIND_COLORS[r.kind], text_color(KIND_COLORS[r.kind])) for r in rows])

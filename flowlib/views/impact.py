@@ -16,7 +16,7 @@ from flowlib.analysis.wording import count_noun, message_text
 from flowlib.model import Diagram
 from flowlib.views.display import Displayable
 from flowlib.views.html import render
-from flowlib.views.palette import BLUE, HIGHLIGHT
+from flowlib.views.palette import BLUE, HIGHLIGHT, text_color
 
 __all__ = ["STATUS_COLORS", "ImpactView", "impact_view", "what_if_frames", "choices_html"]
 
@@ -127,7 +127,7 @@ def _impact_html(impact: Impact, affected_only: bool) -> str:
         if affected_only and s.status in ("ok", "not_taken"):
             continue
         color = STATUS_COLORS.get(s.status, "#1F2328")
-        rows.append((m.step, m.phase, message_text(m), s.status.replace("_", " "), s.reason, color))
+        rows.append((m.step, m.phase, message_text(m), s.status.replace("_", " "), s.reason, color, text_color(color)))
     return render(
         "impact.html.j2",
         title=impact.title,

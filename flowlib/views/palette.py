@@ -4,6 +4,10 @@ A diagram's phases take the colours of :data:`PHASE_PALETTE` in order of first a
 (Okabe-Ito's colour-blind-safe colours first, then more). Every view that colours phases takes an
 optional ``colors`` mapping (phase name -> colour) that overrides the palette, and looks colours up
 through :func:`phase_color` only.
+
+Rule 1: the palette's colours are for fills and strokes. Text drawn in a phase (or status) colour goes
+through :func:`text_color`, which darkens it, hue kept, until it reads on its background with at least
+WCAG's 4.5:1 contrast; several of the colours (orange, sky blue, the greys) do not on white.
 """
 
 from __future__ import annotations
@@ -69,3 +73,61 @@ def colors_key(colors: Mapping[str, str] | None) -> tuple[tuple[str, str], ...] 
     True
     """
     return None if not colors else tuple(sorted(colors.items()))
+
+
+#: WCAG 2's minimum contrast for normal text (level AA).
+MIN_TEXT_CONTRAST = 4.5
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    """``#RRGGBB`` or ``#RGB`` as three 0-255 integers."""
+    value = color.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    if len(value) != 6:
+        raise ValueError(f"expected a colour written #RRGGBB or #RGB, not {color!r}")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2's relative luminance of ``color`` (#RRGGBB), from 0 (black) to 1 (white).
+
+    >>> relative_luminance("#FFFFFF"), relative_luminance("#000000")
+    (1.0, 0.0)
+    """
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 (same) to 21 (black on white).
+
+    >>> round(contrast_ratio(ORANGE), 2)
+    2.25
+    """
+    a, b = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_color(color: str, background: str = "#FFFFFF", minimum: float = MIN_TEXT_CONTRAST) -> str:
+    """``color`` for text on ``background``: itself when it reads well enough, else darkened (its hue kept,
+    mixed with black in small steps) to the first shade with at least ``minimum`` contrast.
+
+    >>> text_color(ORANGE), text_color(BLUE)
+    ('#9C6C00', '#0072B2')
+    >>> contrast_ratio(text_color(SKY_BLUE)) >= 4.5
+    True
+    """
+    if contrast_ratio(color, background) >= minimum:
+        return color.upper() if color.startswith("#") else color
+    r, g, b = _rgb(color)
+    for step in range(1, 101):
+        keep = 1 - step / 100
+        shade = "#{:02X}{:02X}{:02X}".format(round(r * keep), round(g * keep), round(b * keep))
+        if contrast_ratio(shade, background) >= minimum:
+            return shade
+    return "#000000"

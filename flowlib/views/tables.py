@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from flowlib.analysis.arrows import ARROWS, activations, arrow_kind, message_depths, protocol_tag
+from flowlib.analysis.arrows import ARROW_STYLES, ROLES, activations, arrow_style, message_depths, message_roles, protocol_tag
 from flowlib.model import KINDS, Diagram
 from flowlib.views.palette import HIGHLIGHT, colors_key, phase_color
 
@@ -58,7 +58,9 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
     source_name   string    display name of the sender (<NA> at the edge)
     target_name   string    display name of the receiver (<NA> at the edge)
     label         string    the label, lines joined with "\\n" ("" when there is none)
-    arrow         category  request / reply / async / self / lost / found (rules: :func:`flowlib.analysis.arrows.arrow_kind`)
+    arrow         category  how it is drawn: solid (``->``) or dotted (``-->``) (:func:`flowlib.analysis.arrows.arrow_style`)
+    role          category  what it does: request / reply / async / self / lost / found, also for a reply drawn
+                            solid (rules: :func:`flowlib.analysis.arrows.message_roles`)
     protocol      string    tag such as rpc.cast, rpc.call, REST, socket, or <NA> (:func:`flowlib.analysis.arrows.protocol_tag`)
     source_depth  Int64     open activations of the sender at this step (:func:`flowlib.analysis.arrows.message_depths`)
     target_depth  Int64     open activations of the receiver at this step (a bar the message opens counts)
@@ -66,11 +68,12 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
     ============  ========  ==============================================================
 
     >>> from flowlib import parse
-    >>> messages_table(parse("A -> B: [REST] hi\\nB --> A")).loc[:, ["arrow", "protocol"]].values.tolist()
-    [['request', 'REST'], ['reply', <NA>]]
+    >>> messages_table(parse("A -> B: [REST] hi\\nB -> A: ok")).loc[:, ["arrow", "role", "protocol"]].values.tolist()
+    [['solid', 'request', 'REST'], ['solid', 'reply', <NA>]]
     """
     messages = diagram.messages
     depths = message_depths(diagram)
+    roles = message_roles(diagram)
     return _frame(
         {
             "step": ([m.step for m in messages], "int64"),
@@ -80,7 +83,8 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
             "source_name": ([_display(diagram, m.source) for m in messages], "string"),
             "target_name": ([_display(diagram, m.target) for m in messages], "string"),
             "label": ([m.label for m in messages], "string"),
-            "arrow": ([arrow_kind(m) for m in messages], pd.CategoricalDtype(ARROWS)),
+            "arrow": ([arrow_style(m) for m in messages], pd.CategoricalDtype(ARROW_STYLES)),
+            "role": (list(roles), pd.CategoricalDtype(ROLES)),
             "protocol": ([protocol_tag(m.label) for m in messages], "string"),
             "source_depth": ([d[0] for d in depths], "Int64"),
             "target_depth": ([d[1] for d in depths], "Int64"),

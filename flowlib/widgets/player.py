@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 
 import ipywidgets as W
 
-from flowlib.analysis.arrows import arrow_kind, protocol_tag
+from flowlib.analysis.arrows import message_roles, protocol_tag
 from flowlib.model import Diagram, Message
-from flowlib.views.palette import HIGHLIGHT, phase_color
+from flowlib.views.palette import HIGHLIGHT, phase_color, text_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
 from flowlib.analysis.select import check_steps, find_phase
 from flowlib.views.html import render
@@ -151,6 +151,7 @@ def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = Non
     True
     """
     wanted = set(steps)
+    roles = message_roles(diagram)
     rows = []
     for m in diagram.messages:
         if m.step not in wanted:
@@ -160,7 +161,7 @@ def table_html(diagram: Diagram, steps: Iterable[int], current: int | None = Non
             _name(diagram, m.source, m.exo),
             _name(diagram, m.target, m.exo),
             one_line(m.label),
-            arrow_kind(m),
+            roles[m.step - 1],
             protocol_tag(m.label) or "",
         )
         rows.append((m.step, cells, m.step == current))
@@ -254,7 +255,7 @@ def frame_html(
         position=position or "",
         where=where,
         phase=m.phase,
-        color=phase_color(m.phase, diagram.phases, colors),
+        color=text_color(phase_color(m.phase, diagram.phases, colors)),  # as text: 4.5:1 on white
         source=_name(diagram, m.source, m.exo),
         target=_name(diagram, m.target, m.exo),
         label=one_line(m.label),

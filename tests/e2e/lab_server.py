@@ -99,6 +99,8 @@ def start_lab(root: Path, state: Path, *, timeout: float = 90.0) -> LabServer:
         JUPYTER_RUNTIME_DIR=str(state / "runtime"),
         JUPYTER_CONFIG_DIR=str(state / "config"),
         IPYTHONDIR=str(state / "ipython"),
+        # As make lab: a cell run before the setup cell names the cell to run first.
+        PYTHONSTARTUP=str(Path(__file__).resolve().parents[2] / "course" / "launch_course" / "startup.py"),
     )
     # Learners' view: solutions hidden whatever the developer's shell says.
     env.pop("COURSE_SOLUTIONS", None)
