@@ -45,7 +45,7 @@ def test_a_parse_error_shows_as_a_panel_without_traceback(shell):
     html = output.data["text/html"]
     assert "Traceback" not in html and "driver.py" not in html
     assert "line 3, column 14" in html
-    assert "expected &#39;:&#39; before the label" in html
+    assert "expected &#x27;:&#x27; before the label" in html
     assert "3 | Bob -&gt; Alice hi &lt;there&gt;\n  |              ^" in html  # escaped, caret under column 14
     assert output.data["text/plain"].startswith("<string>:3:14: error: expected ':' before the label")
 
@@ -66,7 +66,7 @@ def test_an_earlier_handler_is_kept(shell):
     run(shell, "{}['x']")
     assert len(seen) == 1 and isinstance(seen[0], KeyError)
     result, captured = run(shell, "import flowlib\nflowlib.parse('partcipant A')")
-    assert "did you mean &#39;participant&#39;?" in captured.outputs[0].data["text/html"]
+    assert "did you mean &#x27;participant&#x27;?" in captured.outputs[0].data["text/html"]
 
 
 def test_a_later_handler_keeps_flowlibs(shell):
@@ -76,7 +76,7 @@ def test_a_later_handler_keeps_flowlibs(shell):
     run(shell, "not_defined_anywhere")
     result, captured = run(shell, "import flowlib\nflowlib.parse('esle')")
     assert [type(e) for e in shown] == [NameError]
-    assert "did you mean &#39;else&#39;?" in captured.outputs[0].data["text/html"]
+    assert "did you mean &#x27;else&#x27;?" in captured.outputs[0].data["text/html"]
 
 
 def test_percent_tb_still_shows_the_traceback(shell):

@@ -145,11 +145,9 @@ def _show_hint(shell, error: NameError, tb) -> bool:
         return False
     from IPython.display import display
 
-    from flowlib.views.markup import inline_markdown
+    from flowlib.views.html import renderer
 
-    html = (f'<div class="course-hint" role="alert" style="border-left:4px solid #0072B2;background:#EAF3FA;'
-            f'color:#1F2328;padding:6px 10px;margin:4px 0"><strong>Run an earlier cell first.</strong> '
-            f"{inline_markdown(hint)}<br><small>NameError: {inline_markdown(str(error))}</small></div>")
+    html = renderer("launch_course")("unrun_hint.html.j2", hint=hint, error=str(error))
     display({"text/plain": f"{hint}\n(NameError: {error})", "text/html": html}, raw=True)
     return True
 

@@ -8,43 +8,15 @@ line and the message are diagram text.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from flowlib.errors import DiagramError
+from flowlib.views.html import render
 
 #: Text and border colours of the panel, by severity (text on its background: at least 4.5:1).
 SEVERITY_COLORS = {
     "error": ("#8A1C1C", "#FDECEA", "#B00020"),      # text, background, left border
     "warning": ("#6B4500", "#FFF4E0", "#B26A00"),
 }
-
-_TEMPLATE = """\
-<div class="flowlib-problems">
-{%- for p in problems %}
-<div class="flowlib-problem flowlib-{{ p.severity }}" role="{{ 'alert' if p.severity == 'error' else 'note' }}" \
-style="border-left:4px solid {{ p.border }};background:{{ p.background }};color:{{ p.text }};\
-padding:6px 10px;margin:4px 0;max-width:100%;overflow-wrap:anywhere">
-<div><strong>{{ p.title }}</strong> at {{ p.place }}: {{ p.message }}</div>
-{%- if p.lines %}
-<pre style="margin:4px 0 0;color:inherit;background:none;white-space:pre;overflow-x:auto">\
-{{ p.gutter }} | {{ p.lines[0] }}
-{% if p.lines[1] %}{{ p.blank }} | {{ p.lines[1] }}{% endif %}</pre>
-{%- endif %}
-{%- if p.footer %}
-<div style="font-size:85%;margin-top:2px">{{ p.footer }}</div>
-{%- endif %}
-</div>
-{%- endfor %}
-</div>
-"""
-
-
-@lru_cache(maxsize=1)
-def _template():
-    import jinja2
-
-    return jinja2.Environment(autoescape=True, keep_trailing_newline=True).from_string(_TEMPLATE)
-
 
 def _fields(problem: DiagramError, footer: str | None) -> dict:
     text, background, border = SEVERITY_COLORS.get(problem.severity, SEVERITY_COLORS["error"])
@@ -75,7 +47,7 @@ def problems_html(problems: Iterable[DiagramError], *, footer: str | None = None
     items = [_fields(p, footer) for p in problems]
     if not items:
         return ""
-    return _template().render(problems=items)
+    return render("problems.html.j2", problems=items)
 
 
 def problem_html(problem: DiagramError, *, footer: str | None = None) -> str:
