@@ -116,7 +116,7 @@ def test_a_name_error_inside_a_library_keeps_its_traceback(shell, tmp_path):
 def test_diagram_errors_still_show_as_panels(shell):
     install(shell)
     _, captured = _run(shell, "import flowlib\nflowlib.parse('esle')")
-    assert "did you mean &#39;else&#39;?" in captured.outputs[0].data["text/html"]
+    assert "did you mean &#x27;else&#x27;?" in captured.outputs[0].data["text/html"]
 
 
 def test_hint_without_a_notebook_for_any_name():
