@@ -114,7 +114,7 @@ class Note:
     participants: the codes it is attached to (empty for ``note across``).
     style: one of :data:`NOTE_STYLES`.
     attached_to: "message" for a note written right after a message without ``of``, "group" for a note on
-        a group branch, else None.
+        a group branch (after ``else`` or ``end``), "reference" for one right after a ``ref over``, else None.
     text: the note's lines joined with "\\n".
     after_step: the step of the last message before the note (0 before any message).
     """

@@ -76,7 +76,8 @@ ARROWS = [
     ("bare-left", "-> A: h", (None, "A", "h", False, "normal", False, "from_left", False)),
     ("exo-dotted", "[--> A", (None, "A", "", True, "normal", False, "from_left", False)),
     ("exo-async", "[->> A", (None, "A", "", False, "async", False, "from_left", False)),
-    ("exo-lost", "[x-> A", (None, "A", "", False, "crossx", False, "from_left", False)),
+    ("exo-lost", "[->x A", (None, "A", "", False, "crossx", False, "from_left", False)),
+    ("exo-cross-at-tail", "[x-> A", (None, "A", "", False, "normal", True, "from_left", False)),  # 1.2026
     ("exo-both", "[<-> A", (None, "A", "", False, "normal", True, "from_left", False)),
 ]
 

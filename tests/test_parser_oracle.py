@@ -7,19 +7,11 @@ asked of PlantUML itself, through ``../shared/tools/puml-oracle``, all cases in 
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
+from plantuml_ref import needs_plantuml, oracle
 
 from flowlib import parse
 from flowlib.writing.corpusjson import to_corpus_json
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-ORACLE = SHARED / "tools" / "puml-oracle" / "oracle"
-PLANTUML_JAR = Path("/usr/share/plantuml/plantuml.jar")
 
 CASES = {
     "bom": "\ufeff@startuml\nA -> B : x\n@enduml\n",
@@ -62,11 +54,6 @@ CASES = {
 KEYS = ("ok", "diagram_type", "participants", "messages", "note_list", "groups", "dividers", "delays",
         "references", "life_events", "newpages", "autonumber", "title")
 
-needs_plantuml = pytest.mark.skipif(
-    not (ORACLE.exists() and PLANTUML_JAR.exists() and shutil.which("java")),
-    reason="install plantuml (apt-get install -y plantuml) and check out ../shared to compare with PlantUML")
-
-
 def _source(text: str) -> str:
     return text if "@startuml" in text else f"@startuml\n{text}\n@enduml\n"
 
@@ -80,11 +67,7 @@ def plantuml(tmp_path_factory) -> dict[str, dict]:
         path = folder / f"{name}.puml"
         path.write_bytes(_source(text).encode("utf-8"))
         paths[str(path)] = name
-    proc = subprocess.run([str(ORACLE), "--jsonl", "--stdin"], input="\n".join(paths), capture_output=True,
-                          text=True, timeout=300)
-    records = {paths[r["file"]]: r for r in map(json.loads, proc.stdout.splitlines())}
-    assert len(records) == len(CASES), proc.stderr
-    return records
+    return {paths[file]: record for file, record in oracle(list(paths)).items()}
 
 
 @pytest.mark.plantuml

@@ -118,6 +118,7 @@ class Builder:
         self.deactivated_after_last: set[str] | frozenset = NONE_DEACTIVATED
         self.activation_stack: list[Message] = []
         self.last_was_delay = False
+        self.initial_life: dict[str, int] = {}    # activations before the first message, by participant
         self.pending_create: str | None = None
         self.last_note_target = None             # ("message", Message) or ("group", None)
         self.hide_unlinked = False               # 'hide unlinked': drop participants no event names
@@ -148,11 +149,17 @@ class Builder:
         if action == "create":
             self.pending_create = who
             return
-        if self.last_with_deactivate is None:
-            if action != "deactivate" or implicit:
-                return
-            raise LineError(f"cannot deactivate {who} before the first message")
         last = self.last_with_deactivate
+        if last is None:
+            if action == "activate":
+                self.initial_life[who] = self.initial_life.get(who, 0) + 1
+            elif not implicit and not self.initial_life.get(who):
+                raise LineError(f"cannot {action} {who} before the first message")
+            return
+        if type(last) is not Message or who not in (last.source, last.target):
+            # 1.2026: a life event on a participant the last message does not deal with stands alone:
+            # nothing is checked (1.2020 refused some of them).
+            return
         if action == "activate" and isinstance(last, Message):
             self.activation_stack.append(last)
         elif action == "deactivate" and self.activation_stack:

@@ -111,7 +111,13 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                 i += 1
                 if not command.raw and (command.keep_empty or i - 1 > first):
                     # The block's lines as written: indentation and blank lines are part of the text.
-                    command.action(builder, m, _block_text([r for _, _, r in stream[first:i - 1]]))
+                    try:
+                        command.action(builder, m, _block_text([r for _, _, r in stream[first:i - 1]]))
+                    except LineError as err:
+                        # PlantUML runs a block when it reads its last line, and blames that line.
+                        number, _, raw = stream[i - 1]
+                        err.column = 1
+                        raise
                 break
             else:
                 if first_failure is None:

@@ -24,6 +24,8 @@ _NAME = rf"(?:{_CODE}|{_QUOTED})"
 _URL = r"\[\[[^\[\]]*?(?:\[[^\]]*\][^\[\]]*?)*\]\]"  # [[link]] or [[link{tooltip} label]]
 _COLOR = r"\#\w+(?:[-\\|/]\w+)?"            # #Red, #Red-Blue (gradient)
 _STEREO = r"<<.*>>"
+# The lifeline suffixes of an arrow; 1.2026 refuses any other (a single + or -, which 1.2020 took).
+_ACT = r"(?:--\+\+|\+\+--|\+\+|--|\*\*|!!)"
 _F = re.IGNORECASE | re.VERBOSE
 
 
@@ -81,7 +83,7 @@ ARROW = rx(rf"""
     {_part("b")}
     (?:\{{\w+\}}\s+)?
     \s*
-    (?P<act>[-+*!]+)?                           # ++ -- ** !! lifeline changes
+    (?P<act>{_ACT})?                            # ++ -- ** !! --++ ++-- lifeline changes
     \s*
     (?P<lifecolor>\#\w+)?
     \s*
@@ -106,7 +108,7 @@ EXO_LEFT = rx(rf"""
     \s*
     (?P<part>{_NAME})
     \s*
-    (?P<act>[-+*!]+)?
+    (?P<act>{_ACT})?
     \s*
     (?P<lifecolor>\#\w+)?
     \s*
@@ -126,7 +128,7 @@ EXO_RIGHT = rx(rf"""
     )
     (?P<short>[ox]?[?\]\[])?                    # missing: "A -> : text" goes to the right edge
     \s*
-    (?P<act>[-+*!]+)?
+    (?P<act>{_ACT})?
     \s*
     (?P<lifecolor>\#\w+)?
     \s*
@@ -259,7 +261,7 @@ IGNORED = rx(r"""
 IGNORE_NEWPAGE = rx(r"ignore\s+newpage$")
 HIDE_UNLINKED = rx(r"(?P<verb>hide|show)\s+unlinked$")
 
-TITLE = rx(r"title(?:\s*:\s*|\s+)(?P<text>.*[\w.].*)$")
+TITLE = rx(rf"title(?:\s*:\s*|\s+)(?P<text>.*[\w.].*|{_QUOTE}{_QUOTE})$")
 TITLE_MULTI = rx(r"title$")
 CAPTION = rx(r"caption(?:\s*:\s*|\s+)(?P<text>.*)$")
 CAPTION_MULTI = rx(r"caption$")
