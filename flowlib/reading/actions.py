@@ -55,8 +55,10 @@ def _style_of(m: re.Match) -> tuple[bool, str | None]:
 
 
 def do_arrow(b: Builder, m: re.Match):
-    d1 = (m.group("d1") or "").lower()
-    d2 = (m.group("d2") or "").lower()
+    d1 = (m.group("d1") or "").lower().replace("_", "")
+    d2 = (m.group("d2") or "").lower().replace("_", "")
+    if "(" in d1 or "(" in d2:                  # the slant ->(30) is drawing only
+        d1, d2 = re.sub(r"\(\d+\)", "", d1), re.sub(r"\(\d+\)", "", d2)
     has2 = any(c in d2 for c in ">\\/x")
     has1 = any(c in d1 for c in "x<\\/")
     head = None
@@ -84,10 +86,13 @@ def do_arrow(b: Builder, m: re.Match):
         if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
             head = "crossx"
     act = m.group("act")
+    multicast = m.groupdict().get("multicast")
+    others = tuple(b.participant(p) for p in multicast.split("&") if p.strip() for p in [p.strip()]) \
+        if multicast else ()
     _send(b, source, target, act, checked_color(m, "lifecolor"), m.start("act") + 1 if act else 1,
           label=display_text(m.group("label")) if m.group("label") is not None else "",
           dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
-          parallel=m.group("parallel") is not None, color=color)
+          parallel=m.group("parallel") is not None, color=color, multicast=others)
 
 
 def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
@@ -210,7 +215,7 @@ def _declare(b: Builder, m: re.Match, code: str, display: str | None):
     b.participants[code] = dict(
         code=code, display=display_text(code if display is None else display), kind=kind,
         stereotype=m.group("stereo"), color=checked_color(m, "color"), order=int(order) if order else None,
-        box=b.box, declared=True, line=b.line)
+        box=b.box, declared=True, line=b.line, file=b.source)
     if create:
         b.life("create", code, implicit=False)
 
@@ -283,17 +288,16 @@ def do_note_on_arrow(b: Builder, m: re.Match, text: str):
 
 
 def do_box_start(b: Builder, m: re.Match):
-    if b.box is not None:
-        raise LineError("a box cannot be nested in another box: close the first with 'end box'")
     checked_color(m, "color")
     name = m.group("name1") if m.group("name1") is not None else m.group("name2")
+    b.boxes.append(b.box)          # 1.2026 nests boxes (1.2020 refused a box in a box)
     b.box = display_text(name) if name is not None else ""
 
 
 def do_box_end(b: Builder, m: re.Match):
     if b.box is None:
         raise LineError("'end box' without a 'box' before it")
-    b.box = None
+    b.box = b.boxes.pop()
 
 
 def do_group(b: Builder, m: re.Match):
@@ -309,14 +313,14 @@ def do_group(b: Builder, m: re.Match):
             b.open_groups.pop()
             g.end_line = b.line
             g.after = len(b.messages)
-            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line))
+            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
             b.last_note_target = ("group", None)
         else:
             label = comment if comment else None
             g.else_labels.append(label)
-            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line))
+            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
             b.last_note_target = ("group", None)   # 1.2026: a note right after 'else' goes on the branch
@@ -331,11 +335,11 @@ def do_group(b: Builder, m: re.Match):
     label = comment if comment else None
     level = len(b.open_groups)
     parallel = parallel or kind == "par2"     # PlantUML draws par2 branches side by side
-    g = GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages))
+    g = GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages), b.source)
     b.groups.append(g)
     b.open_groups.append(g)
     b.events.append(GroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
-                               parallel=parallel, line=b.line))
+                               parallel=parallel, line=b.line, file=b.source))
 
 
 _REVERSED_EXO = {"from_left": "to_left", "to_left": "from_left", "from_right": "to_right", "to_right": "from_right"}
@@ -362,19 +366,19 @@ def do_return(b: Builder, m: re.Match):
 
 def do_divider(b: Builder, m: re.Match):
     text = display_text(m.group("text"))
-    b.events.append(Divider(text=text, line=b.line))
+    b.events.append(Divider(text=text, line=b.line, file=b.source))
     b.phase = text.strip()
 
 
 def do_delay(b: Builder, m: re.Match):
     text = m.group("text")
-    b.events.append(Delay(text=display_text(text) if text else "", line=b.line))
+    b.events.append(Delay(text=display_text(text) if text else "", line=b.line, file=b.source))
     b.last_was_delay = True
 
 
 def do_spacer(b: Builder, m: re.Match):
     size = m.group("size")
-    b.events.append(Spacer(size=int(size) if size else None, line=b.line))
+    b.events.append(Spacer(size=int(size) if size else None, line=b.line, file=b.source))
 
 
 def do_hide_unlinked(b: Builder, m: re.Match):
@@ -389,7 +393,7 @@ def do_newpage(b: Builder, m: re.Match):
     if b.ignore_newpage:
         return
     title = m.group("title")
-    b.events.append(NewPage(title=display_text(title) if title else None, line=b.line))
+    b.events.append(NewPage(title=display_text(title) if title else None, line=b.line, file=b.source))
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -400,13 +404,13 @@ def _names(text: str) -> tuple[str, ...]:
 def do_ref(b: Builder, m: re.Match):
     parts = tuple(b.participant(p) for p in _names(m.group("parts")))
     text = m.group("text")
-    b.events.append(Reference(participants=parts, text=display_text(text or ""), line=b.line))
+    b.events.append(Reference(participants=parts, text=display_text(text or ""), line=b.line, file=b.source))
     b.last_note_target = ("reference", None)     # 1.2026: a note right after it goes on the reference
 
 
 def do_ref_multi(b: Builder, m: re.Match, text: str):
     parts = tuple(b.participant(p) for p in _names(m.group("parts")))
-    b.events.append(Reference(participants=parts, text=text, line=b.line))
+    b.events.append(Reference(participants=parts, text=text, line=b.line, file=b.source))
     b.last_note_target = ("reference", None)
 
 

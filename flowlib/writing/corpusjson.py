@@ -60,7 +60,7 @@ def plantuml_stereotype(text: str | None) -> str | None:
 
 
 def _message(m) -> dict:
-    return {
+    out = {
         "from": m.source,
         "to": m.target,
         "label": m.label,
@@ -73,6 +73,9 @@ def _message(m) -> dict:
         "parallel": m.parallel,
         "number": m.number,
     }
+    if m.multicast:
+        out["multicast"] = list(m.multicast)
+    return out
 
 
 def _note(n: Note) -> dict:
