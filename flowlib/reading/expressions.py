@@ -130,59 +130,19 @@ class Evaluator:
         if not self._take(op):
             raise LineError(f"expected {op!r} in an expression")
 
-    def _or(self):
-        left = self._and()
-        while self._take("||"):
-            right = self._and()
-            left = int(truthy(left) or truthy(right))
-        return left
+    # PlantUML's operators and their precedence (TokenOperator), all left-associative.
+    _PRECEDENCE = {"*": 97, "/": 97, "+": 96, "-": 96, "<": 94, ">": 94, "<=": 94, ">=": 94, "==": 93, "!=": 93,
+                   "&&": 89, "||": 88}
 
-    def _and(self):
-        left = self._compare()
-        while self._take("&&"):
-            right = self._compare()
-            left = int(truthy(left) and truthy(right))
-        return left
-
-    def _compare(self):
-        left = self._sum()
-        kind, op = self._peek()
-        if kind == "op" and op in ("==", "!=", "<", ">", "<=", ">="):
-            self.pos += 1
-            right = self._sum()
-            if isinstance(left, int) and isinstance(right, int):
-                a, b = left, right
-            else:
-                a, b = text_of(left), text_of(right)
-            return int({"==": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op])
-        return left
-
-    def _sum(self):
-        left = self._product()
-        while True:
-            if self._take("+"):
-                right = self._product()
-                if isinstance(left, int) and isinstance(right, int):
-                    left = left + right
-                else:
-                    left = text_of(left) + text_of(right)
-            elif self._take("-"):
-                left = _number(left) - _number(self._product())
-            else:
-                return left
-
-    def _product(self):
+    def _or(self, floor: int = 0):
         left = self._unary()
         while True:
-            if self._take("*"):
-                left = _number(left) * _number(self._unary())
-            elif self._take("/"):
-                right = _number(self._unary())
-                if right == 0:
-                    raise LineError("division by zero in an expression")
-                left = int(_number(left) / right)       # Java's integer division truncates toward zero
-            else:
+            kind, op = self._peek()
+            level = self._PRECEDENCE.get(op) if kind == "op" else None
+            if level is None or level < floor:
                 return left
+            self.pos += 1
+            left = _operate(op, left, self._or(level + 1))
 
     def _unary(self):
         if self._take("-"):
@@ -247,6 +207,24 @@ class Evaluator:
         if name.startswith("%"):
             return builtin(name, args, self)
         raise LineError(f"unknown function {name}")
+
+
+def _operate(op: str, a, b):
+    """``a op b`` as PlantUML's TValue computes it: numbers when both are numbers, else text."""
+    numbers = type(a) is int and type(b) is int
+    if op in ("&&", "||"):
+        return int(truthy(a) and truthy(b)) if op == "&&" else int(truthy(a) or truthy(b))
+    if op in ("<", ">", "<=", ">=", "==", "!="):
+        x, y = (a, b) if numbers else (text_of(a), text_of(b))
+        return int({"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y, "==": x == y, "!=": x != y}[op])
+    if numbers:
+        if op == "/":
+            if b == 0:
+                raise LineError("division by zero in an expression")
+            return int(a / b)            # Java's integer division truncates toward zero
+        return a + b if op == "+" else a - b if op == "-" else a * b
+    # With text, + and - join the two; * and / join them around the operator.
+    return text_of(a) + ("" if op in "+-" else op) + text_of(b)
 
 
 def _unescape(text: str) -> str:
@@ -327,9 +305,10 @@ def builtin(name: str, args: list, ev: Evaluator):
         return text_of(arg(0, ""))
     if low == "%boolval":
         value = arg(0, 0)
-        if isinstance(value, str):
-            return int(value.lower() in ("true", "1"))
-        return int(truthy(value))
+        known = {"true": 1, "1": 1, "false": 0, "0": 0}
+        if text_of(value).lower() in known:
+            return known[text_of(value).lower()]
+        raise LineError(f"cannot convert {text_of(value)} to a boolean (PlantUML: 'Cannot convert to boolean')")
     if low == "%true":
         return 1
     if low == "%false":

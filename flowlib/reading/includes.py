@@ -73,11 +73,11 @@ class Includes:
         return full
 
     def lines(self, target: str, number, sub: str | None = None) -> list[tuple[int, str]]:
-        """The numbered lines ``!include target`` brings (``target!N`` / ``target!ID``: that block;
-        ``sub``: the lines between ``!startsub sub`` and ``!endsub``)."""
-        block = None
+        """The numbered lines ``!include target`` brings: its first ``@startuml`` block, or all of it
+        (1.2026.8 reads ``target!N`` and ``target!ID`` as the first block too); ``sub``: the lines between
+        ``!startsub sub`` and ``!endsub``."""
         if sub is None and "!" in target and not Path(target).exists():
-            target, block = target.rsplit("!", 1)
+            target = target.rsplit("!", 1)[0]
         full = self.resolve(target, number)
         from flowlib.reading.source import read_text
 
@@ -92,18 +92,17 @@ class Includes:
         numbered = [(Located(i, name), line) for i, line in enumerate(raw, 1)]
         if sub is not None:
             return _sub(numbered, sub, target)
-        return _block(numbered, block, target)
+        return _cut_at_empty_sub(_first_block(numbered))
 
 
-def _block(numbered, block: str | None, target: str):
-    """The lines of the chosen ``@startuml`` block of an included file (all of it when it has none)."""
-    blocks, current, ids = [], None, []
+def _first_block(numbered):
+    """The lines of the first ``@startuml`` block of an included file (all of it when it has none)."""
+    blocks, current = [], None
     for number, line in numbered:
         if current is None:
             m = _START.match(line)
             if m:
                 current = []
-                ids.append(m.group("id"))
             continue
         if _END.match(line):
             blocks.append(current)
@@ -112,15 +111,15 @@ def _block(numbered, block: str | None, target: str):
         current.append((number, line))
     if current is not None:
         blocks.append(current)
-    if not blocks:
-        return numbered
-    if block is None:
-        return blocks[0]
-    if block.isdigit() and int(block) < len(blocks):
-        return blocks[int(block)]
-    if block in ids:
-        return blocks[ids.index(block)]
-    raise LineError(f"cannot include {target}!{block}: no such block in the file")
+    return blocks[0] if blocks else numbered
+
+
+def _cut_at_empty_sub(numbered):
+    """PlantUML 1.2026.8 drops an included file from an empty ``!startsub``/``!endsub`` pair on."""
+    for index in range(len(numbered) - 1):
+        if _STARTSUB.match(numbered[index][1]) and _ENDSUB.match(numbered[index + 1][1]):
+            return numbered[:index]
+    return numbered
 
 
 def _sub(numbered, sub: str, target: str):

@@ -75,7 +75,8 @@ class Preprocessor:
         self.functions: dict[str, _Function] = {}
         self.macros: list[tuple[re.Pattern, str, list[str], str]] = []   # legacy !define: pattern, body, args, name
         self._includes: Includes | None = None
-        self.including: list[str] = []
+        # The files being read, outermost first: one that includes itself again is a cycle.
+        self.including: list[str] = [str(Path(file).resolve())] if file and Path(file).is_file() else []
         self.steps = 0
         self.evaluator = Evaluator(self.variable, self._call)
         self.evaluator.today = today
@@ -343,9 +344,9 @@ class Preprocessor:
         path = str(self.includes.resolve(target.rsplit("!", 1)[0] if sub is None and "!" in target
                                          and not Path(target).exists() else target, number))
         if path in self.including:
-            chain = " -> ".join([*self.including[self.including.index(path):], path])
+            chain = " -> ".join(Path(p).name for p in [*self.including[self.including.index(path):], path])
             raise LineError(f"cannot include {target}: include cycle ({chain})")
-        if len(self.including) >= MAX_INCLUDE_DEPTH:
+        if len(self.including) > MAX_INCLUDE_DEPTH:
             raise LineError(f"cannot include {target}: includes nested more than {MAX_INCLUDE_DEPTH} deep")
         self.including.append(path)
         try:
