@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from plantuml_ref import needs_plantuml, oracle
+from plantuml_ref import JAR_2020, needs_plantuml, needs_plantuml_2020, oracle
 
 from flowlib import DiagramError, parse, parse_file
 from flowlib.writing.corpusjson import to_corpus_json
@@ -83,6 +83,7 @@ CASES = {
     "builtins": 'A -> B : %strlen("abc") %upper("ab") %substr("abcdef", 1, 3) %intval("42") %string(5) '
                 '%lower("AB")\n!if %variable_exists("$nope")\nA -> B : yes\n!else\nA -> B : no\n!endif\n'
                 'A -> B : a%newline()b %date("yyyy")',
+    "unknown-percent-call-kept": "A -> B : 50%discount(now) and %foo(1)\n!$x = 1\nA -> B : %foo($x) $x",
 }
 
 # What 1.2026 refuses (and flowlib must refuse on the same line).
@@ -192,3 +193,20 @@ def test_flowlib_reads_it_as_plantuml_does(plantuml, name):
     ours = to_corpus_json(parse(_source(CASES[name])), file=expected["file"])
     for key in KEYS:
         assert ours[key] == expected[key], key
+
+
+COURSE = sorted((Path(__file__).resolve().parents[1] / "course" / "launch_course" / "content").glob("*.puml"))
+
+
+@pytest.mark.plantuml
+@needs_plantuml
+@needs_plantuml_2020
+def test_course_diagrams_read_the_same_under_both_versions():
+    """The course's own diagrams: 1.2020.02, 1.2026.8 and flowlib all read them alike."""
+    assert COURSE, "the course's diagrams were not found"
+    new = oracle([str(p) for p in COURSE])
+    old = oracle([str(p) for p in COURSE], jar=JAR_2020)
+    for path in COURSE:
+        ours = to_corpus_json(parse_file(path), file=str(path))
+        for key in KEYS:
+            assert new[str(path)][key] == old[str(path)][key] == ours[key], (path.name, key)

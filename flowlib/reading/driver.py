@@ -12,7 +12,7 @@ compare the two.
 from __future__ import annotations
 
 import gc
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
@@ -22,11 +22,18 @@ from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
 from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, why_not
 from flowlib.reading.lineerror import LineError, column_of, located_error
-from flowlib.reading.includes import file_of
 from flowlib.reading.lines import Options, logical_lines
 from flowlib.reading.patterns import SIMPLE_ARROW
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 __all__ = ["parse", "parse_file", "parse_lenient"]
+
+
+def file_of(number) -> str | None:
+    """The included file a line number belongs to (see :class:`flowlib.reading.includes.Located`), or None."""
+    return getattr(number, "file", None)
 
 
 def _block_text(lines: list[str]) -> str:

@@ -273,6 +273,14 @@ def format_date(when: datetime, pattern: str | None) -> str:
     return "".join(out)
 
 
+#: The built-in functions flowlib knows; PlantUML leaves any other ``%name(...)`` in a line as it is.
+BUILTINS = frozenset("""
+%date %now %strlen %substr %strpos %upper %lower %intval %string %boolval %true %false %not %newline %chr %ord
+%dec2hex %hex2dec %size %variable_exists %function_exists %get_variable_value %set_variable_value %call_user_func
+%splitstr %version %feature %filename %dirpath %filenamenoextension %getenv %random
+""".split())
+
+
 def builtin(name: str, args: list, ev: Evaluator):
     """The built-in ``%functions`` sequence diagrams use; the clock is ``ev.today``."""
     low = name.lower()

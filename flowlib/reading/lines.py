@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flowlib.reading.preprocess import Preprocessor
-
 _BUILTIN_CALL = re.compile(r"%[A-Za-z_]\w*\s*\(")
 
 
@@ -55,6 +53,8 @@ def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file
                 continue
         if not in_comment and (stripped[:1] == "!" or (percent and _BUILTIN_CALL.search(stripped))):
             # The first preprocessor line: PlantUML's preprocessor takes the rest of the diagram.
+            from flowlib.reading.preprocess import Preprocessor   # imported only by diagrams that use it
+
             options = options or Options(file)
             options.used = True
             pre = Preprocessor(options.file, options.include_root, options.today, errors)

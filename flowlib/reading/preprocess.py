@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from flowlib.reading.expressions import Evaluator, matching_paren, split_arguments, text_of, truthy
+from flowlib.reading.expressions import BUILTINS, Evaluator, matching_paren, split_arguments, text_of, truthy
 from flowlib.reading.includes import Includes, file_of
 from flowlib.reading.lineerror import LineError, column_of, located_error
 from flowlib.reading.themes import THEMES
@@ -398,7 +398,7 @@ class Preprocessor:
             if m is None:
                 break
             name = m.group("name")
-            known = name in self.functions or (name.startswith("%") and name.lower() != "%autonumber")
+            known = name in self.functions or name.lower() in BUILTINS
             if not known:
                 result[-1] += line[pos:m.end()]
                 pos = m.end()
