@@ -472,3 +472,10 @@ def test_written_forms_mean_the_same_to_plantuml(tmp_path):
         assert original["ok"], original
         original["file"] = written["file"]
         assert written == original
+
+
+def test_multicast_round_trips():
+    d = parse("A -> B & C & D : hi\nA --> B & C")
+    again = parse(to_plantuml(d))
+    assert [m.multicast for m in again.messages] == [("C", "D"), ("C",)]
+    assert [p.code for p in again.participants] == ["A", "B", "C", "D"]

@@ -419,7 +419,7 @@ class _Writer:
     def _refs(event) -> list[str]:
         """Participant codes an event names, in the order PlantUML creates them."""
         if isinstance(event, Message):
-            return [c for c in (event.source, event.target) if c is not None]
+            return [c for c in (event.source, event.target, *event.multicast) if c is not None]
         if isinstance(event, (Note, Reference)):
             return list(event.participants)
         if isinstance(event, LifeEvent):
@@ -609,6 +609,10 @@ class _Writer:
             arrow = _HEAD_LEFT[m.head] + body
         else:
             arrow = body + _HEAD_RIGHT[m.head]
+        for other in m.multicast:          # 1.2026: 'A -> B & C' (names there cannot be quoted)
+            if not re.fullmatch(r"[\w.@]+", other):
+                raise ValueError(f"a multicast to {other!r} cannot be written in PlantUML: the name needs quotes")
+            dst += f" & {other}"
         # PlantUML reads an `x` head only when a blank separates it from the name.
         return f"{lead}{src} {arrow} {dst}{tail}{label}"
 
