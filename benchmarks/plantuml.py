@@ -1,4 +1,8 @@
-"""PlantUML's side of the benchmarks: where its jar is, and ParseBench.java compiled against it."""
+"""PlantUML's side of the benchmarks: where its jar is (1.2026.8, the reference), and ParseBench.java compiled against it.
+
+``PLANTUML_JAR`` chooses the jar (``make bench`` sets it to 1.2026.8's, fetched by ``scripts/ensure-plantuml-jar``);
+without it the bench takes 1.2026.8's jar from that cache, else Debian's 1.2020.02.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,27 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-JAR = Path(os.environ.get("PLANTUML_JAR", "/usr/share/plantuml/plantuml.jar"))
+DEBIAN_JAR = Path("/usr/share/plantuml/plantuml.jar")
+_CACHED = Path(os.environ.get("FLOWLIB_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+               / "flowlib") / "plantuml-1.2026.8" / "plantuml-1.2026.8.jar"
+JAR = Path(os.environ.get("PLANTUML_JAR") or (_CACHED if _CACHED.is_file() else DEBIAN_JAR))
+
+
+def version() -> str:
+    """The PlantUML version the bench compares with, from the jar's name (``1.2026.8``, or Debian's ``1.2020.02``)."""
+    return "1.2020.02 (Debian)" if JAR == DEBIAN_JAR else JAR.stem.removeprefix("plantuml-")
+
+
+def command(*args: str) -> list[str]:
+    """The command line that runs PlantUML's own CLI with ``args`` (``-checkonly FILE``, ``-tsvg ...``)."""
+    return ["java", "-Djava.awt.headless=true", "-jar", str(JAR), *args]
 HARNESS = Path(__file__).with_name("ParseBench.java")
 
 
 def missing() -> str | None:
     """Why PlantUML cannot be benchmarked here (a one-line install hint), or None when it can."""
-    if shutil.which("plantuml") is None or not JAR.is_file():
-        return "PlantUML is not installed: sudo apt-get install -y plantuml (Debian/Ubuntu)"
+    if not JAR.is_file():
+        return f"PlantUML's jar is not at {JAR}: run scripts/ensure-plantuml-jar (make bench does)"
     if shutil.which("java") is None or shutil.which("javac") is None:
         return "java/javac not found: sudo apt-get install -y default-jdk-headless"
     return None

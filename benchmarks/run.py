@@ -115,7 +115,7 @@ def whole_process_parse(files: dict[int, Path], args, targets: Targets, results:
     for n, path in files.items():
         runs = runs_for(n, args.runs)
         fl = sample([PY, "-m", "flowlib", "inspect", str(path)], runs, cwd=ROOT)
-        pu = sample(["plantuml", "-checkonly", str(path)], runs) if args.plantuml else None
+        pu = sample(plantuml.command("-checkonly", str(path)), runs) if args.plantuml else None
         results.setdefault("whole", {})[n] = (fl, pu)
         rows.append([f"{n:,}", fl.seconds, fl.peak_mb, pu and pu.seconds, pu and pu.peak_mb,
                      ratio(pu and pu.seconds, fl.seconds), ratio(pu and pu.peak_mb, fl.peak_mb),
@@ -226,7 +226,7 @@ def seed_views(args, targets: Targets, results: dict) -> None:
         values = [p[view][key] for p in probes if key in p.get(view, {})]
         return statistics.median(values) if values else None
 
-    pu = sample(["plantuml", "-tsvg", "-o", str(OUT / "plantuml-svg"), str(SEED)], 3) if args.plantuml else None
+    pu = sample(plantuml.command("-tsvg", "-o", str(OUT / "plantuml-svg"), str(SEED)), 3) if args.plantuml else None
     rows = []
     for view in ("sequence", "communication"):
         error = probes[0].get(view, {}).get("error")
@@ -290,7 +290,7 @@ def whole_process_render(args, targets: Targets, results: dict) -> None:
         fl = sample([PY, "-m", "flowlib", "render", str(path), "--view", "sequence",
                      "-o", str(svg_dir / f"flowlib-{n}.svg")], runs, cwd=ROOT)
         skip = not args.plantuml or (args.quick and n >= 10_000)
-        pu = None if skip else sample(["plantuml", "-tsvg", "-o", str(svg_dir), str(path)], runs, timeout=900)
+        pu = None if skip else sample(plantuml.command("-tsvg", "-o", str(svg_dir), str(path)), runs, timeout=900)
         rows.append([f"{n:,}", fl.seconds, fl.peak_mb, pu and pu.seconds, pu and pu.peak_mb,
                      ratio(pu and pu.seconds, fl.seconds), ratio(pu and pu.peak_mb, fl.peak_mb),
                      "skipped (--quick)" if skip and args.plantuml else ("" if fl.ok else "ERROR")])
@@ -365,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = tuple(int(s) for s in args.sizes.split(","))
     started = time.perf_counter()
     print(f"flowlib benchmarks on {platform.node() or 'this machine'}: Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs" + (f", PlantUML jar {plantuml.JAR}" if args.plantuml else ", PlantUML skipped"))
+          f"{os.cpu_count()} CPUs" + (f", PlantUML {plantuml.version()} ({plantuml.JAR})" if args.plantuml
+                                      else ", PlantUML skipped"))
     print("Times are medians of several runs; the machine may be shared, so compare within one run.")
     print(f"Load average at start: {_load()}")
     targets, results = Targets(), {}

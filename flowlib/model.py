@@ -3,8 +3,9 @@
 Rule 1: this module imports nothing from flowlib. The parser builds these objects; tables, views,
 widgets, the writer and the diff only read them. Nothing downstream reaches back into parsing.
 
-Rule 2: every element keeps the 1-based source line it came from (``line``), so any view or error
-can point back at the text. Styling (colours, skinparams) may be dropped; a message, participant,
+Rule 2: every element keeps the 1-based source line it came from (``line``), and ``file``, the
+``!include``-d file that line is in (None: the diagram's own text, :attr:`Diagram.file`), so any view
+or error can point back at the text. Styling (colours, skinparams) may be dropped; a message, participant,
 note or group never is.
 """
 
@@ -60,6 +61,7 @@ class Participant:
     box: str | None = None
     declared: bool = False
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class Message:
     is_return: written with ``return`` rather than an arrow.
     color: arrow colour from ``-[#red]>``, or None.
     line, column: where the arrow's line starts in the source (1-based).
+    multicast: the other participants of ``A -> B & C`` (PlantUML 1.2026), in order; () for most messages.
     """
 
     step: int
@@ -99,6 +102,8 @@ class Message:
     color: str | None = None
     line: int = 0
     column: int = 1
+    file: str | None = None
+    multicast: tuple[str, ...] = ()
 
     @property
     def is_self(self) -> bool:
@@ -114,7 +119,7 @@ class Note:
     participants: the codes it is attached to (empty for ``note across``).
     style: one of :data:`NOTE_STYLES`.
     attached_to: "message" for a note written right after a message without ``of``, "group" for a note on
-        a group branch, else None.
+        a group branch (after ``else`` or ``end``), "reference" for one right after a ``ref over``, else None.
     text: the note's lines joined with "\\n".
     after_step: the step of the last message before the note (0 before any message).
     """
@@ -126,6 +131,7 @@ class Note:
     attached_to: str | None = None
     after_step: int = 0
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +150,7 @@ class GroupStart:
     index: int
     parallel: bool = False
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +161,7 @@ class GroupElse:
     level: int
     index: int
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +171,7 @@ class GroupEnd:
     level: int
     index: int
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +193,7 @@ class Group:
     last_step: int | None = None
     line: int = 0
     end_line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +202,7 @@ class Divider:
 
     text: str
     line: int = 0
+    file: str | None = None
 
     @property
     def name(self) -> str:
@@ -205,6 +216,7 @@ class Delay:
 
     text: str = ""
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +225,7 @@ class Spacer:
 
     size: int | None = None
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +235,7 @@ class Reference:
     participants: tuple[str, ...]
     text: str
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +253,7 @@ class LifeEvent:
     color: str | None = None
     after_step: int = 0
     line: int = 0
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +262,7 @@ class NewPage:
 
     title: str | None = None
     line: int = 0
+    file: str | None = None
 
 
 Event = Union[

@@ -67,7 +67,7 @@ def test_plantuml_accepts_the_generated_diagram_and_the_harness_counts_its_messa
         pytest.skip(f"{plantuml.missing()}")
     path = tmp_path / "generated.puml"
     path.write_text(generate(400), encoding="utf-8")
-    check = measure.run_child(["plantuml", "-checkonly", str(path)])
+    check = measure.run_child(plantuml.command("-checkonly", str(path)))
     assert check.status == 0
     (result,) = plantuml.warm_parse([path], warmup=0, runs=1)
     assert result["messages"] == 400

@@ -16,6 +16,7 @@ from flowlib.model import (
     Reference,
     Spacer,
 )
+from flowlib.reading.themes import THEMES
 
 
 def wrap(body: str) -> str:
@@ -76,7 +77,8 @@ ARROWS = [
     ("bare-left", "-> A: h", (None, "A", "h", False, "normal", False, "from_left", False)),
     ("exo-dotted", "[--> A", (None, "A", "", True, "normal", False, "from_left", False)),
     ("exo-async", "[->> A", (None, "A", "", False, "async", False, "from_left", False)),
-    ("exo-lost", "[x-> A", (None, "A", "", False, "crossx", False, "from_left", False)),
+    ("exo-lost", "[->x A", (None, "A", "", False, "crossx", False, "from_left", False)),
+    ("exo-cross-at-tail", "[x-> A", (None, "A", "", False, "normal", True, "from_left", False)),  # 1.2026
     ("exo-both", "[<-> A", (None, "A", "", False, "normal", True, "from_left", False)),
 ]
 
@@ -364,7 +366,6 @@ ERRORS = [
     ("else-alone", "A -> B\nelse", "'else' without an open group (alt, opt, loop, par, break, critical, group)", 3, 1),
     ("end-alone", "A -> B\nend", "'end' without an open group (alt, opt, loop, par, break, critical, group)", 3, 1),
     ("return-first", "return x", "'return' has nowhere to return to: no message before it", 2, 1),
-    ("nested-box", "box A\nbox B", "a box cannot be nested in another box: close the first with 'end box'", 3, 1),
     ("end-box", "end box", "'end box' without a 'box' before it", 2, 1),
     ("after-delay", "A -> B\n...\nactivate A",
      "cannot activate A right after a '...' delay: put a message between them", 4, 1),
@@ -381,11 +382,14 @@ ERRORS = [
     ("ref-never-closed", "ref over A\n  text", "this ref is never closed: add 'end ref' after its text", 2, 1),
     ("note-without-message", "note left: x",
      "a note without 'of' or 'over' belongs to the message before it, and there is none", 2, 1),
-    ("include", "!include other.puml", "cannot include other.puml: flowlib does not resolve !include", 2, 1),
-    ("preprocessor", "!foreach $x in [1]", "unsupported preprocessor directive !foreach: flowlib knows !define, "
-     "!definelong, !$variable =, !if/!ifdef/!else/!endif, !undef, !pragma and !theme", 2, 1),
+    ("include", "!include other-file-that-is-not-there.puml",
+     "cannot include other-file-that-is-not-there.puml: no such file", 2, 1),
+    ("preprocessor", "!foo bar", "unknown preprocessor directive !foo: PlantUML refuses it too", 2, 1),
+    ("foreach-never-closed", "!foreach $x in [1]\nA -> B", "this !foreach is never closed: add !endfor", 2, 1),
     ("definelong-never-closed", "!definelong M(x)\nA -> B : x", "this !definelong is never closed: add "
-     "'!enddefinelong' after its lines", 2, 1),
+     "!enddefinelong", 2, 1),
+    ("unknown-theme", "!theme azure\nA -> B", "cannot load theme azure: PlantUML 1.2026.8 bundles no theme of that "
+     "name (it has " + ", ".join(sorted(THEMES)) + ")", 2, 1),
     ("inc-beyond-levels", "autonumber\nA -> B\nautonumber inc B", "cannot increment level B: the numbering has "
      "1 level (start it with 'autonumber 1.1')", 4, 16),
     ("class-diagram", "class Server {\n  +boot()\n}", "this looks like a class diagram, not a sequence diagram", 2, 1),

@@ -1,4 +1,4 @@
-"""PlantUML's own parse of small diagrams that exercise its quirks: flowlib must read each one the same way.
+"""PlantUML 1.2026.8's own parse of small diagrams that exercise its quirks: flowlib must read each one the same way.
 
 Each case is a few lines of the kind people write (a byte order mark, ``hide unlinked``, stereotype spots,
 autonumber formats, ``x->`` arrows, ``!undef``, ``!definelong``); the expected parse is not written here but
@@ -7,19 +7,13 @@ asked of PlantUML itself, through ``../shared/tools/puml-oracle``, all cases in 
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from plantuml_ref import JAR_2020, needs_plantuml, needs_plantuml_2020, oracle
 
-from flowlib import parse
+from flowlib import DiagramError, parse, parse_file
 from flowlib.writing.corpusjson import to_corpus_json
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-ORACLE = SHARED / "tools" / "puml-oracle" / "oracle"
-PLANTUML_JAR = Path("/usr/share/plantuml/plantuml.jar")
 
 CASES = {
     "bom": "\ufeff@startuml\nA -> B : x\n@enduml\n",
@@ -57,15 +51,72 @@ CASES = {
     "repeated-startuml-starts-again": "@startuml first\ntitle T\nparticipant P\nA -> P\n@startuml again\nB -> P\n"
                                       "@enduml\n",
     "ignore-newpage": "ignore newpage\nA -> B\nnewpage\nB -> A\nnewpage next",
+    # 1.2026's newer syntax: one command-table entry each (flowlib/reading/commands.py).
+    "slanted-arrows": "A ->(30) B : s\nA (20)<- B\nA -->(10) B : t\nA ->>(5) B",
+    "multicast": 'A -> B & C : m\nA -> B & C & D\nA --> "B" & C : q\nA -> B & C ++ : r',
+    "message-stereotypes": "A -> B <<create>> : x\nA -> B ++ <<async>> : y\nA -> B <<s1>>",
+    "underscore-heads": "A -_> B\nA <_- B\nA -> B",
+    "en-dash-arrows": "A \u2013> B : a \u2013 b\nA <\u2013 B\nA \u2013\u2013> B",
+    "nested-boxes": 'box "Outer"\nparticipant A\nbox "Inner" #LightBlue\nparticipant B\nend box\nparticipant C\n'
+                    "end box\nA -> B\nC -> D",
+    "lifeline-suffix-pairs": "A -> B ++\nB -> C --++\nC -> A ++--",
+    # Where 1.2026 reads differently from 1.2020 (docs/plantuml-versions.md).
+    "quoted-title": 'title "Quoted"\nA -> B',
+    "note-after-ref": "A -> B\nref over A, B, A : r\nnote right: on the ref\n== d ==\nnote left: still the ref\n"
+                      "A -> B\nref over A\n  multi\nend ref\nnote right: on it too",
+    "activate-unrelated": "A -> B\nactivate C\nB -> A\ndeactivate C\ndeactivate C",
+    "backslash-space-in-note": "A -> B\nnote over A: a\\ b\\tc",
+    "cross-at-the-tail": "A <-x B\nA <<-x B\n[x-> A\n[<-x A\nA x->]\nA <-x]\n[->x A\nA x<-]",
+    "bundled-themes": "!theme cerulean\n!theme _none_\n!theme plain\nA -> B",
+    # The preprocessor.
+    "variables": '!$x = 3\n!$y = $x * 2 + 1\n!$s = "ab" + 1\n!$a = "q"\n!$a ?= "r"\n!$b ?= "s"\n'
+                 "A -> B : $x and $y $s $a $b x$x $xx",
+    "if-elseif": '!$x = 2\n!if $x == 1\nA -> B : one\n!elseif $x == 2\nA -> B : two\n!else\nA -> B : other\n'
+                 '!endif\n!if ""\nA -> B : empty\n!endif\n!if "0"\nA -> B : zero string\n!endif\n'
+                 "!if $x > 1 && %not($x == 3) || 0\nA -> B : logic\n!endif",
+    "while-foreach": '!$i = 0\n!while $i < 3\nA -> B : $i\n!$i = $i + 1\n!endwhile\n'
+                     '!foreach $k in [1, "two", 3]\nB -> A : $k\n!endfor',
+    "functions-procedures": '!function $f($a, $b=2)\n!if $a > 5\n!return "big"\n!endif\n!return $a + $b\n'
+                            "!endfunction\n!function $g($x) !return $x * 3\n"
+                            '!procedure $msg($from, $to, $text="hi")\n$from -> $to : $text\n!endprocedure\n'
+                            '$msg(A, B)\n$msg("A", "C", $f(1))\nA -> B : $f(1) $f(1,5) $f(9) $g(2) x $msg(B, A) y',
+    "builtins": 'A -> B : %strlen("abc") %upper("ab") %substr("abcdef", 1, 3) %intval("42") %string(5) '
+                '%lower("AB")\n!if %variable_exists("$nope")\nA -> B : yes\n!else\nA -> B : no\n!endif\n'
+                'A -> B : a%newline()b %date("yyyy")',
+    "unknown-percent-call-kept": "A -> B : 50%discount(now) and %foo(1)\n!$x = 1\nA -> B : %foo($x) $x",
+}
+
+# What 1.2026 refuses (and flowlib must refuse on the same line).
+REFUSED = {
+    "single-plus": "A -> B : x\nA -> B+ : y",
+    "single-minus": "A -> B : x\nB -> A- : y",
+    "unknown-colour": "A -> B\nnote over A #Light : hi",
+    "unknown-colour-multiline": "A -> B\nrnote over A #Nope\n  text\nend note",
+    "unknown-theme": "!theme azure\nA -> B",
+    "theme-wrong-case": "!theme Cerulean\nA -> B",
+    "modulo-operator": "!$x = 7 % 3\nA -> B : $x",
+    "not-operator": "!$x = 1\n!if !($x == 3)\nA -> B\n!endif",
+    "missing-include": "A -> B\n!include nowhere.iuml",
+}
+
+# Diagrams with local includes: (main text, {file: text}), written in a folder of their own.
+INCLUDE_CASES = {
+    "include-relative": ("!include parts/calls.iuml\nB -> C : three",
+                         {"parts/calls.iuml": "A -> B : one\n!include more.iuml",
+                          "parts/more.iuml": "@startuml\nB --> A : two\n@enduml"}),
+    "include-many-once-sub": ("!include_many m.iuml\n!include_many m.iuml\n!include_once m.iuml\n!include m.iuml\n"
+                              "!includesub s.iuml!TWO",
+                              {"m.iuml": "A -> B : m",
+                               "s.iuml": "!startsub ONE\nA -> B : one\n!endsub\n!startsub TWO\nB -> A : two\n!endsub"}),
+    "include-defines": ("!include defs.iuml\n$call(A, B, hello)\nA -> B : $greeting",
+                        {"defs.iuml": '!$greeting = "hi"\n!procedure $call($a, $b, $t)\n$a -> $b : $t\n'
+                                      "!endprocedure\nskinparam monochrome true"}),
+    "include-nth-block": ("!include blocks.puml!1\nA -> B : main",
+                          {"blocks.puml": "@startuml\nX -> Y : first\n@enduml\n@startuml\nP -> Q : second\n@enduml"}),
 }
 
 KEYS = ("ok", "diagram_type", "participants", "messages", "note_list", "groups", "dividers", "delays",
         "references", "life_events", "newpages", "autonumber", "title")
-
-needs_plantuml = pytest.mark.skipif(
-    not (ORACLE.exists() and PLANTUML_JAR.exists() and shutil.which("java")),
-    reason="install plantuml (apt-get install -y plantuml) and check out ../shared to compare with PlantUML")
-
 
 def _source(text: str) -> str:
     return text if "@startuml" in text else f"@startuml\n{text}\n@enduml\n"
@@ -80,11 +131,57 @@ def plantuml(tmp_path_factory) -> dict[str, dict]:
         path = folder / f"{name}.puml"
         path.write_bytes(_source(text).encode("utf-8"))
         paths[str(path)] = name
-    proc = subprocess.run([str(ORACLE), "--jsonl", "--stdin"], input="\n".join(paths), capture_output=True,
-                          text=True, timeout=300)
-    records = {paths[r["file"]]: r for r in map(json.loads, proc.stdout.splitlines())}
-    assert len(records) == len(CASES), proc.stderr
-    return records
+    return {paths[file]: record for file, record in oracle(list(paths)).items()}
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory) -> dict[str, dict]:
+    folder = tmp_path_factory.mktemp("refused")
+    paths = {}
+    for name, text in REFUSED.items():
+        path = folder / f"{name}.puml"
+        path.write_bytes(_source(text).encode("utf-8"))
+        paths[str(path)] = name
+    return {paths[file]: record for file, record in oracle(list(paths)).items()}
+
+
+@pytest.fixture(scope="module")
+def included(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """Each include case written in a folder of its own, and PlantUML's parse of its main file."""
+    paths = {}
+    for name, (text, files) in INCLUDE_CASES.items():
+        folder = tmp_path_factory.mktemp(name)
+        for file, body in files.items():
+            (folder / file).parent.mkdir(parents=True, exist_ok=True)
+            (folder / file).write_text(body + "\n", encoding="utf-8")
+        path = folder / "main.puml"
+        path.write_text(_source(text), encoding="utf-8")
+        paths[str(path)] = name
+    records = oracle(list(paths))
+    return {paths[file]: (Path(file), record) for file, record in records.items()}
+
+
+@pytest.mark.plantuml
+@needs_plantuml
+@pytest.mark.parametrize("name", REFUSED)
+def test_flowlib_refuses_what_plantuml_refuses(refused, name):
+    expected = refused[name]
+    assert not (expected["ok"] and expected["diagram_type"] == "sequence"), "PlantUML reads it"
+    with pytest.raises(DiagramError) as info:
+        parse(_source(REFUSED[name]))
+    if expected["error"] is not None and "Assumed diagram type: sequence" in expected["error"]["message"]:
+        assert info.value.line == expected["error"]["line"]
+
+
+@pytest.mark.plantuml
+@needs_plantuml
+@pytest.mark.parametrize("name", INCLUDE_CASES)
+def test_flowlib_includes_as_plantuml_does(included, name):
+    path, expected = included[name]
+    assert expected["ok"], f"PlantUML refused the case itself: {expected['error']}"
+    ours = to_corpus_json(parse_file(path), file=expected["file"])
+    for key in KEYS:
+        assert ours[key] == expected[key], key
 
 
 @pytest.mark.plantuml
@@ -96,3 +193,20 @@ def test_flowlib_reads_it_as_plantuml_does(plantuml, name):
     ours = to_corpus_json(parse(_source(CASES[name])), file=expected["file"])
     for key in KEYS:
         assert ours[key] == expected[key], key
+
+
+COURSE = sorted((Path(__file__).resolve().parents[1] / "course" / "launch_course" / "content").glob("*.puml"))
+
+
+@pytest.mark.plantuml
+@needs_plantuml
+@needs_plantuml_2020
+def test_course_diagrams_read_the_same_under_both_versions():
+    """The course's own diagrams: 1.2020.02, 1.2026.8 and flowlib all read them alike."""
+    assert COURSE, "the course's diagrams were not found"
+    new = oracle([str(p) for p in COURSE])
+    old = oracle([str(p) for p in COURSE], jar=JAR_2020)
+    for path in COURSE:
+        ours = to_corpus_json(parse_file(path), file=str(path))
+        for key in KEYS:
+            assert new[str(path)][key] == old[str(path)][key] == ours[key], (path.name, key)

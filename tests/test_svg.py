@@ -14,6 +14,7 @@ from flowlib.views.svg import SequenceSVG, sequence_svg
 from flowlib.views.svglayout import layout, select
 from flowlib.views.svgtext import block, plain, runs, text_width
 from flowlib.views.text import step_list
+from plantuml_ref import readable
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
@@ -38,7 +39,7 @@ def seed() -> Diagram:
 def corpus_files():
     if not CORPUS.is_dir():
         return []
-    return sorted(CORPUS.glob("*.puml"))
+    return readable(sorted(CORPUS.glob("*.puml")))
 
 
 needs_corpus = pytest.mark.skipif(

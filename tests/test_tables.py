@@ -26,6 +26,7 @@ from flowlib.views.tables import (
     phases_table,
     style_messages,
 )
+from plantuml_ref import readable
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
@@ -279,7 +280,7 @@ def test_style_messages_ids_are_stable_and_distinct(seed):
 def _corpus_files():
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS} (it lives in ../shared/corpus; CI has it)")
-    files = sorted(CORPUS.glob("*.puml"))
+    files = readable(sorted(CORPUS.glob("*.puml")))
     assert files, "the corpus glob found no diagrams"
     return files
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,10 +26,11 @@ from flowlib.model import (
     Reference,
 )
 from flowlib.reading.escaping import escape, unescape
+from plantuml_ref import JAR_2026, readable
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CORPUS = sorted((SHARED / "corpus" / "sequence").glob("*.puml"))
+CORPUS = readable(sorted((SHARED / "corpus" / "sequence").glob("*.puml")))
 SELFTEST = sorted(p for p in (SHARED / "tools" / "puml-oracle" / "selftest").glob("*.puml") if "error" not in p.name)
 ORACLE = SHARED / "tools" / "puml-oracle" / "oracle"
 SEED = ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"
@@ -38,8 +40,8 @@ needs_shared = pytest.mark.skipif(
 
 
 def _needs_plantuml():
-    if shutil.which("plantuml") is None or shutil.which("java") is None:
-        pytest.skip("Debian's plantuml is missing: install it with `sudo apt-get install -y plantuml`")
+    if not (JAR_2026.is_file() and shutil.which("java")):
+        pytest.skip(f"PlantUML 1.2026.8 is missing at {JAR_2026}: run scripts/ensure-plantuml-jar (make test does)")
 
 
 def _unlocated(x):
@@ -101,23 +103,25 @@ def test_seed_round_trip():
 @pytest.mark.plantuml
 @needs_shared
 def test_plantuml_reads_written_files_as_the_originals(tmp_path):
-    """Debian's plantuml accepts every written file (one JVM), and its own parse of each equals its
-    parse of the original (the corpus' ``.expected.json``)."""
+    """PlantUML 1.2026.8 accepts every written file (one JVM), and its own parse of each equals its
+    parse of the original (the corpus' ``expected-1.2026/``)."""
     _needs_plantuml()
     written = []
     for path in [*CORPUS, SEED]:
         out = tmp_path / path.name
         out.write_text(to_plantuml(parse(path.read_text(encoding="utf-8"))), encoding="utf-8")
         written.append(out)
-    check = subprocess.run(["plantuml", "-checkonly", *map(str, written)], capture_output=True, text=True)
+    check = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(JAR_2026), "-checkonly", *map(str, written)],
+                           capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
 
-    oracle = subprocess.run([str(ORACLE), "--jsonl", *map(str, written[:-1])], capture_output=True, text=True)
+    oracle = subprocess.run([str(ORACLE), "--jsonl", *map(str, written[:-1])], capture_output=True, text=True,
+                            env={**os.environ, "PLANTUML_JAR": str(JAR_2026)})
     lines = oracle.stdout.splitlines()
     assert len(lines) == len(CORPUS), oracle.stderr
     for path, line in zip(CORPUS, lines):
         got = json.loads(line)
-        want = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+        want = json.loads((SHARED / "corpus" / "expected-1.2026" / f"{path.stem}.expected.json").read_text(encoding="utf-8"))
         got["file"] = want["file"]
         assert got == want, path.name
 
@@ -163,7 +167,8 @@ def test_every_arrow_means_the_same_to_plantuml(tmp_path):
     d = _arrow_diagram()
     path = tmp_path / "arrows.puml"
     path.write_text(to_plantuml(d), encoding="utf-8")
-    got = json.loads(subprocess.run([str(ORACLE), str(path)], capture_output=True, text=True).stdout)
+    got = json.loads(subprocess.run([str(ORACLE), str(path)], capture_output=True, text=True,
+                                 env={**os.environ, "PLANTUML_JAR": str(JAR_2026)}).stdout)
     assert got["ok"], got["error"]
     assert got["messages"] == to_corpus_json(d)["messages"]
 
@@ -279,7 +284,8 @@ def test_hostile_text_means_the_same_to_plantuml(tmp_path):
         path = tmp_path / f"{key}.puml"
         path.write_text(to_plantuml(_hostile_diagram(text)), encoding="utf-8")
         paths.append(path)
-    out = subprocess.run([str(ORACLE), "--jsonl", *map(str, paths)], capture_output=True, text=True).stdout
+    out = subprocess.run([str(ORACLE), "--jsonl", *map(str, paths)], capture_output=True, text=True,
+                         env={**os.environ, "PLANTUML_JAR": str(JAR_2026)}).stdout
     for (key, text), line in zip(HOSTILE.items(), out.splitlines()):
         got, want = json.loads(line), to_corpus_json(_hostile_diagram(text))
         assert got["ok"], (key, got["error"])
@@ -458,7 +464,8 @@ def test_written_forms_mean_the_same_to_plantuml(tmp_path):
         (tmp_path / f"{name}.puml").write_text(text, encoding="utf-8")
         (tmp_path / f"{name}-written.puml").write_text(to_plantuml(parse(text)), encoding="utf-8")
         paths += [tmp_path / f"{name}.puml", tmp_path / f"{name}-written.puml"]
-    out = subprocess.run([str(ORACLE), "--jsonl", *map(str, paths)], capture_output=True, text=True).stdout
+    out = subprocess.run([str(ORACLE), "--jsonl", *map(str, paths)], capture_output=True, text=True,
+                         env={**os.environ, "PLANTUML_JAR": str(JAR_2026)}).stdout
     results = [json.loads(line) for line in out.splitlines()]
     assert len(results) == len(paths)
     for original, written in zip(results[::2], results[1::2]):
@@ -494,3 +501,10 @@ def test_every_label_the_reader_accepts_round_trips(label):
         return  # the reader refuses it: nothing to write
     written, again = _round_trip(diagram)
     assert_same_model(again, diagram)
+
+
+def test_multicast_round_trips():
+    d = parse("A -> B & C & D : hi\nA --> B & C")
+    again = parse(to_plantuml(d))
+    assert [m.multicast for m in again.messages] == [("C", "D"), ("C",)]
+    assert [p.code for p in again.participants] == ["A", "B", "C", "D"]

@@ -92,7 +92,7 @@ def lint(diagram: Diagram, *, known_phases: Iterable[str] | None = None) -> list
 
 
 def lint_text(
-    text: str, *, file: str | None = None, known_phases: Iterable[str] | None = None
+    text: str, *, file: str | None = None, known_phases: Iterable[str] | None = None, include_root=None
 ) -> list[DiagramError]:
     """Every problem in diagram text: parse errors (severity "error") and :func:`lint` warnings, in line order.
 
@@ -105,7 +105,7 @@ def lint_text(
     from flowlib.reading import parse_lenient
 
     try:
-        diagram, errors = parse_lenient(text, file=file)
+        diagram, errors = parse_lenient(text, file=file, include_root=include_root)
     except DiagramError as err:
         return [err]
     lines = text.splitlines()

@@ -23,10 +23,11 @@ def _read(path: str) -> str:
     return read_text(path)
 
 
-def _load(path: str):
+def _load(path: str, args=None):
     from flowlib.reading import parse
 
-    return parse(_read(path), file=path)
+    return parse(_read(path), file=path,
+                 include_root=getattr(args, "include_root", None))
 
 
 def cmd_inspect(args, out: TextIO) -> int:
@@ -39,7 +40,7 @@ def cmd_inspect(args, out: TextIO) -> int:
     status = 0
     for path in args.files:
         try:
-            diagram = _load(path)
+            diagram = _load(path, args)
         except DiagramError as err:
             status = 1
             if args.json:
@@ -74,7 +75,7 @@ def cmd_table(args, out: TextIO) -> int:
     """Print one table of a diagram as CSV."""
     from flowlib.views.tables import TABLES
 
-    diagram = _load(args.file)
+    diagram = _load(args.file, args)
     frame = TABLES[args.name](diagram)
     frame.to_csv(out, index=args.name == "matrix", lineterminator="\n")
     return 0
@@ -87,7 +88,8 @@ def cmd_lint(args, out: TextIO) -> int:
     status = 0
     for path in args.files:
         try:
-            problems = lint_text(_read(path), file=path, known_phases=args.phases)
+            problems = lint_text(_read(path), file=path, known_phases=args.phases,
+                                 include_root=args.include_root)
         except DiagramError as err:  # unreadable file
             problems = [err]
         for problem in problems:
@@ -101,7 +103,7 @@ def cmd_render(args, out: TextIO) -> int:
     """Draw a view of a diagram to a file (SVG, PNG, Mermaid or text)."""
     from flowlib.cli.render import render_command
 
-    return render_command(_load(args.file), args, out)
+    return render_command(_load(args.file, args), args, out)
 
 
 def cmd_diff(args, out: TextIO) -> int:
@@ -109,7 +111,7 @@ def cmd_diff(args, out: TextIO) -> int:
     from flowlib.analysis.diff import diff_flows, load_equivalences
 
     equivalences = load_equivalences(args.equivalences) if args.equivalences else None
-    result = diff_flows(_load(args.old), _load(args.new), equivalences)
+    result = diff_flows(_load(args.old, args), _load(args.new, args), equivalences)
     if args.format == "csv":
         from flowlib.views.diffview import diff_view
 
@@ -127,18 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(prog="python -m flowlib", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Every command reads diagrams, and a diagram's !include files may not leave its folder unless allowed.
+    reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument("--include-root", metavar="DIR",
+                         help="let !include read files anywhere under DIR (default: only under the diagram's folder)")
 
-    p = sub.add_parser("inspect", help="summarise diagrams, or print PlantUML-compatible JSON")
+    p = sub.add_parser("inspect", parents=[reading], help="summarise diagrams, or print PlantUML-compatible JSON")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="one JSON object per file, in the corpus schema")
     p.set_defaults(func=cmd_inspect)
 
-    p = sub.add_parser("table", help="print a table as CSV")
+    p = sub.add_parser("table", parents=[reading], help="print a table as CSV")
     p.add_argument("name", choices=["messages", "participants", "activations", "phases", "matrix"])
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=cmd_table)
 
-    p = sub.add_parser("lint", help="list every problem and warning in diagrams")
+    p = sub.add_parser("lint", parents=[reading], help="list every problem and warning in diagrams")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument(
         "--phases",
@@ -148,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_lint)
 
-    p = sub.add_parser("render", help="draw a communication or sequence view")
+    p = sub.add_parser("render", parents=[reading], help="draw a communication or sequence view")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--view", choices=["communication", "sequence"], default="sequence")
     p.add_argument("--phase", help="only this phase")
@@ -159,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
     p.set_defaults(func=cmd_render)
 
-    p = sub.add_parser("diff", help="compare two flows")
+    p = sub.add_parser("diff", parents=[reading], help="compare two flows")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     p.add_argument("--format", choices=["text", "csv"], default="text")

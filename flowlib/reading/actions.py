@@ -10,10 +10,20 @@ import re
 
 from flowlib.model import Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
 from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState
+from flowlib.reading.colors import is_color
 from flowlib.reading.display import display_text, unquote
 from flowlib.reading.lineerror import LineError
 from flowlib.reading.numbering import decimal_format
-from flowlib.reading.patterns import GROUP_TITLE, NAME_IN_LIST
+from flowlib.reading.patterns import GROUP_TITLE, NAME_IN_LIST, QUOTES
+
+
+def checked_color(m: re.Match, group: str) -> str | None:
+    """The colour a pattern's ``group`` holds (or None); one PlantUML 1.2026 does not know is an error."""
+    value = m.group(group)
+    if value is not None and not is_color(value):
+        raise LineError(f"no such colour: {value} (PlantUML 1.2026 refuses it: 'No such color')",
+                        m.start(group) + 1)
+    return value
 
 
 def _arrow_part(b: Builder, m: re.Match, p: str) -> str:
@@ -36,17 +46,29 @@ def _style_of(m: re.Match) -> tuple[bool, str | None]:
             low = token.lower()
             if low in ("dashed", "dotted"):
                 dotted = True
-            elif token.startswith("#"):
+            elif low not in ("bold", "hidden", "plain", "norank", "single") and not low.startswith("thickness="):
+                if not is_color(token):
+                    raise LineError(f"no such colour: {token} (PlantUML 1.2026 refuses it: 'No such color')",
+                                    m.start("st1" if m.group("st1") else "st2") + 1)
                 color = token
     return dotted, color
 
 
 def do_arrow(b: Builder, m: re.Match):
-    d1 = (m.group("d1") or "").lower()
-    d2 = (m.group("d2") or "").lower()
+    d1 = (m.group("d1") or "").lower().replace("_", "")
+    d2 = (m.group("d2") or "").lower().replace("_", "")
+    if "(" in d1 or "(" in d2:                  # the slant ->(30) is drawing only
+        d1, d2 = re.sub(r"\(\d+\)", "", d1), re.sub(r"\(\d+\)", "", d2)
     has2 = any(c in d2 for c in ">\\/x")
     has1 = any(c in d1 for c in "x<\\/")
-    if has2:
+    head = None
+    if "x" in d2 and "x" not in d1 and not any(c in d2 for c in ">\\/") and any(c in d1 for c in "<\\/"):
+        # 1.2026: 'A <-x B' goes from B to A, both ways, its cross at the start (1.2020: from A to B, crossx)
+        target = _arrow_part(b, m, "a")
+        source = _arrow_part(b, m, "b")
+        head = "async" if "<<" in d1 or "\\\\" in d1 or "//" in d1 else "normal"
+        has1 = has2 = True
+    elif has2:
         source = _arrow_part(b, m, "a")
         target = _arrow_part(b, m, "b")
     elif has1:
@@ -57,16 +79,20 @@ def do_arrow(b: Builder, m: re.Match):
                          (m.start("ba1") if m.group("ba1") is not None else m.start("bb2")) + 1)
     body = len(m.group("ba1") or m.group("ba2") or "") + len(m.group("bb1") or m.group("bb2") or "")
     style_dotted, color = _style_of(m)
-    head = "normal"
-    if "<<" in d1 or "\\\\" in d1 or "//" in d1 or ">>" in d2 or "\\\\" in d2 or "//" in d2:
-        head = "async"
-    if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
-        head = "crossx"
+    if head is None:
+        head = "normal"
+        if "<<" in d1 or "\\\\" in d1 or "//" in d1 or ">>" in d2 or "\\\\" in d2 or "//" in d2:
+            head = "async"
+        if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
+            head = "crossx"
     act = m.group("act")
-    _send(b, source, target, act, m.group("lifecolor"), m.start("act") + 1 if act else 1,
+    multicast = m.groupdict().get("multicast")
+    others = tuple(b.participant(p) for p in multicast.split("&") if p.strip() for p in [p.strip()]) \
+        if multicast else ()
+    _send(b, source, target, act, checked_color(m, "lifecolor"), m.start("act") + 1 if act else 1,
           label=display_text(m.group("label")) if m.group("label") is not None else "",
           dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
-          parallel=m.group("parallel") is not None, color=color)
+          parallel=m.group("parallel") is not None, color=color, multicast=others)
 
 
 def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
@@ -76,12 +102,13 @@ def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
     msg = b.message(source=source, target=target, **fields)
     try:
         if act:
-            if act[0] == "+":
-                b.life("activate", target, implicit=True, color=lifecolor)
-            elif act[0] == "-":
-                b.life("deactivate", source, implicit=True)
-            elif act[0] == "!":
-                b.life("destroy", target, implicit=True)
+            for sign in (act[0], act[2]) if len(act) == 4 else act[0]:    # --++ and ++--: two changes
+                if sign == "+":
+                    b.life("activate", target, implicit=True, color=lifecolor)
+                elif sign == "-":
+                    b.life("deactivate", source, implicit=True)
+                elif sign == "!":
+                    b.life("destroy", target, implicit=True)
         elif b.autoactivate and msg.head != "crossx":
             if msg.dotted:
                 b.life("deactivate", source, implicit=True)
@@ -135,19 +162,30 @@ def _exo(b: Builder, m: re.Match, right_side: bool):
     dressing = d1 or d2 or ""
     style_dotted, color = _style_of(m)
     head = "async" if len(dressing) == 2 else "normal"
-    if "x" in short.lower() or "x" in (m.group("supp") or "").lower():
-        head = "crossx"
+    both = m.group("both") is not None
+    edge_x = "x" in short.lower()
+    inner_x = "x" in (m.group("supp") or "").lower()
+    if edge_x or inner_x:
+        # 1.2026: the cross counts only at the arrow's head; at its tail it makes a two-way arrow
+        # ('[x-> A' is two-way, '[->x A' crosses; 1.2020 crossed both).
+        head_at_edge = (d1 is None) != right_side      # '[<- A' and 'A ->]' point at the edge
+        if edge_x == head_at_edge or (edge_x and inner_x):
+            head = "crossx"
+        else:
+            both = True
     incoming = exo in ("from_left", "from_right")
     act = m.group("act")
     if act and act[0] == "*":
         b.life("create", who, implicit=True)
     msg = b.message(source=None if incoming else who, target=who if incoming else None,
                     label=display_text(m.group("label")) if m.group("label") is not None else "",
-                    dotted="--" in body or style_dotted, head=head, bidirectional=m.group("both") is not None,
+                    dotted="--" in body or style_dotted, head=head, bidirectional=both,
                     exo=exo, exo_short="?" in short, parallel=m.group("parallel") is not None, color=color)
-    action = {"+": "activate", "-": "deactivate", "!": "destroy"}.get(act[0]) if act else None
-    if action:
-        b.life(action, who, implicit=True, color=m.group("lifecolor") if action == "activate" else None)
+    lifecolor = checked_color(m, "lifecolor")
+    if act and act[0] in "+-!":
+        for sign in (act[0], act[2]) if len(act) == 4 else act[0]:
+            action = {"+": "activate", "-": "deactivate", "!": "destroy"}[sign]
+            b.life(action, who, implicit=True, color=lifecolor if action == "activate" else None)
     elif b.autoactivate and head != "crossx":
         b.life("deactivate" if msg.dotted else "activate", who, implicit=True)
 
@@ -176,8 +214,8 @@ def _declare(b: Builder, m: re.Match, code: str, display: str | None):
     order = m.group("order")
     b.participants[code] = dict(
         code=code, display=display_text(code if display is None else display), kind=kind,
-        stereotype=m.group("stereo"), color=m.group("color"), order=int(order) if order else None,
-        box=b.box, declared=True, line=b.line)
+        stereotype=m.group("stereo"), color=checked_color(m, "color"), order=int(order) if order else None,
+        box=b.box, declared=True, line=b.line, file=b.source)
     if create:
         b.life("create", code, implicit=False)
 
@@ -191,14 +229,17 @@ def do_decl_a4(b, m):
 
 
 def do_activate(b: Builder, m: re.Match):
+    back = checked_color(m, "back")
+    checked_color(m, "line")
     who = b.participant(unquote(m.group("who")))
-    b.life(m.group("action").lower(), who, implicit=False, color=m.group("back"))
+    b.life(m.group("action").lower(), who, implicit=False, color=back)
 
 
 def do_activate2(b: Builder, m: re.Match):
+    back = checked_color(m, "color")
     who = b.participant(m.group("who"))
     if m.group("action") == "++":
-        b.life("activate", who, implicit=False, color=m.group("color"))
+        b.life("activate", who, implicit=False, color=back)
     else:
         b.life("deactivate", who, implicit=False)
 
@@ -214,22 +255,26 @@ _STYLES = {"note": "normal", "hnote": "hexagonal", "rnote": "box"}
 
 
 def do_note(b: Builder, m: re.Match, text: str):
+    checked_color(m, "color")
     who = b.participant(unquote(m.group("who")))
     b.note(position=m.group("position").lower(), participants=(who,), text=text,
            style=_STYLES[m.group("style").lower()])
 
 
 def do_note_several(b: Builder, m: re.Match, text: str):
+    checked_color(m, "color")
     p1 = b.participant(unquote(m.group("p1")))
     p2 = b.participant(unquote(m.group("p2")))
     b.note(position="over_several", participants=(p1, p2), text=text, style=_STYLES[m.group("style").lower()])
 
 
 def do_note_across(b: Builder, m: re.Match, text: str):
+    checked_color(m, "color")
     b.note(position="across", participants=(), text=text, style=_STYLES[m.group("style").lower()])
 
 
 def do_note_on_arrow(b: Builder, m: re.Match, text: str):
+    checked_color(m, "color")
     target = b.last_note_target
     if target is None:
         raise LineError("a note without 'of' or 'over' belongs to the message before it, and there is none")
@@ -243,19 +288,20 @@ def do_note_on_arrow(b: Builder, m: re.Match, text: str):
 
 
 def do_box_start(b: Builder, m: re.Match):
-    if b.box is not None:
-        raise LineError("a box cannot be nested in another box: close the first with 'end box'")
+    checked_color(m, "color")
     name = m.group("name1") if m.group("name1") is not None else m.group("name2")
+    b.boxes.append(b.box)          # 1.2026 nests boxes (1.2020 refused a box in a box)
     b.box = display_text(name) if name is not None else ""
 
 
 def do_box_end(b: Builder, m: re.Match):
     if b.box is None:
         raise LineError("'end box' without a 'box' before it")
-    b.box = None
+    b.box = b.boxes.pop()
 
 
 def do_group(b: Builder, m: re.Match):
+    checked_color(m, "colors")
     kind = m.group("type").lower()
     comment = m.group("comment")
     parallel = m.group("parallel") is not None
@@ -267,17 +313,17 @@ def do_group(b: Builder, m: re.Match):
             b.open_groups.pop()
             g.end_line = b.line
             g.after = len(b.messages)
-            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line))
+            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
             b.last_note_target = ("group", None)
         else:
             label = comment if comment else None
             g.else_labels.append(label)
-            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line))
+            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
-            # A note right after 'else' still goes on the message before it (PlantUML); only 'end' takes it.
+            b.last_note_target = ("group", None)   # 1.2026: a note right after 'else' goes on the branch
         return
     title = kind
     if kind == "group":
@@ -289,11 +335,11 @@ def do_group(b: Builder, m: re.Match):
     label = comment if comment else None
     level = len(b.open_groups)
     parallel = parallel or kind == "par2"     # PlantUML draws par2 branches side by side
-    g = GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages))
+    g = GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages), b.source)
     b.groups.append(g)
     b.open_groups.append(g)
     b.events.append(GroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
-                               parallel=parallel, line=b.line))
+                               parallel=parallel, line=b.line, file=b.source))
 
 
 _REVERSED_EXO = {"from_left": "to_left", "to_left": "from_left", "from_right": "to_right", "to_right": "from_right"}
@@ -320,19 +366,19 @@ def do_return(b: Builder, m: re.Match):
 
 def do_divider(b: Builder, m: re.Match):
     text = display_text(m.group("text"))
-    b.events.append(Divider(text=text, line=b.line))
+    b.events.append(Divider(text=text, line=b.line, file=b.source))
     b.phase = text.strip()
 
 
 def do_delay(b: Builder, m: re.Match):
     text = m.group("text")
-    b.events.append(Delay(text=display_text(text) if text else "", line=b.line))
+    b.events.append(Delay(text=display_text(text) if text else "", line=b.line, file=b.source))
     b.last_was_delay = True
 
 
 def do_spacer(b: Builder, m: re.Match):
     size = m.group("size")
-    b.events.append(Spacer(size=int(size) if size else None, line=b.line))
+    b.events.append(Spacer(size=int(size) if size else None, line=b.line, file=b.source))
 
 
 def do_hide_unlinked(b: Builder, m: re.Match):
@@ -347,22 +393,25 @@ def do_newpage(b: Builder, m: re.Match):
     if b.ignore_newpage:
         return
     title = m.group("title")
-    b.events.append(NewPage(title=display_text(title) if title else None, line=b.line))
+    b.events.append(NewPage(title=display_text(title) if title else None, line=b.line, file=b.source))
 
 
 def _names(text: str) -> tuple[str, ...]:
-    return tuple(unquote(n) for n in NAME_IN_LIST.findall(text))
+    """The participants a ``ref over`` names, each once (1.2026 drops a repeated one; 1.2020 kept it)."""
+    return tuple(dict.fromkeys(unquote(n) for n in NAME_IN_LIST.findall(text)))
 
 
 def do_ref(b: Builder, m: re.Match):
     parts = tuple(b.participant(p) for p in _names(m.group("parts")))
     text = m.group("text")
-    b.events.append(Reference(participants=parts, text=display_text(text or ""), line=b.line))
+    b.events.append(Reference(participants=parts, text=display_text(text or ""), line=b.line, file=b.source))
+    b.last_note_target = ("reference", None)     # 1.2026: a note right after it goes on the reference
 
 
 def do_ref_multi(b: Builder, m: re.Match, text: str):
     parts = tuple(b.participant(p) for p in _names(m.group("parts")))
-    b.events.append(Reference(participants=parts, text=text, line=b.line))
+    b.events.append(Reference(participants=parts, text=text, line=b.line, file=b.source))
+    b.last_note_target = ("reference", None)
 
 
 def do_autonumber(b: Builder, m: re.Match):
@@ -394,7 +443,12 @@ def do_nothing(b: Builder, m: re.Match, text: str = ""):
 
 
 def do_title(b: Builder, m: re.Match, text: str | None = None):
-    b.title = display_text(m.group("text")) if text is None else text
+    if text is None:
+        text = m.group("text")
+        if len(text) >= 2 and text[0] in QUOTES and text[-1] in QUOTES:
+            text = text[1:-1]      # 1.2026 takes the quotes off a quoted title (1.2020 kept them)
+        text = display_text(text) if text else None
+    b.title = text
 
 
 def do_caption(b: Builder, m: re.Match, text: str | None = None):

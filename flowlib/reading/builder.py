@@ -24,7 +24,7 @@ class _NewMessage:
     __slots__ = Message.__slots__
 
     def __init__(self, step, source, target, label, dotted, head, bidirectional, exo, exo_short, parallel, number,
-                 phase, is_return, color, line, column):
+                 phase, is_return, color, line, column, file, multicast=()):
         self.step = step
         self.source = source
         self.target = target
@@ -41,6 +41,8 @@ class _NewMessage:
         self.color = color
         self.line = line
         self.column = column
+        self.file = file
+        self.multicast = multicast
         self.__class__ = Message
 
 
@@ -49,13 +51,14 @@ class _NewLifeEvent:
 
     __slots__ = LifeEvent.__slots__
 
-    def __init__(self, action, participant, implicit, color, after_step, line):
+    def __init__(self, action, participant, implicit, color, after_step, line, file):
         self.action = action
         self.participant = participant
         self.implicit = implicit
         self.color = color
         self.after_step = after_step
         self.line = line
+        self.file = file
         self.__class__ = LifeEvent
 
 
@@ -79,15 +82,16 @@ class GroupState:
     """A group (alt, loop, par...) while it is read: the messages before it, and after it once closed."""
 
     __slots__ = ("kind", "title", "label", "level", "else_labels", "parallel", "before", "after", "line",
-                 "end_line", "index")
+                 "end_line", "index", "file")
 
-    def __init__(self, kind, title, label, level, parallel, line, index, before):
+    def __init__(self, kind, title, label, level, parallel, line, index, before, file=None):
         self.kind, self.title, self.label, self.level = kind, title, label, level
         self.else_labels: list = []
         self.parallel, self.line, self.index = parallel, line, index
         self.before = before       # messages before the group opened
         self.after = None          # messages when it closed (None while open)
         self.end_line = 0
+        self.file = file
 
     def steps(self, total: int) -> tuple[int | None, int | None]:
         """First and last step inside the group (None, None when it holds no message)."""
@@ -110,14 +114,17 @@ class Builder:
         self.numbering = Numbering()
         self.autoactivate = False
         self.box: str | None = None
+        self.boxes: list[str | None] = []         # the boxes around the current one
         self.title = self.header = self.footer = self.legend = self.caption = None
         self.line = 0
         self.raw = ""                            # the current line as written
+        self.source: str | None = None           # the included file the current line is in (None: the diagram)
         # PlantUML's life-line bookkeeping (SequenceDiagram.activate).
         self.last_with_deactivate = None        # the last message or group end
         self.deactivated_after_last: set[str] | frozenset = NONE_DEACTIVATED
         self.activation_stack: list[Message] = []
         self.last_was_delay = False
+        self.initial_life: dict[str, int] = {}    # activations before the first message, by participant
         self.pending_create: str | None = None
         self.last_note_target = None             # ("message", Message) or ("group", None)
         self.hide_unlinked = False               # 'hide unlinked': drop participants no event names
@@ -129,7 +136,8 @@ class Builder:
         if code not in self.participants:
             self.participants[code] = dict(
                 code=code, display=display_text(code if display is None else display), kind="participant",
-                stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line)
+                stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line,
+                file=self.source)
         return code
 
     # -- life events ---------------------------------------------------------------------------
@@ -143,16 +151,22 @@ class Builder:
             if implicit:
                 return
             raise LineError(f"cannot {action} {who} right after a '...' delay: put a message between them")
-        event = _NewLifeEvent(action, who, implicit, color, len(self.messages), self.line)
+        event = _NewLifeEvent(action, who, implicit, color, len(self.messages), self.line, self.source)
         self.events.append(event)
         if action == "create":
             self.pending_create = who
             return
-        if self.last_with_deactivate is None:
-            if action != "deactivate" or implicit:
-                return
-            raise LineError(f"cannot deactivate {who} before the first message")
         last = self.last_with_deactivate
+        if last is None:
+            if action == "activate":
+                self.initial_life[who] = self.initial_life.get(who, 0) + 1
+            elif not implicit and not self.initial_life.get(who):
+                raise LineError(f"cannot {action} {who} before the first message")
+            return
+        if type(last) is not Message or who not in (last.source, last.target):
+            # 1.2026: a life event on a participant the last message does not deal with stands alone:
+            # nothing is checked (1.2020 refused some of them).
+            return
         if action == "activate" and isinstance(last, Message):
             self.activation_stack.append(last)
         elif action == "deactivate" and self.activation_stack:
@@ -168,7 +182,7 @@ class Builder:
 
     # -- messages ------------------------------------------------------------------------------
     def message(self, source, target, label="", dotted=False, head="normal", bidirectional=False, exo=None,
-                exo_short=None, parallel=False, is_return=False, color=None) -> Message:
+                exo_short=None, parallel=False, is_return=False, color=None, multicast=()) -> Message:
         """Add a message; PlantUML checks a pending ``create`` on every message but a ``return``."""
         raw = self.raw
         number = self.numbering.next() if self.numbering.on else None
@@ -176,7 +190,7 @@ class Builder:
             label = label.replace("%autonumber%", (number or "").replace("<b>", "").replace("</b>", ""))
         msg = _NewMessage(len(self.messages) + 1, source, target, label, dotted, head, bidirectional, exo,
                           exo_short, parallel, number, self.phase, is_return, color, self.line,
-                          len(raw) - len(raw.lstrip()) + 1)
+                          len(raw) - len(raw.lstrip()) + 1, self.source, multicast)
         self.messages.append(msg)
         self.events.append(msg)
         self.last_with_deactivate = msg
@@ -192,7 +206,7 @@ class Builder:
         return msg
 
     def note(self, **fields):
-        note = Note(after_step=len(self.messages), line=self.line, **fields)
+        note = Note(after_step=len(self.messages), line=self.line, file=self.source, **fields)
         self.notes.append(note)
         self.events.append(note)
 
@@ -219,7 +233,7 @@ class Builder:
         total = len(self.messages)
         groups = tuple(
             Group(kind=g.kind, title=g.title, label=g.label, level=g.level, else_labels=tuple(g.else_labels),
-                  parallel=g.parallel, first_step=g.steps(total)[0], last_step=g.steps(total)[1], line=g.line,
+                  parallel=g.parallel, first_step=g.steps(total)[0], last_step=g.steps(total)[1], line=g.line, file=g.file,
                   end_line=g.end_line)
             for g in self.groups)
         return Diagram(

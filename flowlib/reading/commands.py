@@ -52,6 +52,10 @@ from flowlib.reading.patterns import (
     ACTIVATE,
     ACTIVATE2,
     ARROW,
+    ARROW_MULTICAST,
+    ARROW_SLANTED,
+    ARROW_STEREOTYPE,
+    ARROW_UNDERSCORE,
     AUTOACTIVATE,
     AUTONUMBER,
     AUTONUMBER_INC,
@@ -167,6 +171,11 @@ COMMANDS: tuple = (
     Single("participant", _KINDS, DECL_A3, do_decl_a),
     Single("participant", _KINDS, DECL_A4, do_decl_a4),
     Single("arrow", "", ARROW, do_arrow),
+    # PlantUML 1.2026's newer arrow forms (1.2020 refused them), one construct each.
+    Single("slanted arrow", "", ARROW_SLANTED, do_arrow),
+    Single("multicast arrow", "", ARROW_MULTICAST, do_arrow),
+    Single("arrow with a stereotype", "", ARROW_STEREOTYPE, do_arrow),
+    Single("arrow with an underscore head", "", ARROW_UNDERSCORE, do_arrow),
     Single("exo arrow", "[ ] ? & - < / \\", EXO_LEFT, do_exo_left),
     Single("exo arrow", "", EXO_RIGHT, do_exo_right),
     Single("note", "& / note hnote rnote", NOTE, _single_text(do_note)),
@@ -202,7 +211,7 @@ def _early_words(commands) -> frozenset[str]:
     """The first words of the commands tried before the arrow: a line starting with one skips the fast path."""
     words: set[str] = set()
     for command in commands:
-        if getattr(command, "pattern", None) is ARROW:
+        if getattr(command, "pattern", None) is ARROW:   # (the newer arrow forms come right after it)
             return frozenset(words)
         words.update(command.keys.split())
     raise ValueError("the command table has no arrow command")
@@ -213,7 +222,7 @@ EARLY_WORDS = _early_words(COMMANDS)
 
 # Commands whose pattern cannot match a line without a '-' (every arrow has a body of dashes). Lines without
 # one (activate, return, alt, end...) skip them: failing these long patterns cost microseconds per line.
-_NEED_DASH = (ARROW, EXO_LEFT, EXO_RIGHT)
+_NEED_DASH = (ARROW, ARROW_SLANTED, ARROW_MULTICAST, ARROW_STEREOTYPE, ARROW_UNDERSCORE, EXO_LEFT, EXO_RIGHT)
 
 
 def _dispatch_table(commands) -> dict[str, tuple]:

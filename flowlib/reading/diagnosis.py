@@ -44,6 +44,7 @@ _OTHER_KINDS = [  # (kind, weight, pattern on one stripped line): the kind with 
     ("state", 1, r"\w+\s*:\s*\S"),
     ("class", 3, r"(?:abstract\s+class|abstract|class|enum|annotation|protocol|struct)\s+[\w.\"]+"),
     ("class", 3, r".*\{(?:abstract|static|field|method|classifier)\}"),
+    ("class", 3, r"(?:object|map)\s+[\w.\"]+"),              # object diagrams are PlantUML class diagrams
     ("class", 3, r"!define\s+\w+(?:\([^)]*\))?\s+(?:class|entity)\b"),
     ("class", 2, r"hide\s+(?:methods|members|fields|attributes|circle|stereotypes?|empty\s+members)$"),
     ("class", 3, r"[\w.\"]+\s*(?:<\|--|--\|>|\*--|--\*|o--|--o|\.\.\|>|<\|\.\.)"),

@@ -1,7 +1,8 @@
 """The parse driver: the command table run over a diagram's logical lines; parse, parse_lenient and parse_file.
 
-Rule 2: PlantUML 1.2020.02 is the reference, also for what it refuses. ``shared/tools/puml-oracle``
-prints its parse of any file; the corpus tests compare the two.
+Rule 2: PlantUML 1.2026.8 is the reference, also for what it refuses (docs/plantuml-versions.md says
+where 1.2020.02 differs). ``shared/tools/puml-oracle`` prints its parse of any file; the corpus tests
+compare the two.
 
     >>> d = parse("@startuml\\nA -> B: hello\\n@enduml\\n")
     >>> d.messages[0].source, d.messages[0].target, d.messages[0].label
@@ -11,7 +12,7 @@ prints its parse of any file; the corpus tests compare the two.
 from __future__ import annotations
 
 import gc
-import re
+from typing import TYPE_CHECKING
 
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
@@ -21,10 +22,18 @@ from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
 from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, why_not
 from flowlib.reading.lineerror import LineError, column_of, located_error
-from flowlib.reading.lines import logical_lines
+from flowlib.reading.lines import Options, logical_lines
 from flowlib.reading.patterns import SIMPLE_ARROW
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 __all__ = ["parse", "parse_file", "parse_lenient"]
+
+
+def file_of(number) -> str | None:
+    """The included file a line number belongs to (see :class:`flowlib.reading.includes.Located`), or None."""
+    return getattr(number, "file", None)
 
 
 def _block_text(lines: list[str]) -> str:
@@ -35,30 +44,36 @@ def _block_text(lines: list[str]) -> str:
     return "\n".join(s[cut:] if s.strip() else "" for s in body)
 
 
-def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
+def _run(text: str, file: str | None, lenient: bool, options: Options | None = None
+         ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     # A parse allocates many small objects and no reference cycles: pausing the cyclic collector
     # keeps large diagrams linear in time (it would otherwise rescan the growing model again and again).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, file, lenient)
+        return _parse_text(text, file, lenient, options or Options(file))
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
+def _parse_text(text: str, file: str | None, lenient: bool, options: Options
+                ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     if not isinstance(text, str):
         raise TypeError(f"parse() needs text (str), not {type(text).__name__}")
     if text.startswith("\ufeff"):
         text = text[1:]  # a UTF-8 byte order mark, as editors on Windows write it
+    if "\u2013" in text:
+        text = text.replace("\u2013", "-")   # 1.2026 reads an en dash as a hyphen, everywhere: 'A \u2013> B' is 'A -> B' 
     errors: list[DiagramError] = []
     builder = Builder(file)
     try:
         block, block_count = block_lines(text, file)
     except DiagramError as err:
         return builder.diagram(), (err,)
-    stream = logical_lines(block, errors, file, joined="\\" in text)
+    stream = logical_lines(block, errors, file, joined="\\" in text, options=options, percent="%" in text)
+    included = options.used      # lines may come from included files: each element records its file
+    preprocessed = len(errors)
     i = 0
     n = len(stream)
     first_failure: tuple[int, str] | None = None
@@ -67,18 +82,14 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
         if not line:
             i += 1
             continue
-        builder.line = number
+        if included:
+            builder.line = int(number)
+            builder.source = file_of(number)
+        else:
+            builder.line = number
         builder.raw = raw
         i += 1
         try:
-            if line[0] == "!":
-                if re.match(r"!include\w*\s*<[^>]*>\s*$", line, re.I):
-                    continue  # PlantUML's standard library (sprites, macros): nothing a sequence needs
-                if line.lower().startswith("!include"):
-                    raise LineError(f"cannot include {line.split(None, 1)[1] if ' ' in line else ''}: "
-                                     "flowlib does not resolve !include")
-                raise LineError(f"unsupported preprocessor directive {line.split()[0]}: flowlib knows !define, "
-                                 "!definelong, !$variable =, !if/!ifdef/!else/!endif, !undef, !pragma and !theme")
             # (an arrow has a '-': other lines skip the regex)
             m = SIMPLE_ARROW.fullmatch(line) if "-" in line else None
             if m is not None and m.group(1).lower() not in EARLY_WORDS:
@@ -111,26 +122,35 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                 i += 1
                 if not command.raw and (command.keep_empty or i - 1 > first):
                     # The block's lines as written: indentation and blank lines are part of the text.
-                    command.action(builder, m, _block_text([r for _, _, r in stream[first:i - 1]]))
+                    try:
+                        command.action(builder, m, _block_text([r for _, _, r in stream[first:i - 1]]))
+                    except LineError as err:
+                        # PlantUML runs a block when it reads its last line, and blames that line.
+                        number, _, raw = stream[i - 1]
+                        err.column = 1
+                        raise
                 break
             else:
                 if first_failure is None:
-                    first_failure = (number, line)
+                    first_failure = (number, line, raw)
                 message, column = why_not(line)
                 raise LineError(message, column)
         except LineError as err:
             column = column_of(raw) + err.column_in(line) - 1
-            errors.append(located_error(err.message, file, number, column, raw))
+            errors.append(located_error(err.message, file_of(number) or file, int(number), column, raw))
             if not lenient:
                 break
     if first_failure is not None:
         kind = guess_other_kind([s for _, s, _ in stream])
         if kind is not None:
-            number, line = first_failure
-            raw_by_number = dict(block)
-            err = located_error(f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram", file, number,
-                                column_of(raw_by_number[number]), raw_by_number[number])
-            errors = [err] + [e for e in errors if e.line != number]
+            number, line, raw = first_failure
+            raw = dict(block).get(number, raw) if not included else raw
+            err = located_error(f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram",
+                                file_of(number) or file, int(number), column_of(raw), raw)
+            # The preprocessor's problems (a missing include...) come first, as in PlantUML.
+            first = [e for e in errors[:preprocessed] if not getattr(e, "offline", False)]
+            offline = [e for e in errors[:preprocessed] if getattr(e, "offline", False)]
+            errors = first + [err] + offline + [e for e in errors[preprocessed:] if e.line != number]
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
     diagram = builder.diagram(block_count)
     if not diagram.participants and not errors:
@@ -139,30 +159,36 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
     return diagram, tuple(errors)
 
 
-def parse(text: str, *, file: str | None = None) -> Diagram:
+def parse(text: str, *, file: str | None = None, include_root=None, today: datetime | None = None) -> Diagram:
     """Parse sequence-diagram text into a :class:`Diagram`; raise :class:`DiagramError` at the first problem.
+
+    ``!include`` files resolve from the folder of ``file`` (the current folder without one) and may not
+    leave ``include_root`` (default: that folder). ``today`` is the date ``%date()`` gives (default: now).
 
     >>> parse("A -> B").messages[0].target
     'B'
     """
-    diagram, errors = _run(text, file, lenient=False)
+    diagram, errors = _run(text, file, lenient=False, options=Options(file, include_root, today))
     if errors:
         raise errors[0]
     return diagram
 
 
-def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple[DiagramError, ...]]:
+def parse_lenient(text: str, *, file: str | None = None, include_root=None, today: datetime | None = None
+                  ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     """Parse what can be parsed; return the diagram and every problem found, in line order.
 
     >>> diagram, problems = parse_lenient("A -> B\\nWeb-app -> B\\nB -> C")
     >>> len(diagram.messages), problems[0].line
     (2, 2)
     """
-    return _run(text, file, lenient=True)
+    return _run(text, file, lenient=True, options=Options(file, include_root, today))
 
 
-def parse_file(path) -> Diagram:
-    """Read and parse a ``.puml`` file (UTF-8); errors name the file.
+def parse_file(path, *, include_root=None, today: datetime | None = None) -> Diagram:
+    """Read and parse a ``.puml`` file (UTF-8); errors name the file (or the included file they are in).
+
+    Its ``!include`` files may not leave its folder unless ``include_root`` names a wider one.
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "hello.puml"
@@ -172,4 +198,4 @@ def parse_file(path) -> Diagram:
     """
     from flowlib.reading.source import read_text
 
-    return parse(read_text(path), file=str(path))
+    return parse(read_text(path), file=str(path), include_root=include_root, today=today)

@@ -1,9 +1,10 @@
-"""Logical lines: continuation lines joined, comments dropped, preprocessor lines applied."""
+"""Logical lines: continuation lines joined, comments dropped, the preprocessor run where a diagram uses it."""
 
 from __future__ import annotations
 
-from flowlib.reading.lineerror import LineError, column_of, located_error
-from flowlib.reading.preprocess import Preprocessor
+import re
+
+_BUILTIN_CALL = re.compile(r"%[A-Za-z_]\w*\s*\(")
 
 
 def _joined(block: list[tuple[int, str]]):
@@ -21,51 +22,45 @@ def _joined(block: list[tuple[int, str]]):
         yield pending
 
 
+class Options:
+    """How a parse reads preprocessor lines: the top file, the folder includes may not leave, the clock."""
+
+    __slots__ = ("file", "include_root", "today", "used")
+
+    def __init__(self, file=None, include_root=None, today=None):
+        self.file, self.include_root, self.today = file, include_root, today
+        self.used = False          # set when the preprocessor ran (lines may then come from included files)
+
+
 def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file=None,
-                  joined: bool = True) -> list[tuple[int, str, str]]:
+                  joined: bool = True, options: Options | None = None,
+                  percent: bool = False) -> list[tuple[int, str, str]]:
     """(line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank).
 
-    ``joined=False`` when the block has no backslash: no line needs joining to the next.
+    ``joined=False`` when the block has no backslash: no line needs joining to the next. ``percent``
+    when the text holds a ``%``: a built-in call such as ``%date()`` needs the preprocessor too.
     """
     out: list[tuple[int, str, str]] = []
     append = out.append
     in_comment = False
-    pre = Preprocessor()
-    long_start = None
-    plain = True            # outside any comment, macro, !if or !definelong: see the fast path below
-    for number, raw in _joined(block) if joined else block:
+    lines = iter(_joined(block) if joined else block)
+    for number, raw in lines:
         stripped = raw.strip()
-        # Fast path: most lines of most diagrams are kept as they are, trimmed. That holds while no
-        # comment, macro, !if or !definelong is open, for a line that starts no directive or comment
-        # and ends no comment. Only the slow path below changes that state, so ``plain`` is worked out
-        # again only after a line went that way.
-        if not plain:
-            plain = not in_comment and pre.long is None and not pre.stack and not pre.macros
-        if plain and stripped[:1] not in ("!", "'", "/") and not stripped.endswith("'/"):
-            append((number, stripped, raw))
-            continue
-        plain = False
-        if pre.long is not None:
-            pre.collect(stripped)
-            continue
-        if stripped[:1] == "!" and not in_comment:
-            try:
-                if pre.directive(stripped):
-                    if pre.long is not None:
-                        long_start = (number, raw)
-                    continue
-            except LineError as err:
-                if errors is not None:
-                    errors.append(located_error(err.message, file, number, column_of(raw), raw))
+        # Fast path: most lines of most diagrams are kept as they are, trimmed.
+        if not in_comment and stripped[:1] not in ("!", "'", "/") and not stripped.endswith("'/"):
+            if not (percent and "%" in stripped and _BUILTIN_CALL.search(stripped)):
+                append((number, stripped, raw))
                 continue
-        if pre.stack and not pre.active:
-            continue
-        if pre.macros and stripped:
-            stripped = pre.expand(stripped)
-            if "\n" in stripped:  # a !definelong macro: its lines, all at the line that calls it
-                out.extend((number, piece.strip(), piece) for piece in stripped.split("\n")
-                           if piece.strip()[:1] not in ("", "'"))
-                continue
+        if not in_comment and (stripped[:1] == "!" or (percent and _BUILTIN_CALL.search(stripped))):
+            # The first preprocessor line: PlantUML's preprocessor takes the rest of the diagram.
+            from flowlib.reading.preprocess import Preprocessor   # imported only by diagrams that use it
+
+            options = options or Options(file)
+            options.used = True
+            pre = Preprocessor(options.file, options.include_root, options.today, errors)
+            rest = pre.run([(number, raw), *lines])
+            out.extend(_clean(rest))
+            return out
         if in_comment:
             end = raw.find("'/")
             if end == -1:
@@ -94,8 +89,9 @@ def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file
             if not stripped:
                 continue
         append((number, stripped, raw))
-    if pre.long is not None and errors is not None:
-        number, raw = long_start
-        errors.append(located_error("this !definelong is never closed: add '!enddefinelong' after its lines",
-                                    file, number, column_of(raw), raw))
     return out
+
+
+def _clean(lines) -> list[tuple[int, str, str]]:
+    """Comments dropped from preprocessed lines (which hold no directive any more)."""
+    return logical_lines(list(lines), joined=False)

@@ -24,6 +24,8 @@ _NAME = rf"(?:{_CODE}|{_QUOTED})"
 _URL = r"\[\[[^\[\]]*?(?:\[[^\]]*\][^\[\]]*?)*\]\]"  # [[link]] or [[link{tooltip} label]]
 _COLOR = r"\#\w+(?:[-\\|/]\w+)?"            # #Red, #Red-Blue (gradient)
 _STEREO = r"<<.*>>"
+# The lifeline suffixes of an arrow; 1.2026 refuses any other (a single + or -, which 1.2020 took).
+_ACT = r"(?:--\+\+|\+\+--|\+\+|--|\*\*|!!)"
 _F = re.IGNORECASE | re.VERBOSE
 
 
@@ -65,30 +67,46 @@ def _part(prefix: str) -> str:
 _STYLE = r"(?:\[(?:\#\w+|dotted|dashed|plain|bold|hidden|norank|single|thickness=\d+)" \
          r"(?:,\#\w+|,dotted|,dashed|,plain|,bold|,hidden|,norank|,single|,thickness=\d+)*\])"
 
-ARROW = rx(rf"""
+def _arrow(newer: bool = False) -> str:
+    """The arrow command's pattern; ``newer``: with 1.2026's additions (slanted ``->(30)``, multicast
+    ``A -> B & C``, a ``<<stereotype>>`` before the label, ``_`` in a head)."""
+    slant = r"|\(\d+\)" if newer else ""
+    under1, under2 = ("_?", "_?") if newer else ("", "")
+    multicast = r"(?P<multicast>(?:\s&\s[\w.@]+)*)" if newer else ""
+    stereo = r"(?P<stereo><<[^<>]*>>)?\s*" if newer else ""
+    return rf"""
     (?P<parallel>&\s*)?                         # teoz: same height as the previous message
     (?:\{{\w+\}}\s+)?                           # {{anchor}}
     {_part("a")}
     (?:\{{\w+\}}\s+)?
     \s*
-    (?P<d1>\s[ox]|(?:\s[ox])?<<?|(?:\s[ox])?//?|(?:\s[ox])?\\\\?)?   # head on the left: < << / \\ o x
+    (?P<d1>\s[ox]|(?:\s[ox]{slant})?<<?{under1}|(?:\s[ox])?//?|(?:\s[ox])?\\\\?)?   # head on the left: < << / \\ o x
     (?:
         (?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)                     # body, with an optional [#red]
       | (?P<ba2>-*)(?P<st2>{_STYLE})?(?P<bb2>-+)
     )
-    (?P<d2>>>?(?:[ox]\s)?|//?(?:[ox]\s)?|\\\\?(?:[ox]\s)?|[ox]\s)?   # head on the right
+    (?P<d2>{under2}>>?(?:[ox]\s{slant})?|//?(?:[ox]\s)?|\\\\?(?:[ox]\s)?|[ox]\s)?   # head on the right
     \s*
     {_part("b")}
+    {multicast}
     (?:\{{\w+\}}\s+)?
     \s*
-    (?P<act>[-+*!]+)?                           # ++ -- ** !! lifeline changes
+    (?P<act>{_ACT})?                            # ++ -- ** !! --++ ++-- lifeline changes
     \s*
     (?P<lifecolor>\#\w+)?
     \s*
-    (?P<url>{_URL})?
+    {stereo}(?P<url>{_URL})?
     \s*
     (?::\s*(?P<label>.*))?
-    $""")
+    $"""
+
+
+ARROW = rx(_arrow())
+# 1.2026's additions, one command each; a cheap look-ahead skips lines without the construct.
+ARROW_SLANTED = rx(r"(?=.*\(\d+\))" + _arrow(newer=True))       # A ->(30) B: drawn slanted
+ARROW_MULTICAST = rx(r"(?=.*\s&\s)" + _arrow(newer=True))           # A -> B & C: one message to several
+ARROW_STEREOTYPE = rx(r"(?=.*<<)" + _arrow(newer=True))              # A -> B <<create>> : x
+ARROW_UNDERSCORE = rx(r"(?=.*(?:_>|<_))" + _arrow(newer=True))        # A -_> B
 
 
 # Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>).
@@ -106,7 +124,7 @@ EXO_LEFT = rx(rf"""
     \s*
     (?P<part>{_NAME})
     \s*
-    (?P<act>[-+*!]+)?
+    (?P<act>{_ACT})?
     \s*
     (?P<lifecolor>\#\w+)?
     \s*
@@ -126,7 +144,7 @@ EXO_RIGHT = rx(rf"""
     )
     (?P<short>[ox]?[?\]\[])?                    # missing: "A -> : text" goes to the right edge
     \s*
-    (?P<act>[-+*!]+)?
+    (?P<act>{_ACT})?
     \s*
     (?P<lifecolor>\#\w+)?
     \s*
@@ -259,7 +277,7 @@ IGNORED = rx(r"""
 IGNORE_NEWPAGE = rx(r"ignore\s+newpage$")
 HIDE_UNLINKED = rx(r"(?P<verb>hide|show)\s+unlinked$")
 
-TITLE = rx(r"title(?:\s*:\s*|\s+)(?P<text>.*[\w.].*)$")
+TITLE = rx(rf"title(?:\s*:\s*|\s+)(?P<text>.*[\w.].*|{_QUOTE}{_QUOTE})$")
 TITLE_MULTI = rx(r"title$")
 CAPTION = rx(r"caption(?:\s*:\s*|\s+)(?P<text>.*)$")
 CAPTION_MULTI = rx(r"caption$")

@@ -9,6 +9,7 @@ from flowlib.model import (
     Delay,
     Diagram,
     Divider,
+    GroupElse,
     GroupEnd,
     LifeEvent,
     Message,
@@ -27,19 +28,19 @@ _POSITION = {"left": "left", "right": "right", "over": "over", "over_several": "
 
 # One <<...>> of a stereotype, and its "spot" form <<(C,#ADD1B2) label>>: a letter in a coloured circle.
 _STEREO_PART = re.compile(r"<<.*?>>")
-_STEREO_SPOT = re.compile(r"<<\s*\(?(\S)\s*,\s*(?:#[0-9a-fA-F]{6}|\w+)\s*\)?(.*?)>>")
+_STEREO_SPOT = re.compile(r"<<\s*\(\s*(\S)\s*,\s*(?:#[0-9a-fA-F]{6}|\w+)\s*\),?(.*?)>>")
 
 
 def plantuml_stereotype(text: str | None) -> str | None:
-    """A stereotype as PlantUML's ``Stereotype.toString()`` gives it.
+    """A stereotype as PlantUML 1.2026's ``Stereotype.toString()`` gives it.
 
     Each ``<<...>>`` is kept without what stands between them; a spot ``(C,#color)`` becomes its letter,
-    in front (the last spot wins), and a spot's own label keeps its blanks.
+    in front (the last spot wins) and followed by a blank, and a spot's own label keeps its blanks.
 
     >>> plantuml_stereotype("<< (C,#ADD1B2) Testable >>  <<two>>")
     'C << Testable >><<two>>'
     >>> plantuml_stereotype("<<(S,red)>>"), plantuml_stereotype("<<one>> <<two>>")
-    ('S', '<<one>><<two>>')
+    ('S ', '<<one>><<two>>')
     """
     if text is None:
         return None
@@ -55,11 +56,11 @@ def plantuml_stereotype(text: str | None) -> str | None:
     label = "".join(labels)
     if spot is None:
         return label
-    return f"{spot} {label}" if label else spot
+    return f"{spot} {label}"
 
 
 def _message(m) -> dict:
-    return {
+    out = {
         "from": m.source,
         "to": m.target,
         "label": m.label,
@@ -72,6 +73,9 @@ def _message(m) -> dict:
         "parallel": m.parallel,
         "number": m.number,
     }
+    if m.multicast:
+        out["multicast"] = list(m.multicast)
+    return out
 
 
 def _note(n: Note) -> dict:
@@ -100,7 +104,7 @@ def to_corpus_json(diagram: Diagram, file: str | None = None) -> dict:
     anchor = -1
     for index, e in enumerate(diagram.events):
         kind = type(e)
-        if kind is Message or kind is GroupEnd:
+        if kind is Message or kind is GroupEnd or kind is GroupElse or kind is Reference:
             anchor = index
         elif kind is Note:
             placed.append((anchor if e.attached_to is not None else index, len(placed), e))
@@ -110,7 +114,7 @@ def to_corpus_json(diagram: Diagram, file: str | None = None) -> dict:
             dividers.append(e.text)
         elif kind is Delay:
             delays.append(e.text)
-        elif kind is Reference:
+        if kind is Reference:
             references.append({"participants": list(e.participants), "text": e.text})
         elif kind is Spacer:
             spacers += 1

@@ -331,7 +331,7 @@ class _Writer:
     def _refs(event) -> list[str]:
         """Participant codes an event names, in the order PlantUML creates them."""
         if isinstance(event, Message):
-            return [c for c in (event.source, event.target) if c is not None]
+            return [c for c in (event.source, event.target, *event.multicast) if c is not None]
         if isinstance(event, (Note, Reference)):
             return list(event.participants)
         if isinstance(event, LifeEvent):
@@ -514,12 +514,17 @@ class _Writer:
         body = "-" + color + ("-" if m.dotted else "")
         src, dst = _name(m.source), _name(m.target)
         if m.bidirectional:
-            arrow = "<" + body + _HEAD_RIGHT[m.head]
+            # '<->x', not '<-x': PlantUML 1.2026 reads 'A <-x B' as going from B to A
+            arrow = "<" + body + (">x" if m.head == "crossx" else _HEAD_RIGHT[m.head])
         elif reverse:
             src, dst = dst, src
             arrow = _HEAD_LEFT[m.head] + body
         else:
             arrow = body + _HEAD_RIGHT[m.head]
+        for other in m.multicast:          # 1.2026: 'A -> B & C' (names there cannot be quoted)
+            if not re.fullmatch(r"[\w.@]+", other):
+                raise ValueError(f"a multicast to {other!r} cannot be written in PlantUML: the name needs quotes")
+            dst += f" & {other}"
         # PlantUML reads an `x` head only when a blank separates it from the name.
         return f"{lead}{src} {arrow} {dst}{tail}{label}"
 
@@ -557,8 +562,9 @@ _HEAD_LEFT = {"normal": "<", "async": "<<", "crossx": "x"}
 def _exo_arrow(m: Message, color: str) -> str:
     """``[-> A``, ``A ->]``, ``?-> A``, ... for a message from or to the diagram's edge.
 
-    PlantUML's edge arrows differ from the others: the cross sits at the edge's end (``[x-> A``,
-    ``A <-x]``), and a colour must touch a dash on the side away from the head (``A <[#red]-]``).
+    PlantUML's edge arrows differ from the others: the cross sits at the head (``[->x A``, ``A x<-]``;
+    1.2026 reads a cross at the tail, ``[x-> A``, as a two-way arrow), and a colour must touch a dash on
+    the side away from the head (``A <[#red]-]``).
     """
     left_edge, right_edge = ("?", "?") if m.exo_short else ("[", "]")
     if m.exo in ("from_left", "to_right"):
@@ -566,19 +572,23 @@ def _exo_arrow(m: Message, color: str) -> str:
         if m.head == "crossx":
             if m.bidirectional:
                 raise ValueError("PlantUML has no two-way edge arrow with a cross")
-            arrow = "x" + body + ">"
+            arrow = body + ">x"
         else:
             arrow = ("<" if m.bidirectional else "") + body + _HEAD_RIGHT[m.head]
     elif m.exo in ("to_left", "from_right"):
         if m.bidirectional:
             raise ValueError(f"PlantUML has no two-way arrow for an exo message of kind {m.exo}")
         body = ("-" if m.dotted else "") + color + "-" if color else ("--" if m.dotted else "-")
-        arrow = ("<" + body + "x") if m.head == "crossx" else (_HEAD_LEFT[m.head] + body)
+        arrow = ("x<" + body) if m.head == "crossx" else (_HEAD_LEFT[m.head] + body)
     else:
         raise ValueError(f"unknown exo kind {m.exo!r}")
-    if m.exo in ("from_left", "to_left"):
-        return f"{left_edge}{arrow} {_name(m.target if m.exo == 'from_left' else m.source)}"
-    return f"{_name(m.source if m.exo == 'to_right' else m.target)} {arrow}{right_edge}"
+    if m.exo == "from_left":
+        return f"{left_edge}{arrow} {_name(m.target)}"
+    if m.exo == "to_left":       # the cross at the edge: '[x<- A'
+        return f"{left_edge}{arrow} {_name(m.source)}"
+    if m.exo == "to_right":      # the cross at the edge: 'A ->x]'
+        return f"{_name(m.source)} {arrow}{right_edge}"
+    return f"{_name(m.target)} {arrow}{right_edge}"       # from_right: 'A x<-]'
 
 
 def _group_text(text: str) -> str:
