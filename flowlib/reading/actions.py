@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flowlib.model import Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
+from flowlib.model import Box, Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
 from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState
 from flowlib.reading.display import display_text, unquote
 from flowlib.reading.lineerror import LineError
@@ -169,6 +169,7 @@ def _declare(b: Builder, m: re.Match, code: str, display: str | None):
         # PlantUML moves an already known participant to the end and keeps its first form.
         record = b.participants.pop(code)
         record["box"] = b.box
+        record["box_index"] = b.box_index
         b.participants[code] = record
         return
     if code in b.participants:
@@ -177,7 +178,7 @@ def _declare(b: Builder, m: re.Match, code: str, display: str | None):
     b.participants[code] = dict(
         code=code, display=display_text(code if display is None else display), kind=kind,
         stereotype=m.group("stereo"), color=m.group("color"), order=int(order) if order else None,
-        box=b.box, declared=True, line=b.line)
+        box=b.box, declared=True, line=b.line, box_index=b.box_index)
     if create:
         b.life("create", code, implicit=False)
 
@@ -216,17 +217,19 @@ _STYLES = {"note": "normal", "hnote": "hexagonal", "rnote": "box"}
 def do_note(b: Builder, m: re.Match, text: str):
     who = b.participant(unquote(m.group("who")))
     b.note(position=m.group("position").lower(), participants=(who,), text=text,
-           style=_STYLES[m.group("style").lower()])
+           style=_STYLES[m.group("style").lower()], color=m.group("color"))
 
 
 def do_note_several(b: Builder, m: re.Match, text: str):
     p1 = b.participant(unquote(m.group("p1")))
     p2 = b.participant(unquote(m.group("p2")))
-    b.note(position="over_several", participants=(p1, p2), text=text, style=_STYLES[m.group("style").lower()])
+    b.note(position="over_several", participants=(p1, p2), text=text, style=_STYLES[m.group("style").lower()],
+           color=m.group("color"))
 
 
 def do_note_across(b: Builder, m: re.Match, text: str):
-    b.note(position="across", participants=(), text=text, style=_STYLES[m.group("style").lower()])
+    b.note(position="across", participants=(), text=text, style=_STYLES[m.group("style").lower()],
+           color=m.group("color"))
 
 
 def do_note_on_arrow(b: Builder, m: re.Match, text: str):
@@ -239,7 +242,7 @@ def do_note_on_arrow(b: Builder, m: re.Match, text: str):
         # PlantUML puts a note on a message from or to the diagram's edge on the inner side, whatever it says.
         position = "right" if anchor.exo in ("from_left", "to_left") else "left"
     b.note(position=position, participants=(), text=text,
-           style=_STYLES[m.group("style").lower()], attached_to=target[0])
+           style=_STYLES[m.group("style").lower()], attached_to=target[0], color=m.group("color"))
 
 
 def do_box_start(b: Builder, m: re.Match):
@@ -247,6 +250,7 @@ def do_box_start(b: Builder, m: re.Match):
         raise LineError("a box cannot be nested in another box: close the first with 'end box'")
     name = m.group("name1") if m.group("name1") is not None else m.group("name2")
     b.box = display_text(name) if name is not None else ""
+    b.boxes.append(Box(b.box, m.group("color"), b.line))
 
 
 def do_box_end(b: Builder, m: re.Match):
@@ -391,6 +395,11 @@ def do_autoactivate(b: Builder, m: re.Match):
 
 def do_nothing(b: Builder, m: re.Match, text: str = ""):
     pass
+
+
+def do_footbox(b: Builder, m: re.Match):
+    """``hide footbox``, ``show footbox``, ``footbox off``, ``skinparam style strictuml``."""
+    b.footbox = m.group("shown") is not None or m.group("shown2") is not None
 
 
 def do_title(b: Builder, m: re.Match, text: str | None = None):

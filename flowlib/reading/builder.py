@@ -109,7 +109,9 @@ class Builder:
         self.phase: str | None = None
         self.numbering = Numbering()
         self.autoactivate = False
-        self.box: str | None = None
+        self.box: str | None = None               # the open box's title
+        self.boxes: list = []                    # every Box so far
+        self.footbox = True
         self.title = self.header = self.footer = self.legend = self.caption = None
         self.line = 0
         self.raw = ""                            # the current line as written
@@ -129,8 +131,14 @@ class Builder:
         if code not in self.participants:
             self.participants[code] = dict(
                 code=code, display=display_text(code if display is None else display), kind="participant",
-                stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line)
+                stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line,
+                box_index=self.box_index)
         return code
+
+    @property
+    def box_index(self) -> int | None:
+        """The index of the open box in ``boxes``, or None outside any box."""
+        return len(self.boxes) - 1 if self.box is not None else None
 
     # -- life events ---------------------------------------------------------------------------
     def life(self, action: str, who: str, *, implicit: bool, color: str | None = None):
@@ -209,7 +217,7 @@ class Builder:
         return linked
 
     # -- result --------------------------------------------------------------------------------
-    def diagram(self, block_count: int = 1) -> Diagram:
+    def diagram(self, block_count: int = 1, block: int = 0) -> Diagram:
         people = list(self.participants.values())
         if self.hide_unlinked:
             linked = self._linked()
@@ -229,4 +237,5 @@ class Builder:
             notes=tuple(self.notes),
             groups=groups,
             title=self.title, header=self.header, footer=self.footer, legend=self.legend,
-            caption=self.caption, file=self.file, block_count=block_count)
+            caption=self.caption, file=self.file, block_count=block_count,
+            block=block, boxes=tuple(self.boxes), footbox=self.footbox)

@@ -35,19 +35,20 @@ def _block_text(lines: list[str]) -> str:
     return "\n".join(s[cut:] if s.strip() else "" for s in body)
 
 
-def _run(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
+def _run(text: str, file: str | None, lenient: bool, block: int = 0) -> tuple[Diagram, tuple[DiagramError, ...]]:
     # A parse allocates many small objects and no reference cycles: pausing the cyclic collector
     # keeps large diagrams linear in time (it would otherwise rescan the growing model again and again).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, file, lenient)
+        return _parse_text(text, file, lenient, block)
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tuple[DiagramError, ...]]:
+def _parse_text(text: str, file: str | None, lenient: bool, block_index: int = 0
+                ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     if not isinstance(text, str):
         raise TypeError(f"parse() needs text (str), not {type(text).__name__}")
     if text.startswith("\ufeff"):
@@ -55,7 +56,7 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
     errors: list[DiagramError] = []
     builder = Builder(file)
     try:
-        block, block_count = block_lines(text, file)
+        block, block_count = block_lines(text, file, block_index)
     except DiagramError as err:
         return builder.diagram(), (err,)
     stream = logical_lines(block, errors, file, joined="\\" in text)
@@ -132,37 +133,45 @@ def _parse_text(text: str, file: str | None, lenient: bool) -> tuple[Diagram, tu
                                 column_of(raw_by_number[number]), raw_by_number[number])
             errors = [err] + [e for e in errors if e.line != number]
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
-    diagram = builder.diagram(block_count)
+    diagram = builder.diagram(block_count, block_index)
     if not diagram.participants and not errors:
         last = block[-1][0] if block else 1
         errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last))
     return diagram, tuple(errors)
 
 
-def parse(text: str, *, file: str | None = None) -> Diagram:
+def parse(text: str, *, file: str | None = None, block: int = 0) -> Diagram:
     """Parse sequence-diagram text into a :class:`Diagram`; raise :class:`DiagramError` at the first problem.
+
+    block: which ``@startuml`` block to read (0-based) when the text holds several; the diagram's
+    ``block_count`` says how many there are.
 
     >>> parse("A -> B").messages[0].target
     'B'
+    >>> two = "@startuml\\nA -> B\\n@enduml\\n@startuml\\nC -> D\\n@enduml"
+    >>> d = parse(two, block=1)
+    >>> d.block_count, d.block, d.messages[0].source
+    (2, 1, 'C')
     """
-    diagram, errors = _run(text, file, lenient=False)
+    diagram, errors = _run(text, file, lenient=False, block=block)
     if errors:
         raise errors[0]
     return diagram
 
 
-def parse_lenient(text: str, *, file: str | None = None) -> tuple[Diagram, tuple[DiagramError, ...]]:
+def parse_lenient(text: str, *, file: str | None = None, block: int = 0
+                  ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     """Parse what can be parsed; return the diagram and every problem found, in line order.
 
     >>> diagram, problems = parse_lenient("A -> B\\nWeb-app -> B\\nB -> C")
     >>> len(diagram.messages), problems[0].line
     (2, 2)
     """
-    return _run(text, file, lenient=True)
+    return _run(text, file, lenient=True, block=block)
 
 
-def parse_file(path) -> Diagram:
-    """Read and parse a ``.puml`` file (UTF-8); errors name the file.
+def parse_file(path, *, block: int = 0) -> Diagram:
+    """Read and parse a ``.puml`` file (UTF-8), its ``block``-th ``@startuml`` block; errors name the file.
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "hello.puml"
@@ -172,4 +181,4 @@ def parse_file(path) -> Diagram:
     """
     from flowlib.reading.source import read_text
 
-    return parse(read_text(path), file=str(path))
+    return parse(read_text(path), file=str(path), block=block)
