@@ -30,6 +30,7 @@ from flowlib.views.svglayout import (
     Layout,
     TextBlock,
     layout,
+    numbering,
     parse_steps,
     select,
     tab_width,
@@ -90,12 +91,16 @@ class SequenceSVG:
 
 
 def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, highlight: int | None = None,
-                 numbers: bool = True, footbox: bool = True, focus_width: float | None = None,
+                 numbers="diagram", footbox: bool | None = None, focus_width: float | None = None,
                  colors: Mapping[str, str] | None = None) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
     steps: (first, last), a range, or "A-B". highlight: one shown step drawn in the highlight
-    colour, thicker, with the rest faded. numbers: prefix labels with step numbers.
+    colour, thicker, with the rest faded. numbers: "diagram" (the default) numbers messages as the
+    diagram's ``autonumber`` does (not at all without one); "steps" (or True) prefixes every label with
+    its step number, as the step players and the course do; "none" (or False) numbers nothing.
+    footbox: draw the participants again at the bottom; None (the default) follows the diagram
+    (``hide footbox``, ``skinparam style strictuml``).
     focus_width: with ``highlight``, show only a band of about this many pixels around the highlighted
     arrow when the drawing is wider (the step players use it: a static frame cannot scroll itself to
     the step, and a wide diagram would leave it out of sight). colors: phase name -> colour, overriding
@@ -107,6 +112,9 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     True
     """
     window = parse_steps(steps, len(diagram.messages))
+    numbers = numbering(numbers)
+    if footbox is None:
+        footbox = diagram.footbox
     if phase is not None:
         phase = find_phase(diagram, phase)
     scene = _scene(diagram, phase, window, numbers, footbox, colors)
@@ -129,7 +137,7 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 16
 
 
-def _scene(diagram: Diagram, phase, window, numbers: bool, footbox: bool, colors=None) -> _Scene:
+def _scene(diagram: Diagram, phase, window, numbers: str, footbox: bool, colors=None) -> _Scene:
     # Diagram is hashable but hashing re-reads every event; identity is enough (and kept alive here).
     key = (id(diagram), phase, window, numbers, footbox, colors_key(colors))
     hit = _CACHE.get(key)
@@ -199,13 +207,14 @@ def _text(out: list, x: float, top: float, tb: TextBlock, *, anchor: str = "star
 
 
 def _styled(run) -> bool:
-    return run.bold or run.italic or run.mono or run.underline or run.strike or run.color or run.size
+    return (run.bold or run.italic or run.mono or run.underline or run.strike or run.color or run.size
+            or run.placeholder)
 
 
 def _tspan(run) -> str:
     if not _styled(run):
         return xml_text(run.text)
-    attrs = []
+    attrs = [' class="placeholder"'] if run.placeholder else []
     if run.bold:
         attrs.append(' font-weight="bold"')
     if run.italic:
@@ -214,8 +223,8 @@ def _tspan(run) -> str:
         attrs.append(f' font-family="{MONO_FAMILY}"')
     if run.underline or run.strike:
         attrs.append(f' text-decoration="{"underline" if run.underline else "line-through"}"')
-    if run.color:
-        attrs.append(f' fill="{run.color}"')
+    if run.color or run.placeholder:
+        attrs.append(f' fill="{run.color or "#6B7280"}"')
     if run.size:
         attrs.append(f' font-size="{run.size:g}"')
     return f'<tspan{"".join(attrs)}>{xml_text(run.text)}</tspan>'
@@ -300,7 +309,7 @@ class _Scene:
             foot_bottom = max((c.line_end for c in lay.columns), default=lay.height)
         for box in lay.boxes:
             out.append(f'<rect class="box" x="{_f(box.x1)}" y="{_f(lay.box_top)}" width="{_f(box.x2 - box.x1)}" '
-                       f'height="{_f(foot_bottom + 6 - lay.box_top)}" fill="{BOX_FILL}" stroke="#C9CFD8"/>')
+                       f'height="{_f(foot_bottom + 6 - lay.box_top)}" fill="{box.color or BOX_FILL}" stroke="#C9CFD8"/>')
             if box.title.count:
                 _text(out, (box.x1 + box.x2) / 2, lay.box_top + 2, box.title, anchor="middle")
         # Lifelines, dotted through delays.
@@ -354,7 +363,8 @@ class _Scene:
         tw = tab_width(f.title)
         out.append(f'<rect x="{_f(f.x1)}" y="{_f(f.y1)}" width="{_f(f.x2 - f.x1)}" height="{_f(f.y2 - f.y1)}" '
                    f'fill="none" stroke="{STROKE}" stroke-width="1.3"/>')
-        out.append(f'<path d="M{_f(f.x1)},{_f(f.y1)} h{_f(tw)} v{_f(TAB_H - 6)} l-6,6 H{_f(f.x1)} Z" '
+        tab_h = TAB_H + max(0, f.title.count - 1) * LINE  # a title of several lines gets a taller tab
+        out.append(f'<path d="M{_f(f.x1)},{_f(f.y1)} h{_f(tw)} v{_f(tab_h - 6)} l-6,6 H{_f(f.x1)} Z" '
                    f'fill="{TAB_FILL}" stroke="{STROKE}" stroke-width="1.3"/>')
         _text(out, f.x1 + 9, f.y1 + 2, f.title)
         if f.label.count:
@@ -413,7 +423,7 @@ class _Scene:
             _text(out, x + w / 2, y + TAB_H + 4, n.text, anchor="middle")
             out.append("</g>")
             return "".join(out)
-        paint = f'fill="{NOTE_FILL}" stroke="{NOTE_STROKE}"'
+        paint = f'fill="{n.color or NOTE_FILL}" stroke="{NOTE_STROKE}"'
         # Lines are left-aligned; a note stretched wider than its text (over several) centres the block.
         inset = {"hexagonal": 8.0, "normal": FOLD / 2}.get(n.style, 0.0)
         text_x = x + max(NOTE_PAD + inset, (w - n.text.width) / 2)
@@ -438,7 +448,7 @@ class _Scene:
         out = [f'<g class="participant" data-code="{xml_attr(c.code)}" data-kind="{c.kind}" '
                f'stroke-width="{width:g}">']
         self._head(out, c, c.top, False, stroke)
-        if lay.foot_top is not None and not c.destroyed:
+        if lay.foot_top is not None:  # a destroyed participant keeps its foot, as PlantUML draws it
             self._head(out, c, lay.foot_top, True, stroke)
         out.append("</g>")
         return "".join(out)

@@ -194,9 +194,11 @@ def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: st
     from flowlib.views.svg import sequence_svg
 
     if phase is not None:
-        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH, colors=colors)
+        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH, colors=colors,
+                           numbers="steps")
     else:
-        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH, colors=colors)
+        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH, colors=colors,
+                           numbers="steps")
     return _inline_svg(svg.source)
 
 
