@@ -151,7 +151,7 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
         from flowlib.views.svg import sequence_svg
     except ImportError:
         raise _Missing("the sequence view (flowlib.views.svg) is not part of this checkout") from None
-    svg = sequence_svg(diagram, **filters).source
+    svg = sequence_svg(diagram, numbers=getattr(args, "numbers", "diagram"), **filters).source
     return svg if fmt == "svg" else _svg_to_png(svg)
 
 

@@ -135,8 +135,9 @@ def _parse_text(text: str, file: str | None, lenient: bool, block_index: int = 0
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
     diagram = builder.diagram(block_count, block_index)
     if not diagram.participants and not errors:
-        last = block[-1][0] if block else 1
-        errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last))
+        last, raw = block[-1] if block else (1, "")
+        errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last,
+                                   column=column_of(raw), source_line=raw))
     return diagram, tuple(errors)
 
 

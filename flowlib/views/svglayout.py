@@ -24,7 +24,7 @@ from flowlib.model import (
     Reference,
     Spacer,
 )
-from flowlib.views.svgtext import Run, TextBlock, block, run_width, runs, safe_color
+from flowlib.views.svgtext import Run, TextBlock, block, group_text, run_width, runs, safe_color
 from flowlib.analysis.select import find_phase
 
 # Font sizes and spacing, in pixels (close to PlantUML's defaults so both read alike).
@@ -379,24 +379,6 @@ def _box_runs(parts: list) -> list[tuple[int, int, str, int | None]]:
     return result
 
 
-def _display(text: str) -> str:
-    """A group or else label as PlantUML shows it: ``\\n`` starts a new line (``\\\\n`` stays as written)."""
-    if "\\" not in text:
-        return text
-    out, i = [], 0
-    while i < len(text):
-        if text.startswith("\\\\", i):
-            out.append("\\\\")
-            i += 2
-        elif text.startswith("\\n", i):
-            out.append("\n")
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
 _EMPTY = TextBlock((), (), FONT)
 
 
@@ -591,7 +573,7 @@ class _Builder:
                     self.y = g["top"]
                 elif self.groups:
                     self.y += 6
-                    label = block(f"[{_display(event.label)}]", FONT, bold=True) if event.label else _EMPTY
+                    label = block(f"[{group_text(event.label)}]", FONT, bold=True) if event.label else _EMPTY
                     self.groups[-1]["elses"].append((self.y, label))
                     self.y += max(label.count, 1) * LINE + 4
             elif isinstance(event, GroupEnd):
@@ -811,8 +793,8 @@ class _Builder:
             title_text, label = label, None  # ``group Text`` shows Text in the tab
         if label and label.strip() == title_text:
             label = None
-        title = block(_display(title_text), FONT, bold=True)
-        label_block = block(f"[{_display(label)}]", FONT, bold=True) if label else _EMPTY
+        title = block(group_text(title_text), FONT, bold=True)
+        label_block = block(f"[{group_text(label)}]", FONT, bold=True) if label else _EMPTY
         self.groups.append({"start": start, "y1": self.y, "min": float("inf"), "max": float("-inf"),
                             "title": title, "label": label_block, "elses": []})
         self.y += TAB_H + max(0, title.count - 1, label_block.count - 1) * LINE + 2
