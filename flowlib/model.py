@@ -299,6 +299,7 @@ class Diagram:
     boxes: tuple[Box, ...] = ()
     footbox: bool = True
     _by_code: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _phases: tuple = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_by_code", {p.code: p for p in self.participants})
@@ -315,11 +316,13 @@ class Diagram:
     @property
     def phases(self) -> tuple[str, ...]:
         """Phase names in order of first appearance among the messages (None excluded)."""
-        seen: dict[str, None] = {}
-        for m in self.messages:
-            if m.phase is not None:
-                seen.setdefault(m.phase, None)
-        return tuple(seen)
+        if self._phases is None:  # read once: views ask for it often, and it walks every message
+            seen: dict[str, None] = {}
+            for m in self.messages:
+                if m.phase is not None:
+                    seen.setdefault(m.phase, None)
+            object.__setattr__(self, "_phases", tuple(seen))
+        return self._phases
 
     def phase_messages(self, phase: str) -> tuple[Message, ...]:
         """The messages of one phase, in order."""

@@ -182,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phase", help="only this phase")
     p.add_argument("--highlight", type=int, metavar="STEP", help="make this step stand out")
     p.add_argument("--steps", metavar="A-B", help="only steps A to B")
-    p.add_argument("--aggregate", action="store_true", help="communication view: one edge per pair, with counts")
+    p.add_argument("--aggregate", action="store_true", default=None,
+                   help="communication view: one edge per pair, with counts (the default above 300 messages)")
     p.add_argument("--format", choices=["svg", "png", "mermaid", "text", "dot"], help="default: from -o's suffix")
     p.add_argument("--numbers", choices=["diagram", "steps", "none"], default="diagram",
                    help="sequence view: number messages as the diagram's autonumber does (default), by step, "

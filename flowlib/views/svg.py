@@ -52,6 +52,9 @@ BAND_MARGIN = 24  # room kept on each side of a focused arrow and its label (seq
 
 __all__ = ["SequenceSVG", "sequence_svg"]
 
+#: The most messages :func:`sequence_svg` draws unless told otherwise.
+MAX_STEPS = 2000
+
 
 @dataclass(frozen=True)
 class SequenceSVG:
@@ -92,7 +95,7 @@ class SequenceSVG:
 
 def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, highlight: int | None = None,
                  numbers="diagram", footbox: bool | None = None, focus_width: float | None = None,
-                 colors: Mapping[str, str] | None = None) -> SequenceSVG:
+                 colors: Mapping[str, str] | None = None, max_steps: int | None = MAX_STEPS) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
     steps: (first, last), a range, or "A-B". highlight: one shown step drawn in the highlight
@@ -104,7 +107,9 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     focus_width: with ``highlight``, show only a band of about this many pixels around the highlighted
     arrow when the drawing is wider (the step players use it: a static frame cannot scroll itself to
     the step, and a wide diagram would leave it out of sight). colors: phase name -> colour, overriding
-    the palette's phase colours.
+    the palette's phase colours. max_steps: a view that would show more messages than this shows the
+    first ``max_steps`` of them (or those around ``highlight``) and says so in its title; pass ``steps``
+    for others, or ``max_steps=None`` to draw them all (a 300,000-message drawing takes a while).
 
     >>> from flowlib import parse
     >>> svg = sequence_svg(parse("@startuml\\nA -> B: hi\\n@enduml"), highlight=1)
@@ -112,22 +117,51 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     True
     """
     window = parse_steps(steps, len(diagram.messages))
+    if phase is not None:
+        phase = find_phase(diagram, phase)
+    window, left_out = _limit(diagram, phase, window, highlight, max_steps)
     numbers = numbering(numbers)
     if footbox is None:
         footbox = diagram.footbox
-    if phase is not None:
-        phase = find_phase(diagram, phase)
     scene = _scene(diagram, phase, window, numbers, footbox, colors)
     if highlight is not None and highlight not in scene.arrows:
         shown = _ranges(scene.steps)
         raise ValueError(f"step {highlight} is not shown in this view (it shows steps {shown})")
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
     title = scene.title
+    if left_out:
+        title += left_out
+        text = left_out.strip("; ").capitalize() + ".\n" + text
     if highlight is not None:
         title += f" (step {highlight} highlighted)"
     band = scene.band(highlight, focus_width) if highlight is not None and focus_width else None
     return SequenceSVG(scene.render(highlight, title, text, band), text, title, scene.steps, highlight,
                        scene.width, scene.height, scene.step_y)
+
+
+def _limit(diagram: Diagram, phase, window, highlight, max_steps) -> tuple[tuple[int, int] | None, str]:
+    """The window a view keeps under ``max_steps`` messages, and words saying what it left out ("" if nothing)."""
+    if max_steps is None:
+        return window, ""
+    messages = diagram.messages
+    if window is not None and messages[window[0] - 1].step == window[0] and messages[window[1] - 1].step == window[1]:
+        messages = messages[window[0] - 1 : window[1]]  # steps are positions
+    if phase is None and window is None:
+        if len(messages) <= max_steps:
+            return window, ""
+        steps = range(1, len(messages) + 1)
+    else:
+        steps = [m.step for m in messages if (phase is None or m.phase == phase)
+                 and (window is None or window[0] <= m.step <= window[1])]
+    total = len(steps)
+    if total <= max_steps:
+        return window, ""
+    start = 0
+    if highlight is not None and highlight in steps:
+        start = max(0, min(steps.index(highlight) - max_steps // 2, total - max_steps))
+    kept = (steps[start], steps[start + max_steps - 1])
+    return kept, (f"; {max_steps:,} of {total:,} messages shown (steps {kept[0]}-{kept[1]}): pass "
+                  f"steps=(first, last) or a phase for others, max_steps=None for all")
 
 
 # ---------------------------------------------------------------------------------------------------
