@@ -543,7 +543,8 @@ class _Scene:
     # --- messages -----------------------------------------------------------------------------------
 
     def _arrow(self, a: Arrow, highlight: str | None) -> str:
-        color = highlight or (a.color if a.phase is None and a.color else phase_color(a.phase, self.phases, self.colors))
+        # An arrow's own colour (-[#blue]>) wins, as PlantUML draws it; else its phase's colour.
+        color = highlight or a.color or phase_color(a.phase, self.phases, self.colors)
         width = "2.6" if highlight else "1.4"
         cls = "msg highlight" if highlight else "msg"
         out = [f'<g class="{cls}" data-step="{a.step}" data-phase="{xml_attr(a.phase or "")}" '
