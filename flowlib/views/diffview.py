@@ -157,7 +157,7 @@ class DiffView:
             if phase is not None and not diagram.phase_messages(phase):
                 views.append(f"<p><i>no {html.escape(phase)} phase in this flow</i></p>")
                 continue
-            svg = sequence_svg(diagram, phase=phase, colors=self.colors)
+            svg = sequence_svg(diagram, phase=phase, colors=self.colors, numbers="steps")
             colors = self.step_colors(side)
             unchanged = {s for s in svg.steps if s not in colors}
             views.append(color_steps(svg.source, colors, faded=unchanged, opacity=0.45))
