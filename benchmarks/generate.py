@@ -2,7 +2,8 @@
 
 The diagrams look like the seed, grown: two dozen OpenStack services (quoted names with hyphens,
 aliases, every participant kind), requests and dotted replies with activations (explicit
-``activate``/``deactivate``, ``++``/``--`` and ``return``), async casts, self messages, notes,
+``activate``/``deactivate``, ``++``/``--`` and ``return``), async casts, self messages, every arrow
+form (``->>``, ``-\\``, ``-//``, ``->x``, ``->o``, ``o->``, ``-[#blue]>``, ``<->``, ``<-``, ``<--``), notes,
 ``alt``/``else``, ``loop``, ``opt`` and ``group`` frames, ``== phase ==`` dividers, a few delays and
 spacers; no autonumber. Every file is valid for Debian's PlantUML (``plantuml -checkonly``).
 
@@ -123,8 +124,16 @@ class _Writer:
             self.msg(f"{a} -> {a}: {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}")
         elif kind < 0.6:
             self.msg(f"{a} ->x {b}: {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} (dropped)")
-        elif kind < 0.7:
+        elif kind < 0.64:
             self.msg(f"{b} <- {a}: {_label(rng)}")
+        elif kind < 0.7:
+            # The other arrow forms people write, each now and then (PlantUML 1.2020 accepts them all).
+            form = rng.choice(("-\\", "-//", "->o", "-[#blue]>", "<->", "-[#DarkGreen]>>"))
+            self.msg(f"{a} {form} {b}: {_label(rng)}")
+        elif kind < 0.74:
+            self.msg(f"{a} o-> {b}: {_label(rng)}")
+        elif kind < 0.78:
+            self.msg(f"{b} <-- {a}:{_reply(rng)}")
         else:
             self.msg(f"{a} -> {b}: {_label(rng)}")
 

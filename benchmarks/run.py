@@ -147,6 +147,7 @@ def warm_parse(files: dict[int, Path], args, targets: Targets, results: dict) ->
         times = time_calls(lambda: parse(text), warmup=2 if n < 100_000 else 1, runs=runs)
         peak, held = traced_memory(lambda: parse(text))
         flow[n] = dict(ms=statistics.median(times) * 1000, peak_mb=peak, held_mb=held)
+        results.setdefault("warm_best", {})[n] = [min(times) * 1000]
     java = {}
     if args.plantuml:
         for n, path in files.items():
@@ -171,6 +172,11 @@ def warm_parse(files: dict[int, Path], args, targets: Targets, results: dict) ->
         targets.check("warm parse >= 3x faster (every size)", worst >= 3, detail)
     else:
         targets.check("warm parse >= 3x faster (every size)", None, "PlantUML not measured")
+    if 100_000 in flow:
+        f = flow[100_000]
+        targets.check("100k messages: warm parse <= 1 s, peak <= 300 MiB", f["ms"] <= 1000 and f["peak_mb"] <= 300,
+                      f"{f['ms']:,.0f} ms (best {min(results.get('warm_best', {}).get(100_000, [f['ms']])):,.0f} ms), "
+                      f"peak {f['peak_mb']:.0f} MB")
 
 
 # --------------------------------------------------------------------------- 3. growth
@@ -247,6 +253,39 @@ def seed_views(args, targets: Targets, results: dict) -> None:
                   "not measured" if whole is None else
                   f"{whole:.1f} ms cold, {med('sequence', 'whole_warm_ms'):.2f} ms warm"
                   + (f" (PlantUML -tsvg: {pu.seconds * 1000:,.0f} ms)" if pu else ""))
+
+
+# --------------------------------------------------------------------------- 7. big diagrams
+
+BIG_SIZES = (100_000, 300_000)
+
+
+def big_diagrams(targets: Targets, results: dict) -> None:
+    """Every table, view, export and player on 100k and 300k messages, each in a fresh process."""
+    import tempfile
+
+    from .big import VIEWS
+    from .measure import USER_ENV, run_child
+
+    files = diagrams(BIG_SIZES)
+    rows, slowest, peak = [], 0.0, 0.0
+    for n, path in files.items():
+        for view in VIEWS:
+            with tempfile.TemporaryDirectory() as tmp:
+                report = Path(tmp) / "big.json"
+                run = run_child([PY, "-m", "benchmarks.big", str(path), view, str(report)], cwd=ROOT, env=USER_ENV,
+                                timeout=600)
+                probe = json.loads(report.read_text()) if report.exists() else {}
+            seconds = probe.get("view_s")
+            rows.append([f"{n:,}", view, probe.get("parse_s"), seconds, run.peak_mb,
+                         (probe.get("note") or "")[:70]])
+            results.setdefault("big", []).append({"messages": n, "peak_mb": run.peak_mb, **probe})
+            slowest = max(slowest, seconds if seconds is not None else float("inf"))
+            peak = max(peak, run.peak_mb)
+    table("7. Big diagrams: each call in a fresh process (parse, then the call; peak memory of the process)",
+          ["messages", "call", "parse s", "call s", "peak MB", "what it says it left out"], rows)
+    targets.check("every view returns within 10 s at 300k messages", slowest < 10, f"slowest call {slowest:.1f} s")
+    targets.check("peak memory <= 1 GiB at 300k messages", peak <= 1024, f"{peak:,.0f} MB")
 
 
 # --------------------------------------------------------------------------- 6. the notebooks
@@ -351,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default=",".join(map(str, PARSE_SIZES)),
                    help="message counts for the parse benchmarks (default 1000,10000,100000)")
     p.add_argument("--no-plantuml", dest="plantuml", action="store_false", help="time flowlib only")
-    p.add_argument("--only", choices=["parse", "views", "render", "notebooks"], help="run one part")
+    p.add_argument("--only", choices=["parse", "views", "render", "notebooks", "big"], help="run one part")
     p.add_argument("--json", metavar="FILE", help="also write the raw numbers as JSON")
     p.add_argument("--profile", action="store_true", help="also show where flowlib spends its time (cProfile)")
     return p
@@ -381,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         whole_process_render(args, targets, results)
     if args.only in (None, "notebooks"):
         course_notebooks(args, targets, results)
+    if args.only in (None, "big"):
+        big_diagrams(targets, results)
     if args.profile:
         profile()
     failed = targets.print()

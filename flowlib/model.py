@@ -48,6 +48,7 @@ class Participant:
     color: a declared background colour such as ``#LightBlue``, or None.
     order: the ``order N`` value, or None.
     box: the title of the enclosing ``box`` ("" for an untitled box), or None outside any box.
+    box_index: the position of that box in :attr:`Diagram.boxes` (two boxes may share a title), or None.
     declared: True when a declaration line introduced it, False when first use did.
     line: source line of the declaration or of the first use.
     """
@@ -62,6 +63,16 @@ class Participant:
     declared: bool = False
     line: int = 0
     file: str | None = None
+    box_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """``box "Title" #Colour ... end box``: title ("" when untitled), colour as written (or None), its line."""
+
+    title: str
+    color: str | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +133,7 @@ class Note:
         a group branch (after ``else`` or ``end``), "reference" for one right after a ``ref over``, else None.
     text: the note's lines joined with "\\n".
     after_step: the step of the last message before the note (0 before any message).
+    color: the note's background colour as written (``rnote over X #LightGray``), or None.
     """
 
     position: str
@@ -132,6 +144,7 @@ class Note:
     after_step: int = 0
     line: int = 0
     file: str | None = None
+    color: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +292,11 @@ class Diagram:
         objects gathered by type, for convenience.
     title/header/footer/legend/caption: their text, or None.
     file: the path the text came from, or None.
-    block_count: how many ``@startuml`` blocks the text held (the first is parsed; 1 when it held none).
+    block_count: how many ``@startuml`` blocks the text held (1 when it held none).
+    block: which of them this diagram is (0-based).
+    boxes: the ``box ... end box`` frames in source order (participants point at them by ``box_index``).
+    footbox: False when the diagram hides the participants' feet (``hide footbox``, ``footbox off``,
+        ``skinparam style strictuml``).
     """
 
     participants: tuple[Participant, ...]
@@ -294,7 +311,11 @@ class Diagram:
     caption: str | None = None
     file: str | None = None
     block_count: int = 1
+    block: int = 0
+    boxes: tuple[Box, ...] = ()
+    footbox: bool = True
     _by_code: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _phases: tuple = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_by_code", {p.code: p for p in self.participants})
@@ -311,11 +332,13 @@ class Diagram:
     @property
     def phases(self) -> tuple[str, ...]:
         """Phase names in order of first appearance among the messages (None excluded)."""
-        seen: dict[str, None] = {}
-        for m in self.messages:
-            if m.phase is not None:
-                seen.setdefault(m.phase, None)
-        return tuple(seen)
+        if self._phases is None:  # read once: views ask for it often, and it walks every message
+            seen: dict[str, None] = {}
+            for m in self.messages:
+                if m.phase is not None:
+                    seen.setdefault(m.phase, None)
+            object.__setattr__(self, "_phases", tuple(seen))
+        return self._phases
 
     def phase_messages(self, phase: str) -> tuple[Message, ...]:
         """The messages of one phase, in order."""

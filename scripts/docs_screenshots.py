@@ -37,6 +37,10 @@ DIAGRAMS = {
     "traceability": (CORPUS / "sequence" / "056-use-case-sequence-diagram-food-traceabil.puml", None, 0.75, "row"),
     "watcher": (CORPUS / "sequence" / "125-sequence-launch-action-plan-in-applier.puml", None, 1.0, "row"),
     "shapes": (ROOT / "docs" / "sequence-shapes.puml", None, 1.0, "row"),
+    "figure8": (CORPUS / "sequence" / "090-figure8.puml", None, 0.8, "row"),
+    "figure3": (CORPUS / "sequence" / "086-figure3.puml", None, 0.7, "row"),
+    "recovery-trustee": (CORPUS / "sequence" / "062-14-add-recovery-trustee.puml", None, 0.6, "row"),
+    "b13": (CORPUS / "sequence" / "032-sequence-b13.puml", (0, 0, 1400, 1100), 0.55, "row"),
 }
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>

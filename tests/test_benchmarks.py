@@ -72,3 +72,24 @@ def test_plantuml_accepts_the_generated_diagram_and_the_harness_counts_its_messa
     (result,) = plantuml.warm_parse([path], warmup=0, runs=1)
     assert result["messages"] == 400
     assert re.fullmatch(r"[\d.]+", str(result["median_ms"]))
+
+
+def test_generator_writes_every_arrow_form():
+    from benchmarks.generate import generate
+
+    text = generate(3000)
+    for form in ("->>", " -\\ ", " -// ", "->x", "->o ", " o-> ", "-[#blue]>", "<->", " <- ", " <-- "):
+        assert form in text, form
+
+
+def test_big_probe_runs_one_call(tmp_path):
+    import json
+
+    from benchmarks.big import VIEWS, main
+    from benchmarks.generate import generate
+
+    path = tmp_path / "g.puml"
+    path.write_text(generate(50))
+    out = tmp_path / "out.json"
+    assert main([str(path), "sequence_svg", str(out)]) == 0
+    assert json.loads(out.read_text())["view"] == "sequence_svg" and "lint" in VIEWS

@@ -117,3 +117,25 @@ def test_whole_process_never_shows_a_traceback(bad):
     assert proc.stdout == ""
     assert proc.stderr.splitlines()[0].startswith(f"{bad}:3:1: error: ")
     assert "Traceback" not in proc.stderr
+
+
+def test_several_blocks_are_counted_and_chosen(tmp_path):
+    import io
+
+    from flowlib.cli import main
+
+    path = tmp_path / "two.puml"
+    path.write_text("@startuml\nA -> B: one\n@enduml\n@startuml\nC -> D: two\nD -> C: back\n@enduml\n")
+    out = io.StringIO()
+    assert main(["inspect", str(path)], out) == 0
+    assert "blocks:       2 (this is block 0" in out.getvalue() and "messages:     1" in out.getvalue()
+    out = io.StringIO()
+    assert main(["inspect", "--block", "1", str(path)], out) == 0
+    assert "messages:     2" in out.getvalue()
+    out = io.StringIO()
+    main(["lint", "--block", "1", str(path)], out)
+    assert "2 @startuml blocks: this is block 1" in out.getvalue()
+    out = io.StringIO()
+    assert main(["render", "--block", "1", "--format", "text", str(path)], out) == 0
+    assert "C -> D: two" in out.getvalue()
+    assert main(["render", "--block", "2", str(path)], io.StringIO()) == 1

@@ -189,13 +189,13 @@ def test_svg_carries_title_desc_and_readable_element_titles(seed):
 def test_stepping_the_highlight_runs_dot_once(seed, monkeypatch):
     for cached in (graph._layout, graph._layout_tree, graph._finish):
         cached.cache_clear()
-    real, calls = graphviz.pipe, []
-    monkeypatch.setattr(graphviz, "pipe", lambda *a, **k: calls.append(a[:2]) or real(*a, **k))
+    real, calls = graph.subprocess.run, []
+    monkeypatch.setattr(graph.subprocess, "run", lambda *a, **k: calls.append(tuple(a[0])) or real(*a, **k))
     started = time.perf_counter()
     for step in range(1, len(seed.messages) + 1):
         assert "<desc>" in communication_view(seed, highlight=step).svg()
     per_step = (time.perf_counter() - started) / len(seed.messages)
-    assert calls == [("dot", "svg")]  # the layout without highlight, once; every step reuses it
+    assert calls == [("dot", "-Tsvg")]  # the layout without highlight, once; every step reuses it
     assert per_step < 0.1, f"{per_step * 1000:.1f} ms per highlighted step"
 
 

@@ -148,3 +148,25 @@ def test_lint_and_analysis_do_not_import_pandas():
     code = "import sys, flowlib.analysis.lint, flowlib.analysis, launch_course.components; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_unclosed_group_and_empty_diagram_are_reported_with_line_and_column():
+    from flowlib.analysis.lint import lint_text
+
+    problems = lint_text("@startuml\nA -> B: hi\n  alt never closed\n  A -> B: again\n@enduml")
+    unclosed = [p for p in problems if "never closed" in p.message]
+    assert [(p.line, p.column, p.severity) for p in unclosed] == [(3, 3, "warning")]
+    assert "add 'end'" in unclosed[0].message
+    empty = lint_text("@startuml\n@enduml\n", file="e.puml")
+    assert [(p.line, p.column, p.severity) for p in empty] == [(1, 1, "error")]
+    assert lint_text("@startuml\nparticipant A\n@enduml")[-1].message == "empty diagram: participants but no message"
+
+
+def test_every_problem_has_a_line_and_a_column():
+    from flowlib.analysis.lint import lint_text
+
+    text = "@startuml\nA -> B\nWeb-app -> B\nactivate A\nalt x\n== p ==\n@enduml\n@startuml\nC -> D\n@enduml"
+    problems = lint_text(text)
+    assert problems and all(p.line and p.column for p in problems)
+    assert any("2 @startuml blocks" in p.message for p in problems)
+    assert lint_text(text, block=1)[0].line == 8

@@ -85,7 +85,7 @@ def test_demo_uses_mermaid_statements_for_each_construct():
     assert "loop 3 times" in got
     bands = [line for line in got if line.startswith("rect rgba")]
     assert bands == [f"rect {_rgba(phase_color('login', d.phases))}", f"rect {_rgba(phase_color('later', d.phases))}"]
-    assert "Note over P0,P3: == login ==" in got
+    assert "Note over P0: == login ==" in got  # over the first participant, where a reader looks
 
 
 def _rgba(color: str, alpha: float = 0.12) -> str:
@@ -181,3 +181,24 @@ def test_acc_descr_counts_agree_with_their_nouns():
     assert "accDescr: 1 message between 2 participants" in one
     two = to_mermaid(parse("A -> B: hi\nB --> A: ok")).source
     assert "accDescr: 2 messages between 2 participants" in two
+
+
+def test_consecutive_boxes_keep_their_own_colours_and_titles():
+    d = parse("@startuml\nbox #lightgreen\nparticipant A\nend box\nbox \"Two\" #ADD8E6\nparticipant B\nend box\n"
+              "box \"Two\" #ADD8E6\nparticipant C\nend box\nA -> B: hi\nB -> C: ho\n@enduml")
+    got = lines(to_mermaid(d).source)
+    assert [line for line in got if line.startswith("box ")] == [
+        "box lightgreen", "box rgb(173, 216, 230) Two", "box rgb(173, 216, 230) Two"]
+
+
+def test_acc_title_is_the_file_name_not_its_path(tmp_path):
+    path = tmp_path / "flow.puml"
+    path.write_text("@startuml\nA -> B: hi\n@enduml\n")
+    from flowlib import parse_file
+
+    assert "accTitle: flow.puml" in lines(to_mermaid(parse_file(path)).source)
+
+
+def test_multi_line_group_labels_read_as_one_line():
+    got = lines(to_mermaid(parse("A -> B\nalt On gathering\\nsame digests\nA -> B\nend")).source)
+    assert "alt On gathering same digests" in got

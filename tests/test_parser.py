@@ -396,7 +396,7 @@ ERRORS = [
     ("state-diagram", "[*] --> Idle\nIdle --> Busy : go", "this looks like a state diagram, not a sequence diagram",
      2, 1),
     ("activity-diagram", "start\n:boot;\nstop", "this looks like an activity diagram, not a sequence diagram", 2, 1),
-    ("empty", "' nothing here", "empty diagram: no participant and no message", 2, None),
+    ("empty", "' nothing here", "empty diagram: no participant and no message", 2, 1),  # the last line of the block, at its first character
 ]
 
 

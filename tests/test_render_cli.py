@@ -137,3 +137,22 @@ def test_service_groups_only_for_diagrams_the_components_data_knows():
     today = service_groups(parse_file(Path(SEED).parent / "launch-instance-today.puml"))
     assert today is not None and today["Placement"] == "Placement" and today["nova-scheduler"] == "Compute"
     assert service_groups(parse("Keystone -> Stranger : hi")) is None
+
+
+def test_numbers_follow_the_diagram_unless_steps_are_asked_for(tmp_path):
+    import io
+
+    from flowlib.cli import main
+
+    path = tmp_path / "plain.puml"
+    path.write_text("@startuml\nA -> B: hi\n@enduml\n")
+    out = io.StringIO()
+    assert main(["render", str(path)], out) == 0
+    assert ">hi</text>" in out.getvalue()
+    out = io.StringIO()
+    assert main(["render", "--numbers", "steps", str(path)], out) == 0
+    assert 'font-weight="bold">1</tspan> hi</text>' in out.getvalue()
+    path.write_text("@startuml\nautonumber 10\nA -> B: hi\nautonumber stop\nB -> A: ok\n@enduml\n")
+    out = io.StringIO()
+    assert main(["render", str(path)], out) == 0
+    assert 'font-weight="bold">10</tspan> hi</text>' in out.getvalue() and ">ok</text>" in out.getvalue()

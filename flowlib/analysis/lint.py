@@ -25,7 +25,8 @@ def lint(diagram: Diagram, *, known_phases: Iterable[str] | None = None) -> list
     Checks: activations never closed or closed without being opened; replies and other messages
     without a label; participants that take part in one message or none; dividers whose name is not
     in ``known_phases`` (when given; compared without case); messages before the first divider of a
-    diagram that has dividers; phases without messages; a phase name opened a second time.
+    diagram that has dividers; phases without messages; a phase name opened a second time; groups
+    never closed with ``end`` (PlantUML draws no frame for them); a diagram without any message.
     Each warning carries the line (and, for messages, the column) of the element it is about.
 
     >>> from flowlib import parse
@@ -58,6 +59,15 @@ def lint(diagram: Diagram, *, known_phases: Iterable[str] | None = None) -> list
             found.append(_warning(diagram, f"participant {p.code!r} takes part in only one message (step {steps[0]})", p.line))
         elif not steps:
             found.append(_warning(diagram, f"participant {p.code!r} takes part in no message", p.line))
+
+    for g in diagram.groups:
+        if not g.end_line:
+            what = g.kind if g.title.strip().lower() == g.kind else f"{g.kind} {g.title.strip()!r}"
+            found.append(_warning(diagram, f"{what} is never closed: add 'end' after its last message "
+                                           "(PlantUML draws no frame for it)", g.line))
+
+    if diagram.participants and not diagram.messages:
+        found.append(_warning(diagram, "empty diagram: participants but no message", diagram.participants[0].line))
 
     dividers = diagram.dividers
     if known_phases is not None:
@@ -92,12 +102,14 @@ def lint(diagram: Diagram, *, known_phases: Iterable[str] | None = None) -> list
 
 
 def lint_text(
-    text: str, *, file: str | None = None, known_phases: Iterable[str] | None = None, include_root=None
+    text: str, *, file: str | None = None, known_phases: Iterable[str] | None = None, block: int = 0,
+    include_root=None
 ) -> list[DiagramError]:
     """Every problem in diagram text: parse errors (severity "error") and :func:`lint` warnings, in line order.
 
     Each item names file, line and column and carries its source line, so ``str(item)`` shows it with a
     caret. Warnings about lines without a column point at the line's first non-blank character.
+    block: which ``@startuml`` block to check; a text with several gets a warning saying how many.
 
     >>> [w.message for w in lint_text("Alice -> Bob")]
     ["participant 'Alice' takes part in only one message (step 1)", "participant 'Bob' takes part in only one message (step 1)", "message from 'Alice' to 'Bob' has no label"]
@@ -105,12 +117,26 @@ def lint_text(
     from flowlib.reading import parse_lenient
 
     try:
-        diagram, errors = parse_lenient(text, file=file, include_root=include_root)
+        diagram, errors = parse_lenient(text, file=file, block=block, include_root=include_root)
     except DiagramError as err:
         return [err]
     lines = text.splitlines()
-    problems = list(errors)
-    for w in lint(diagram, known_phases=known_phases):
+    problems = []
+    for e in errors:
+        if e.column is None and e.line is not None:  # every problem gets a column
+            source = e.source_line if e.source_line is not None else (
+                lines[e.line - 1] if 0 < e.line <= len(lines) else "")
+            e = DiagramError(e.message, file=e.file, line=e.line, column=len(source) - len(source.lstrip()) + 1,
+                             source_line=e.source_line if e.source_line is not None else source or None,
+                             severity=e.severity)
+        problems.append(e)
+    warnings = lint(diagram, known_phases=known_phases)
+    if diagram.block_count > 1:
+        starts = [n for n, line in enumerate(lines, 1) if line.lstrip().lower().startswith("@startuml")]
+        at = starts[block] if block < len(starts) else 1
+        warnings.append(_warning(diagram, f"this text holds {diagram.block_count} @startuml blocks: this is "
+                                          f"block {block} (choose another with --block N, or block=N)", at))
+    for w in warnings:
         source = lines[w.line - 1] if w.line and w.line <= len(lines) else None
         column = w.column
         if column is None and source is not None:

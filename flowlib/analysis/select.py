@@ -98,6 +98,10 @@ def select_messages(
     [1, 2]
     """
     messages = diagram.messages
+    window = check_steps(diagram, steps)
+    if window is not None and all(m.step == i for i, m in ((window[0], messages[window[0] - 1]),
+                                                            (window[1], messages[window[1] - 1]))):
+        messages = messages[window[0] - 1 : window[1]]  # steps are positions: a window is a slice
     if phase is not None:
         name = find_phase(diagram, phase)
         messages = tuple(m for m in messages if m.phase == name)
@@ -108,7 +112,6 @@ def select_messages(
         if unknown:
             raise ValueError(f"unknown participant(s): {', '.join(map(repr, unknown))}")
         messages = tuple(m for m in messages if m.source in wanted or m.target in wanted)
-    window = check_steps(diagram, steps)
     if window is not None:
         first, last = window
         messages = tuple(m for m in messages if first <= m.step <= last)

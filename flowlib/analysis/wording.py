@@ -100,11 +100,12 @@ def message_text(message: Message) -> str:
     return f"{text}: {message.label}" if message.label else text
 
 
-def step_ranges(steps: Iterable[int]) -> str:
-    """Step numbers with runs folded, in order: ``1, 4-6, 9``.
+def step_ranges(steps: Iterable[int], most: int | None = None) -> str:
+    """Step numbers with runs folded, in order: ``1, 4-6, 9``; past ``most`` runs, the first ones, "…"
+    and the last.
 
-    >>> step_ranges([9, 4, 5, 6, 1, 5])
-    '1, 4-6, 9'
+    >>> step_ranges([9, 4, 5, 6, 1, 5]), step_ranges(range(1, 40, 2), most=4)
+    ('1, 4-6, 9', '1, 3, 5, …, 39')
     """
     runs: list[list[int]] = []
     for step in sorted(set(steps)):
@@ -112,4 +113,7 @@ def step_ranges(steps: Iterable[int]) -> str:
             runs[-1][1] = step
         else:
             runs.append([step, step])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+    texts = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
+    if most is not None and len(texts) > most:
+        texts = texts[: most - 1] + ["\u2026", texts[-1]]
+    return ", ".join(texts)

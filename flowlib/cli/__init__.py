@@ -26,8 +26,16 @@ def _read(path: str) -> str:
 def _load(path: str, args=None):
     from flowlib.reading import parse
 
-    return parse(_read(path), file=path,
+    return parse(_read(path), file=path, block=getattr(args, "block", 0),
                  include_root=getattr(args, "include_root", None))
+
+
+def _blocks_note(diagram, path: str) -> str | None:
+    """A line saying that ``path`` holds several @startuml blocks and which one is shown, or None."""
+    if diagram.block_count < 2:
+        return None
+    return (f"{path}: {diagram.block_count} @startuml blocks; this is block {diagram.block} "
+            f"(--block N shows another, 0 to {diagram.block_count - 1})")
 
 
 def cmd_inspect(args, out: TextIO) -> int:
@@ -57,6 +65,9 @@ def cmd_inspect(args, out: TextIO) -> int:
 
 def _summary(diagram, path: str) -> str:
     lines = [f"{path}: {diagram.title or '(untitled)'}"]
+    if diagram.block_count > 1:
+        lines.append(f"  blocks:       {diagram.block_count} (this is block {diagram.block}; "
+                     f"--block N shows another, 0 to {diagram.block_count - 1})")
     lines.append(f"  participants: {len(diagram.participants)}")
     lines.append(f"  messages:     {len(diagram.messages)}")
     lines.append(f"  notes:        {len(diagram.notes)}")
@@ -88,7 +99,7 @@ def cmd_lint(args, out: TextIO) -> int:
     status = 0
     for path in args.files:
         try:
-            problems = lint_text(_read(path), file=path, known_phases=args.phases,
+            problems = lint_text(_read(path), file=path, known_phases=args.phases, block=args.block,
                                  include_root=args.include_root)
         except DiagramError as err:  # unreadable file
             problems = [err]
@@ -103,7 +114,11 @@ def cmd_render(args, out: TextIO) -> int:
     """Draw a view of a diagram to a file (SVG, PNG, Mermaid or text)."""
     from flowlib.cli.render import render_command
 
-    return render_command(_load(args.file, args), args, out)
+    diagram = _load(args.file, args)
+    note = _blocks_note(diagram, args.file)
+    if note:
+        print(note, file=sys.stderr)
+    return render_command(diagram, args, out)
 
 
 def cmd_diff(args, out: TextIO) -> int:
@@ -121,6 +136,12 @@ def cmd_diff(args, out: TextIO) -> int:
     return 0
 
 
+def _block_number(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a block number (0 for the first @startuml block), got {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m flowlib``.
 
@@ -134,14 +155,20 @@ def build_parser() -> argparse.ArgumentParser:
     reading.add_argument("--include-root", metavar="DIR",
                          help="let !include read files anywhere under DIR (default: only under the diagram's folder)")
 
+    def block_option(p):
+        p.add_argument("--block", type=_block_number, default=0, metavar="N",
+                       help="which @startuml block of the file to read (0, the first, by default)")
+
     p = sub.add_parser("inspect", parents=[reading], help="summarise diagrams, or print PlantUML-compatible JSON")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="one JSON object per file, in the corpus schema")
+    block_option(p)
     p.set_defaults(func=cmd_inspect)
 
     p = sub.add_parser("table", parents=[reading], help="print a table as CSV")
     p.add_argument("name", choices=["messages", "participants", "activations", "phases", "matrix"])
     p.add_argument("file", metavar="FILE")
+    block_option(p)
     p.set_defaults(func=cmd_table)
 
     p = sub.add_parser("lint", parents=[reading], help="list every problem and warning in diagrams")
@@ -152,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="A,B,...",
         help="known phase names: warn about any divider not among them",
     )
+    block_option(p)
     p.set_defaults(func=cmd_lint)
 
     p = sub.add_parser("render", parents=[reading], help="draw a communication or sequence view")
@@ -160,9 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phase", help="only this phase")
     p.add_argument("--highlight", type=int, metavar="STEP", help="make this step stand out")
     p.add_argument("--steps", metavar="A-B", help="only steps A to B")
-    p.add_argument("--aggregate", action="store_true", help="communication view: one edge per pair, with counts")
+    p.add_argument("--aggregate", action="store_true", default=None,
+                   help="communication view: one edge per pair, with counts (the default above 300 messages)")
     p.add_argument("--format", choices=["svg", "png", "mermaid", "text", "dot"], help="default: from -o's suffix")
+    p.add_argument("--numbers", choices=["diagram", "steps", "none"], default="diagram",
+                   help="sequence view: number messages as the diagram's autonumber does (default), by step, "
+                        "or not at all")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    block_option(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("diff", parents=[reading], help="compare two flows")

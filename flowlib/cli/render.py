@@ -112,7 +112,7 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
     if args.view == "communication":
         import graphviz
 
-        from flowlib.views.graph import INSTALL_HINT, communication_view
+        from flowlib.views.graph import INSTALL_HINT, GraphvizTimeout, communication_view
 
         view = communication_view(diagram, aggregate=args.aggregate, **filters)
         if fmt == "dot":
@@ -123,6 +123,8 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
             return view.svg() if fmt == "svg" else view.pipe(format="png")
         except graphviz.ExecutableNotFound:
             raise _Missing(f"{INSTALL_HINT} Or write --format mermaid, dot or text.") from None
+        except GraphvizTimeout as err:
+            raise _Missing(str(err).replace("aggregate=True", "--aggregate")) from None
     if args.aggregate:
         raise _Usage("--aggregate applies to --view communication only")
     if fmt == "dot":
@@ -135,7 +137,7 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
         from flowlib.views.svg import sequence_svg
     except ImportError:
         raise _Missing("the sequence view (flowlib.views.svg) is not part of this checkout") from None
-    svg = sequence_svg(diagram, **filters).source
+    svg = sequence_svg(diagram, numbers=getattr(args, "numbers", "diagram"), **filters).source
     return svg if fmt == "svg" else _svg_to_png(svg)
 
 

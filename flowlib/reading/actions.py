@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flowlib.model import Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
+from flowlib.model import Box, Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
 from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState
 from flowlib.reading.colors import is_color
 from flowlib.reading.display import display_text, unquote
@@ -207,6 +207,7 @@ def _declare(b: Builder, m: re.Match, code: str, display: str | None):
         # PlantUML moves an already known participant to the end and keeps its first form.
         record = b.participants.pop(code)
         record["box"] = b.box
+        record["box_index"] = b.box_index
         b.participants[code] = record
         return
     if code in b.participants:
@@ -215,7 +216,7 @@ def _declare(b: Builder, m: re.Match, code: str, display: str | None):
     b.participants[code] = dict(
         code=code, display=display_text(code if display is None else display), kind=kind,
         stereotype=m.group("stereo"), color=checked_color(m, "color"), order=int(order) if order else None,
-        box=b.box, declared=True, line=b.line, file=b.source)
+        box=b.box, declared=True, line=b.line, file=b.source, box_index=b.box_index)
     if create:
         b.life("create", code, implicit=False)
 
@@ -258,19 +259,21 @@ def do_note(b: Builder, m: re.Match, text: str):
     checked_color(m, "color")
     who = b.participant(unquote(m.group("who")))
     b.note(position=m.group("position").lower(), participants=(who,), text=text,
-           style=_STYLES[m.group("style").lower()])
+           style=_STYLES[m.group("style").lower()], color=m.group("color"))
 
 
 def do_note_several(b: Builder, m: re.Match, text: str):
     checked_color(m, "color")
     p1 = b.participant(unquote(m.group("p1")))
     p2 = b.participant(unquote(m.group("p2")))
-    b.note(position="over_several", participants=(p1, p2), text=text, style=_STYLES[m.group("style").lower()])
+    b.note(position="over_several", participants=(p1, p2), text=text, style=_STYLES[m.group("style").lower()],
+           color=m.group("color"))
 
 
 def do_note_across(b: Builder, m: re.Match, text: str):
     checked_color(m, "color")
-    b.note(position="across", participants=(), text=text, style=_STYLES[m.group("style").lower()])
+    b.note(position="across", participants=(), text=text, style=_STYLES[m.group("style").lower()],
+           color=m.group("color"))
 
 
 def do_note_on_arrow(b: Builder, m: re.Match, text: str):
@@ -284,20 +287,22 @@ def do_note_on_arrow(b: Builder, m: re.Match, text: str):
         # PlantUML puts a note on a message from or to the diagram's edge on the inner side, whatever it says.
         position = "right" if anchor.exo in ("from_left", "to_left") else "left"
     b.note(position=position, participants=(), text=text,
-           style=_STYLES[m.group("style").lower()], attached_to=target[0])
+           style=_STYLES[m.group("style").lower()], attached_to=target[0], color=m.group("color"))
 
 
 def do_box_start(b: Builder, m: re.Match):
     checked_color(m, "color")
     name = m.group("name1") if m.group("name1") is not None else m.group("name2")
-    b.boxes.append(b.box)          # 1.2026 nests boxes (1.2020 refused a box in a box)
+    b.box_stack.append((b.box, b.box_index))   # 1.2026 nests boxes (1.2020 refused a box in a box)
     b.box = display_text(name) if name is not None else ""
+    b.boxes.append(Box(b.box, m.group("color"), b.line))
+    b.box_index = len(b.boxes) - 1
 
 
 def do_box_end(b: Builder, m: re.Match):
     if b.box is None:
         raise LineError("'end box' without a 'box' before it")
-    b.box = b.boxes.pop()
+    b.box, b.box_index = b.box_stack.pop()
 
 
 def do_group(b: Builder, m: re.Match):
@@ -440,6 +445,11 @@ def do_autoactivate(b: Builder, m: re.Match):
 
 def do_nothing(b: Builder, m: re.Match, text: str = ""):
     pass
+
+
+def do_footbox(b: Builder, m: re.Match):
+    """``hide footbox``, ``show footbox``, ``footbox off``, ``skinparam style strictuml``."""
+    b.footbox = m.group("shown") is not None or m.group("shown2") is not None
 
 
 def do_title(b: Builder, m: re.Match, text: str | None = None):

@@ -1,4 +1,4 @@
-"""The @startuml ... @enduml blocks of a text: the numbered lines of the first one, and how many there are."""
+"""The @startuml ... @enduml blocks of a text: the numbered lines of one of them, and how many there are."""
 
 from __future__ import annotations
 
@@ -12,19 +12,22 @@ _START = re.compile(r"\s*@start(\w+)", re.I)
 _END = re.compile(r"\s*@end", re.I)
 
 
-def block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
-    """(1-based line number, raw line) of the first @startuml block, and the number of blocks.
+def block_lines(text: str, file, block: int = 0) -> tuple[list[tuple[int, str]], int]:
+    """(1-based line number, raw line) of @startuml block number ``block`` (0-based), and the number of blocks.
 
     Text without any ``@startuml`` is read whole, as one block (handy for snippets).
     """
+    if not isinstance(block, int) or isinstance(block, bool) or block < 0:
+        raise ValueError(f"block must be a block number (0 for the first @startuml block), not {block!r}")
+    wanted = block + 1
     lines = text.splitlines()
     out: list[tuple[int, str]] = []
     count = 0
     inside = False
-    kept_from = 0           # index of the first line of the first block not yet copied to ``out``
+    kept_from = 0           # index of the first line of the wanted block not yet copied to ``out``
 
     def keep(end: int) -> None:
-        """Copy the first block's lines from ``kept_from`` up to index ``end`` (excluded), numbered from 1."""
+        """Copy the wanted block's lines from ``kept_from`` up to index ``end`` (excluded), numbered from 1."""
         out.extend(zip(range(kept_from + 1, end + 1), lines[kept_from:end]))
 
     # Only a line with an '@' can start or end a block: visit those, and copy the runs of lines between
@@ -36,7 +39,7 @@ def block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
             if m:
                 inside = True
                 count += 1
-                if count == 1:
+                if count == wanted:
                     if m.group(1).lower() != "uml":
                         raise DiagramError(
                             f"this is a @start{m.group(1)} block, not a sequence diagram (@startuml)",
@@ -45,17 +48,22 @@ def block_lines(text: str, file) -> tuple[list[tuple[int, str]], int]:
             continue
         if _END.match(raw):
             inside = False
-            if count == 1:
+            if count == wanted:
                 keep(index)
                 kept_from = index + 1
         elif _START.match(raw):
             # A repeated @startuml inside a block starts it again: PlantUML drops the lines before it.
-            if count == 1:
+            if count == wanted:
                 out.clear()
                 kept_from = index + 1
         # else: an ordinary line with an '@', which stays in the run being kept
     if count == 0:
-        return list(enumerate(lines, 1)), 1
-    if count == 1 and inside:
-        keep(len(lines))     # the first block is never closed: it runs to the end of the text
+        count = 1
+        out = list(enumerate(lines, 1))
+    elif count == wanted and inside:
+        keep(len(lines))     # the wanted block is never closed: it runs to the end of the text
+    if wanted > count:
+        held = "one @startuml block" if count == 1 else f"{count} @startuml blocks"
+        raise DiagramError(f"there is no block {block}: the text holds {held} (numbered from 0)", file=file,
+                           line=1, column=1)
     return out, count

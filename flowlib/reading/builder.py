@@ -113,8 +113,11 @@ class Builder:
         self.phase: str | None = None
         self.numbering = Numbering()
         self.autoactivate = False
-        self.box: str | None = None
-        self.boxes: list[str | None] = []         # the boxes around the current one
+        self.box: str | None = None               # the open box's title
+        self.box_index: int | None = None         # its index in ``boxes``
+        self.box_stack: list = []                 # (title, index) of the boxes around it
+        self.boxes: list = []                     # every Box so far
+        self.footbox = True
         self.title = self.header = self.footer = self.legend = self.caption = None
         self.line = 0
         self.raw = ""                            # the current line as written
@@ -137,7 +140,7 @@ class Builder:
             self.participants[code] = dict(
                 code=code, display=display_text(code if display is None else display), kind="participant",
                 stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line,
-                file=self.source)
+                file=self.source, box_index=self.box_index)
         return code
 
     # -- life events ---------------------------------------------------------------------------
@@ -223,7 +226,7 @@ class Builder:
         return linked
 
     # -- result --------------------------------------------------------------------------------
-    def diagram(self, block_count: int = 1) -> Diagram:
+    def diagram(self, block_count: int = 1, block: int = 0) -> Diagram:
         people = list(self.participants.values())
         if self.hide_unlinked:
             linked = self._linked()
@@ -243,4 +246,5 @@ class Builder:
             notes=tuple(self.notes),
             groups=groups,
             title=self.title, header=self.header, footer=self.footer, legend=self.legend,
-            caption=self.caption, file=self.file, block_count=block_count)
+            caption=self.caption, file=self.file, block_count=block_count,
+            block=block, boxes=tuple(self.boxes), footbox=self.footbox)

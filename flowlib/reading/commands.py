@@ -29,6 +29,7 @@ from flowlib.reading.actions import (
     do_divider,
     do_exo_left,
     do_exo_right,
+    do_footbox,
     do_group,
     do_header,
     do_hide_unlinked,
@@ -83,6 +84,7 @@ from flowlib.reading.patterns import (
     END_TITLE,
     EXO_LEFT,
     EXO_RIGHT,
+    FOOTBOX,
     GROUP,
     HEADER,
     HEADER_MULTI,
@@ -159,6 +161,7 @@ COMMANDS: tuple = (
     Block("sprite", "sprite", SPRITE_BLOCK, CLOSE_BRACE, do_nothing, "}", raw=True, nested=True),
     Block("style", "<", STYLE_BLOCK, END_STYLE, do_nothing, "</style>", raw=True),
     Single("sprite", "sprite", SPRITE_LINE, do_nothing),
+    Single("footbox", "hide show footbox skinparam", FOOTBOX, do_footbox),
     Single("hide unlinked", "hide show", HIDE_UNLINKED, do_hide_unlinked),
     Single("ignore newpage", "ignore", IGNORE_NEWPAGE, do_ignore_newpage),
     Single("ignored", "hide show footbox skin skinparam skinparamlocked scale autonewpage ignore mainframe url { "

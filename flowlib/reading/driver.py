@@ -44,20 +44,20 @@ def _block_text(lines: list[str]) -> str:
     return "\n".join(s[cut:] if s.strip() else "" for s in body)
 
 
-def _run(text: str, file: str | None, lenient: bool, options: Options | None = None
+def _run(text: str, file: str | None, lenient: bool, options: Options | None = None, block: int = 0
          ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     # A parse allocates many small objects and no reference cycles: pausing the cyclic collector
     # keeps large diagrams linear in time (it would otherwise rescan the growing model again and again).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, file, lenient, options or Options(file))
+        return _parse_text(text, file, lenient, options or Options(file), block)
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_text(text: str, file: str | None, lenient: bool, options: Options
+def _parse_text(text: str, file: str | None, lenient: bool, options: Options, block_index: int = 0
                 ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     if not isinstance(text, str):
         raise TypeError(f"parse() needs text (str), not {type(text).__name__}")
@@ -68,7 +68,7 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options
     errors: list[DiagramError] = []
     builder = Builder(file)
     try:
-        block, block_count = block_lines(text, file)
+        block, block_count = block_lines(text, file, block_index)
     except DiagramError as err:
         return builder.diagram(), (err,)
     stream = logical_lines(block, errors, file, joined="\\" in text, options=options, percent="%" in text)
@@ -152,29 +152,37 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options
             offline = [e for e in errors[:preprocessed] if getattr(e, "offline", False)]
             errors = first + [err] + offline + [e for e in errors[preprocessed:] if e.line != number]
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
-    diagram = builder.diagram(block_count)
+    diagram = builder.diagram(block_count, block_index)
     if not diagram.participants and not errors:
-        last = block[-1][0] if block else 1
-        errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last))
+        last, raw = block[-1] if block else (1, "")
+        errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last,
+                                   column=column_of(raw), source_line=raw))
     return diagram, tuple(errors)
 
 
-def parse(text: str, *, file: str | None = None, include_root=None, today: datetime | None = None) -> Diagram:
+def parse(text: str, *, file: str | None = None, block: int = 0, include_root=None,
+          today: datetime | None = None) -> Diagram:
     """Parse sequence-diagram text into a :class:`Diagram`; raise :class:`DiagramError` at the first problem.
 
-    ``!include`` files resolve from the folder of ``file`` (the current folder without one) and may not
-    leave ``include_root`` (default: that folder). ``today`` is the date ``%date()`` gives (default: now).
+    block: which ``@startuml`` block to read (0-based) when the text holds several; the diagram's
+    ``block_count`` says how many there are. ``!include`` files resolve from the folder of ``file`` (the
+    current folder without one) and may not leave ``include_root`` (default: that folder). ``today`` is
+    the date ``%date()`` gives (default: now).
 
     >>> parse("A -> B").messages[0].target
     'B'
+    >>> two = "@startuml\\nA -> B\\n@enduml\\n@startuml\\nC -> D\\n@enduml"
+    >>> d = parse(two, block=1)
+    >>> d.block_count, d.block, d.messages[0].source
+    (2, 1, 'C')
     """
-    diagram, errors = _run(text, file, lenient=False, options=Options(file, include_root, today))
+    diagram, errors = _run(text, file, lenient=False, options=Options(file, include_root, today), block=block)
     if errors:
         raise errors[0]
     return diagram
 
 
-def parse_lenient(text: str, *, file: str | None = None, include_root=None, today: datetime | None = None
+def parse_lenient(text: str, *, file: str | None = None, block: int = 0, include_root=None, today: datetime | None = None
                   ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     """Parse what can be parsed; return the diagram and every problem found, in line order.
 
@@ -182,11 +190,12 @@ def parse_lenient(text: str, *, file: str | None = None, include_root=None, toda
     >>> len(diagram.messages), problems[0].line
     (2, 2)
     """
-    return _run(text, file, lenient=True, options=Options(file, include_root, today))
+    return _run(text, file, lenient=True, options=Options(file, include_root, today), block=block)
 
 
-def parse_file(path, *, include_root=None, today: datetime | None = None) -> Diagram:
-    """Read and parse a ``.puml`` file (UTF-8); errors name the file (or the included file they are in).
+def parse_file(path, *, block: int = 0, include_root=None, today: datetime | None = None) -> Diagram:
+    """Read and parse a ``.puml`` file (UTF-8), its ``block``-th ``@startuml`` block; errors name the file
+    (or the included file they are in).
 
     Its ``!include`` files may not leave its folder unless ``include_root`` names a wider one.
 
@@ -198,4 +207,4 @@ def parse_file(path, *, include_root=None, today: datetime | None = None) -> Dia
     """
     from flowlib.reading.source import read_text
 
-    return parse(read_text(path), file=str(path), include_root=include_root, today=today)
+    return parse(read_text(path), file=str(path), block=block, include_root=include_root, today=today)

@@ -259,9 +259,7 @@ AUTOACTIVATE = rx(r"autoactivate\s+(?P<on>on|off)\s*$")
 
 # Lines PlantUML accepts and we keep nothing of (styling, layout, paging).
 IGNORED = rx(r"""
-    (?: (?:hide|show)\s+footbox
-      | footbox\s+(?:on|off)
-      | (?:hide|show)\s+                                  # hide circle, show <<x>> methods, hide empty members
+    (?: (?:hide|show)\s+                                  # hide circle, show <<x>> methods, hide empty members
           (?:(?:[\w.]+|<<.*>>)\s+)*?(?:empty\s+)?
           (?:members?|attributes?|fields?|methods?|circles?|circled?|stereotypes?|description)
       | skin\s+[\w.]+
@@ -273,6 +271,13 @@ IGNORED = rx(r"""
       | \{\w+\}\s*<->\s*\{\w+\}.*
       | allow_?mixing
     )$""")
+
+# The participants' feet: PlantUML draws them unless hidden (strict UML has none).
+FOOTBOX = rx(r"""
+    (?: (?:(?P<shown>show)|hide)\s+footbox
+      | footbox\s+(?:(?P<shown2>on)|off)
+      | skinparam\s+style\s+strictuml
+    )\s*$""")
 
 IGNORE_NEWPAGE = rx(r"ignore\s+newpage$")
 HIDE_UNLINKED = rx(r"(?P<verb>hide|show)\s+unlinked$")

@@ -160,7 +160,7 @@ class DiffView(Displayable):
             if phase is not None and not diagram.phase_messages(phase):
                 views.append(render("no_phase.html.j2", phase=phase))
                 continue
-            svg = sequence_svg(diagram, phase=phase, colors=self.colors)
+            svg = sequence_svg(diagram, phase=phase, colors=self.colors, numbers="steps")
             colors = self.step_colors(side)
             unchanged = {s for s in svg.steps if s not in colors}
             views.append(color_steps(svg.source, colors, faded=unchanged, opacity=0.45))

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import copy
 import html
+import os
 import shutil
+import subprocess
 import textwrap
 import sys
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -61,6 +64,20 @@ INSTALL_HINT = (
 )
 
 _LABEL_WIDTH = 30
+
+#: Above this many messages a communication view draws one edge per pair unless told otherwise.
+AGGREGATE_ABOVE = 300
+
+#: Seconds ``dot`` may take on one layout before the view gives up and says what to do instead.
+DOT_TIMEOUT = 30.0
+
+
+class GraphvizTimeout(RuntimeError):
+    """``dot`` did not finish a layout within :data:`DOT_TIMEOUT` seconds."""
+
+
+class GraphvizWarning(UserWarning):
+    """``dot`` warned about a layout (its own words are kept in the message)."""
 
 #: Above this many edges, edge labels are placed after the layout (``xlabel``): see :func:`_dot_lines`.
 LABEL_LIMIT = 100
@@ -152,6 +169,7 @@ class GraphPlan:
     groups: tuple[str, ...]
     legend: tuple[tuple[str, str], ...]
     highlight: int | None = None
+    note: str = ""  # what the view left out or folded, and how to get it (empty when nothing)
 
     @property
     def highlight_edge(self) -> str | None:
@@ -174,7 +192,7 @@ def plan_view(
     diagram: Diagram,
     *,
     groups: Mapping[str, str] | None = None,
-    aggregate: bool = False,
+    aggregate: bool | None = None,
     phase: str | None = None,
     participants: Iterable[str] | None = None,
     steps=None,
@@ -190,6 +208,12 @@ def plan_view(
     """
     shown = select_messages(diagram, phase=phase, participants=participants, steps=steps)
     highlight = check_highlight(diagram, highlight, shown)
+    note = ""
+    if aggregate is None:
+        aggregate = len(shown) > AGGREGATE_ABOVE
+        if aggregate:
+            note = (f"{len(shown):,} messages, drawn as one edge per pair of participants (aggregate=False draws "
+                    f"one edge per message; choose a phase or steps first, dot is slow past a few hundred)")
     phases = diagram.phases  # a property that walks every message: read it once
     filtered = phase is not None or participants is not None or steps is not None
     if groups is None:
@@ -245,9 +269,9 @@ def plan_view(
             step_numbers = tuple(m.step for m in messages)
             edge_colors = tuple(dict.fromkeys(palette.phase_color(m.phase, phases, colors) for m in messages))
             count = len(messages)
-            label = f"{count}× (steps {step_ranges(step_numbers)})" if count > 1 else f"step {first.step}"
+            label = f"{count}× (steps {step_ranges(step_numbers, most=8)})" if count > 1 else f"step {first.step}"
             names = f"{display_name(diagram, source_code, exo)} -> {display_name(diagram, target_code, exo)}"
-            title = f"{one_line(names)}: {count_noun(count, 'message')}, steps {step_ranges(step_numbers)}"
+            title = f"{one_line(names)}: {count_noun(count, 'message')}, steps {step_ranges(step_numbers, most=8)}"
             heads = {m.head for m in messages}
             edges.append(
                 GraphEdge(
@@ -261,12 +285,13 @@ def plan_view(
     group_names = tuple(dict.fromkeys(n.group for n in nodes if n.group is not None))
     shown_phases = tuple(dict.fromkeys(m.phase for m in shown if m.phase is not None))
     legend = tuple((name, palette.phase_color(name, phases, colors)) for name in shown_phases)
-    return GraphPlan(_title(diagram, phase, steps, participants), tuple(nodes), tuple(edges), group_names, legend, highlight)
+    title = _title(diagram, phase, steps, participants) + (f"; {note}" if note else "")
+    return GraphPlan(title, tuple(nodes), tuple(edges), group_names, legend, highlight, note)
 
 
 def _title(diagram: Diagram, phase, steps, participants) -> str:
     """The accessible title: the diagram's title (or file) and the filters in force."""
-    name = diagram.title or diagram.file or "sequence diagram"
+    name = diagram.title or (os.path.basename(diagram.file) if diagram.file else "") or "sequence diagram"
     parts = [f"Communication view of {one_line(name)}"]
     if phase is not None:
         parts.append(f"phase {phase}")
@@ -399,6 +424,10 @@ class CommunicationView(Displayable, graphviz.Digraph):
         # Without dot, a notebook still gets a picture (Mermaid) and the step list: the fallback's types.
         if not dot_available():
             return self.fallback()._mime_types()
+        try:
+            self.svg()  # laid out once and kept; a layout past its time limit shows as text instead
+        except GraphvizTimeout as err:
+            return {"text/plain": f"{err}\n{self._text}"}
         return {"image/svg+xml": self.svg, "text/plain": self._text}
 
     def mermaid(self) -> str:
@@ -431,7 +460,7 @@ def communication_view(
     diagram: Diagram,
     *,
     groups: Mapping[str, str] | None = None,
-    aggregate: bool = False,
+    aggregate: bool | None = None,
     phase: str | None = None,
     participants: Iterable[str] | None = None,
     steps=None,
@@ -442,7 +471,8 @@ def communication_view(
 
     groups: participant code -> cluster name (a service, a host); by default the diagram's own ``box``
     frames. aggregate: one edge per ordered pair, labelled with its count and steps,
-    instead of one numbered edge per step. phase, participants (codes; messages touching any of them),
+    instead of one numbered edge per step; None (the default) aggregates views of more than
+    :data:`AGGREGATE_ABOVE` messages and says so in the title. phase, participants (codes; messages touching any of them),
     steps (``(first, last)``): filters, as in :func:`flowlib.analysis.select.select_messages`. highlight: one
     step drawn in :data:`flowlib.views.palette.HIGHLIGHT` with its two ends, the rest greyed.
     colors: phase name -> colour, overriding the palette's phase colours.
@@ -472,10 +502,45 @@ def dot_available() -> bool:
 # --- drawing: dot once per layout, then recolouring ---------------------------------------------------
 
 
+_warned: set[str] = set()
+
+
+def _report(stderr: bytes) -> None:
+    """Say once, in words, what ``dot`` warned about (its stderr would otherwise leak into the notebook)."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    if not lines:
+        return
+    key = lines[0].split(":", 1)[-1].strip()
+    if key in _warned:
+        return
+    _warned.add(key)
+    more = f" (and {len(lines) - 1} more line{'s' if len(lines) > 2 else ''})" if len(lines) > 1 else ""
+    warnings.warn(GraphvizWarning(f"Graphviz drew the communication view but warned: {key}{more}. The drawing "
+                                  "may place some edges or labels less tidily; nothing is missing from it."),
+                  stacklevel=3)
+
+
 @lru_cache(maxsize=64)
 def _layout(layout_source: str) -> bytes:
-    """``dot``'s SVG for a view without highlight (cached: the layout every highlight reuses)."""
-    return graphviz.pipe("dot", "svg", layout_source.encode("utf-8"))
+    """``dot``'s SVG for a view without highlight (cached: the layout every highlight reuses).
+
+    ``dot`` runs under :data:`DOT_TIMEOUT`; its warnings are reported once, in words (:func:`_report`).
+    """
+    command = ["dot", "-Tsvg"]
+    if shutil.which("dot") is None:
+        raise graphviz.ExecutableNotFound(command)
+    try:
+        done = subprocess.run(command, input=layout_source.encode("utf-8"), capture_output=True,
+                              timeout=DOT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise GraphvizTimeout(
+            f"Graphviz's dot did not lay out this communication view within {DOT_TIMEOUT:g} s. Draw fewer "
+            "edges: aggregate=True (one edge per pair of participants), or a phase or steps.") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"Graphviz's dot failed: {detail[-1] if detail else done.returncode}")
+    _report(done.stderr)
+    return done.stdout
 
 
 @lru_cache(maxsize=16)

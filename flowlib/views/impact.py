@@ -110,7 +110,7 @@ class ImpactView(Displayable):
         from flowlib.views.svg import sequence_svg
 
         impact = self.impact
-        view = sequence_svg(impact.diagram, phase=phase, colors=self.colors)
+        view = sequence_svg(impact.diagram, phase=phase, colors=self.colors, numbers="steps")
         shown = set(view.steps)
         colors = {s.step: STATUS_COLORS[s.status] for s in impact.steps if s.step in shown}
         faded = {s.step for s in impact.steps if s.status in ("never", "not_taken") and s.step in shown}

@@ -8,6 +8,7 @@ and show their names through ``as``, so no name can form an arrow, a keyword or 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from flowlib.model import (
     Note,
     Reference,
 )
+from flowlib.views.svgtext import group_text, safe_color
 from flowlib.views.text import MARKER, step_list
 from flowlib.analysis.select import check_highlight, select_messages
 from flowlib.analysis.wording import count_noun, one_line
@@ -91,6 +93,21 @@ class MermaidDiagram(Displayable):
 
     def _mime_types(self) -> dict:
         return {"text/vnd.mermaid": self.source, "text/plain": self.source}
+
+
+def _box_color(color: str | None) -> str:
+    """A box's PlantUML colour as Mermaid reads it (a name, or rgb() for #hex); a light grey without one.
+
+    >>> _box_color("#LightGreen"), _box_color("#ADD8E6"), _box_color(None)
+    ('lightgreen', 'rgb(173, 216, 230)', 'rgba(128, 128, 128, 0.08)')
+    """
+    color = safe_color(color)
+    if color is None:
+        return "rgba(128, 128, 128, 0.08)"
+    if color.startswith("#"):
+        digits = color[1:7] if len(color) > 4 else "".join(c * 2 for c in color[1:4])
+        return "rgb({}, {}, {})".format(*(int(digits[i : i + 2], 16) for i in (0, 2, 4)))
+    return color
 
 
 def _arrow(m: Message) -> str:
@@ -216,11 +233,14 @@ class _Writer:
             self.emit(f"rect {_rgba(color, 0.12)}")
             self.depth += 1
             self.band = True
-        self.note_over_all(f"== {one_line(name)} ==")
+        # Over the first participant, where a reader looks: a note over all of a wide diagram is as wide
+        # as it, with the name in its middle, off screen.
+        first = self.ids[self.declared[0]] if self.declared else "P0"
+        self.emit(f"Note over {first}: {mermaid_text(f'== {one_line(name)} ==')}")
 
     def open_group(self, start: GroupStart, label: str | None) -> None:
         keyword, _ = _BLOCKS.get(start.kind, (None, None))
-        text = mermaid_text(one_line(label or ""))
+        text = mermaid_text(one_line(group_text(label or "")))
         if keyword is None:
             self.emit("rect rgba(128, 128, 128, 0.08)")
             self.depth += 1
@@ -235,10 +255,10 @@ class _Writer:
         keyword = self.opened.get(event.index)
         branch = _BLOCKS.get(keyword or "group", (None, None))[1] if keyword else None
         if branch is None:
-            self.note_over_all(f"else {one_line(event.label or '')}".rstrip())
+            self.note_over_all(f"else {one_line(group_text(event.label or ''))}".rstrip())
             return
         self.depth -= 1
-        self.emit(f"{branch} {mermaid_text(one_line(event.label or ''))}".rstrip())
+        self.emit(f"{branch} {mermaid_text(one_line(group_text(event.label or '')))}".rstrip())
         self.depth += 1
 
     # --- events
@@ -312,7 +332,7 @@ class _Writer:
     def write(self) -> str:
         d = self.diagram
         self.lines = ["sequenceDiagram"]
-        title = d.title or d.file or "sequence diagram"
+        title = d.title or (os.path.basename(d.file) if d.file else "") or "sequence diagram"
         if d.title:
             self.emit(f"title {mermaid_text(one_line(d.title))}")
         self.emit(f"accTitle: {mermaid_text(one_line(title))}")
@@ -367,8 +387,10 @@ class _Writer:
         """Participant declarations, in ``box`` frames when PlantUML boxes are contiguous."""
         d = self.diagram
         by_code = {p.code: p for p in d.participants}
-        boxes = [by_code[c].box if c in by_code else None for c in self.declared]
-        runs: list[tuple[str | None, list[str]]] = []
+        # Each PlantUML box is its own (two boxes with one title stay two), keyed by its index.
+        boxes = [(by_code[c].box_index, by_code[c].box) if c in by_code and by_code[c].box is not None else None
+                 for c in self.declared]
+        runs: list[tuple[tuple | None, list[str]]] = []
         for code, box in zip(self.declared, boxes):
             if runs and runs[-1][0] == box:
                 runs[-1][1].append(code)
@@ -378,7 +400,10 @@ class _Writer:
         for box, codes in runs:
             framed = contiguous and box is not None
             if framed:
-                self.emit(f"box rgba(128, 128, 128, 0.08) {mermaid_text(one_line(box)) or ' '}".rstrip())
+                index, title = box
+                own = d.boxes[index].color if index is not None and index < len(d.boxes) else None
+                color = _box_color(own)
+                self.emit(f"box {color} {mermaid_text(one_line(title)) or ' '}".rstrip())
                 self.depth += 1
             for code in codes:
                 p = by_code.get(code)

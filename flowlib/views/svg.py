@@ -31,6 +31,7 @@ from flowlib.views.svglayout import (
     Layout,
     TextBlock,
     layout,
+    numbering,
     select,
     tab_width,
 )
@@ -50,6 +51,9 @@ FADE = "0.45"  # opacity of everything but the highlighted step
 BAND_MARGIN = 24  # room kept on each side of a focused arrow and its label (sequence_svg's focus_width)
 
 __all__ = ["SequenceSVG", "sequence_svg"]
+
+#: The most messages :func:`sequence_svg` draws unless told otherwise.
+MAX_STEPS = 2000
 
 
 @dataclass(frozen=True)
@@ -85,16 +89,22 @@ class SequenceSVG(Displayable):
 
 
 def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, highlight: int | None = None,
-                 numbers: bool = True, footbox: bool = True, focus_width: float | None = None,
-                 colors: Mapping[str, str] | None = None) -> SequenceSVG:
+                 numbers="diagram", footbox: bool | None = None, focus_width: float | None = None,
+                 colors: Mapping[str, str] | None = None, max_steps: int | None = MAX_STEPS) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
-    steps: a window, as :func:`flowlib.analysis.select.check_steps` reads it. highlight: one shown step drawn in the highlight
-    colour, thicker, with the rest faded. numbers: prefix labels with step numbers.
+    steps: a window, as :func:`flowlib.analysis.select.check_steps` reads it. highlight: one shown step
+    drawn in the highlight colour, thicker, with the rest faded. numbers: "diagram" (the default) numbers
+    messages as the diagram's ``autonumber`` does (not at all without one); "steps" (or True) prefixes
+    every label with its step number, as the step players and the course do; "none" (or False) numbers
+    nothing. footbox: draw the participants again at the bottom; None (the default) follows the diagram
+    (``hide footbox``, ``skinparam style strictuml``).
     focus_width: with ``highlight``, show only a band of about this many pixels around the highlighted
     arrow when the drawing is wider (the step players use it: a static frame cannot scroll itself to
     the step, and a wide diagram would leave it out of sight). colors: phase name -> colour, overriding
-    the palette's phase colours.
+    the palette's phase colours. max_steps: a view that would show more messages than this shows the
+    first ``max_steps`` of them (or those around ``highlight``) and says so in its title; pass ``steps``
+    for others, or ``max_steps=None`` to draw them all (a 300,000-message drawing takes a while).
 
     >>> from flowlib import parse
     >>> svg = sequence_svg(parse("@startuml\\nA -> B: hi\\n@enduml"), highlight=1)
@@ -104,16 +114,48 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     window = check_steps(diagram, steps)
     if phase is not None:
         phase = find_phase(diagram, phase)
+    window, left_out = _limit(diagram, phase, window, highlight, max_steps)
+    numbers = numbering(numbers)
+    if footbox is None:
+        footbox = diagram.footbox
     scene = _scene(diagram, phase, window, numbers, footbox, colors)
     if highlight is not None:  # the same check, and the same words, as every other view
         check_highlight(diagram, highlight, select_messages(diagram, phase=phase, steps=window))
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
     title = scene.title
+    if left_out:
+        title += left_out
+        text = left_out.strip("; ").capitalize() + ".\n" + text
     if highlight is not None:
         title += f" (step {highlight} highlighted)"
     band = scene.band(highlight, focus_width) if highlight is not None and focus_width else None
     return SequenceSVG(scene.render(highlight, title, text, band), text, title, scene.steps, highlight,
                        scene.width, scene.height, scene.step_y)
+
+
+def _limit(diagram: Diagram, phase, window, highlight, max_steps) -> tuple[tuple[int, int] | None, str]:
+    """The window a view keeps under ``max_steps`` messages, and words saying what it left out ("" if nothing)."""
+    if max_steps is None:
+        return window, ""
+    messages = diagram.messages
+    if window is not None and messages[window[0] - 1].step == window[0] and messages[window[1] - 1].step == window[1]:
+        messages = messages[window[0] - 1 : window[1]]  # steps are positions
+    if phase is None and window is None:
+        if len(messages) <= max_steps:
+            return window, ""
+        steps = range(1, len(messages) + 1)
+    else:
+        steps = [m.step for m in messages if (phase is None or m.phase == phase)
+                 and (window is None or window[0] <= m.step <= window[1])]
+    total = len(steps)
+    if total <= max_steps:
+        return window, ""
+    start = 0
+    if highlight is not None and highlight in steps:
+        start = max(0, min(steps.index(highlight) - max_steps // 2, total - max_steps))
+    kept = (steps[start], steps[start + max_steps - 1])
+    return kept, (f"; {max_steps:,} of {total:,} messages shown (steps {kept[0]}-{kept[1]}): pass "
+                  f"steps=(first, last) or a phase for others, max_steps=None for all")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -123,7 +165,7 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 16
 
 
-def _scene(diagram: Diagram, phase, window, numbers: bool, footbox: bool, colors=None) -> _Scene:
+def _scene(diagram: Diagram, phase, window, numbers: str, footbox: bool, colors=None) -> _Scene:
     # Diagram is hashable but hashing re-reads every event; identity is enough (and kept alive here).
     key = (id(diagram), phase, window, numbers, footbox, colors_key(colors))
     hit = _CACHE.get(key)
@@ -177,13 +219,14 @@ def _text(out: list, x: float, top: float, tb: TextBlock, *, anchor: str = "star
 
 
 def _styled(run) -> bool:
-    return run.bold or run.italic or run.mono or run.underline or run.strike or run.color or run.size
+    return (run.bold or run.italic or run.mono or run.underline or run.strike or run.color or run.size
+            or run.placeholder)
 
 
 def _tspan(run) -> str:
     if not _styled(run):
         return xml_text(run.text)
-    attrs = []
+    attrs = [' class="placeholder"'] if run.placeholder else []
     if run.bold:
         attrs.append(' font-weight="bold"')
     if run.italic:
@@ -192,8 +235,8 @@ def _tspan(run) -> str:
         attrs.append(f' font-family="{MONO_FAMILY}"')
     if run.underline or run.strike:
         attrs.append(f' text-decoration="{"underline" if run.underline else "line-through"}"')
-    if run.color:
-        attrs.append(f' fill="{run.color}"')
+    if run.color or run.placeholder:
+        attrs.append(f' fill="{run.color or "#6B7280"}"')
     if run.size:
         attrs.append(f' font-size="{run.size:g}"')
     return f'<tspan{"".join(attrs)}>{xml_text(run.text)}</tspan>'
@@ -278,7 +321,7 @@ class _Scene:
             foot_bottom = max((c.line_end for c in lay.columns), default=lay.height)
         for box in lay.boxes:
             out.append(f'<rect class="box" x="{_f(box.x1)}" y="{_f(lay.box_top)}" width="{_f(box.x2 - box.x1)}" '
-                       f'height="{_f(foot_bottom + 6 - lay.box_top)}" fill="{BOX_FILL}" stroke="#C9CFD8"/>')
+                       f'height="{_f(foot_bottom + 6 - lay.box_top)}" fill="{box.color or BOX_FILL}" stroke="#C9CFD8"/>')
             if box.title.count:
                 _text(out, (box.x1 + box.x2) / 2, lay.box_top + 2, box.title, anchor="middle")
         # Lifelines, dotted through delays.
@@ -332,7 +375,8 @@ class _Scene:
         tw = tab_width(f.title)
         out.append(f'<rect x="{_f(f.x1)}" y="{_f(f.y1)}" width="{_f(f.x2 - f.x1)}" height="{_f(f.y2 - f.y1)}" '
                    f'fill="none" stroke="{STROKE}" stroke-width="1.3"/>')
-        out.append(f'<path d="M{_f(f.x1)},{_f(f.y1)} h{_f(tw)} v{_f(TAB_H - 6)} l-6,6 H{_f(f.x1)} Z" '
+        tab_h = TAB_H + max(0, f.title.count - 1) * LINE  # a title of several lines gets a taller tab
+        out.append(f'<path d="M{_f(f.x1)},{_f(f.y1)} h{_f(tw)} v{_f(tab_h - 6)} l-6,6 H{_f(f.x1)} Z" '
                    f'fill="{TAB_FILL}" stroke="{STROKE}" stroke-width="1.3"/>')
         _text(out, f.x1 + 9, f.y1 + 2, f.title)
         if f.label.count:
@@ -391,7 +435,7 @@ class _Scene:
             _text(out, x + w / 2, y + TAB_H + 4, n.text, anchor="middle")
             out.append("</g>")
             return "".join(out)
-        paint = f'fill="{NOTE_FILL}" stroke="{NOTE_STROKE}"'
+        paint = f'fill="{n.color or NOTE_FILL}" stroke="{NOTE_STROKE}"'
         # Lines are left-aligned; a note stretched wider than its text (over several) centres the block.
         inset = {"hexagonal": 8.0, "normal": FOLD / 2}.get(n.style, 0.0)
         text_x = x + max(NOTE_PAD + inset, (w - n.text.width) / 2)
@@ -416,7 +460,7 @@ class _Scene:
         out = [f'<g class="participant" data-code="{xml_attr(c.code)}" data-kind="{c.kind}" '
                f'stroke-width="{width:g}">']
         self._head(out, c, c.top, False, stroke)
-        if lay.foot_top is not None and not c.destroyed:
+        if lay.foot_top is not None:  # a destroyed participant keeps its foot, as PlantUML draws it
             self._head(out, c, lay.foot_top, True, stroke)
         out.append("</g>")
         return "".join(out)
@@ -477,7 +521,8 @@ class _Scene:
     # --- messages -----------------------------------------------------------------------------------
 
     def _arrow(self, a: Arrow, highlight: str | None) -> str:
-        color = highlight or (a.color if a.phase is None and a.color else phase_color(a.phase, self.phases, self.colors))
+        # An arrow's own colour (-[#blue]>) wins, as PlantUML draws it; else its phase's colour.
+        color = highlight or a.color or phase_color(a.phase, self.phases, self.colors)
         width = "2.6" if highlight else "1.4"
         cls = "msg highlight" if highlight else "msg"
         out = [f'<g class="{cls}" data-step="{a.step}" data-phase="{xml_attr(a.phase or "")}" '

@@ -24,7 +24,7 @@ from flowlib.model import (
     Reference,
     Spacer,
 )
-from flowlib.views.svgtext import Run, TextBlock, block, plain, run_width, safe_color
+from flowlib.views.svgtext import Run, TextBlock, block, group_text, run_width, runs, safe_color
 from flowlib.analysis.select import find_phase
 
 # Font sizes and spacing, in pixels (close to PlantUML's defaults so both read alike).
@@ -125,6 +125,7 @@ class NoteBox:
     text: TextBlock
     line: int
     centered: bool
+    color: str | None = None  # the note's own background colour
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,22 +278,49 @@ def head_name(participant) -> TextBlock:
     return TextBlock(((run,),) + name.lines, (run_width(run, HEAD_FONT),) + name.widths, HEAD_FONT)
 
 
-def message_label(message: Message, numbers: bool) -> TextBlock:
-    """The label block of a message, prefixed with its number (autonumber's, else the step) in bold.
+#: How message labels are numbered: as the diagram's ``autonumber`` says, by step, or not at all.
+NUMBERINGS = ("diagram", "steps", "none")
+
+
+def numbering(numbers) -> str:
+    """One of :data:`NUMBERINGS` for a ``numbers=`` argument: "diagram", "steps" (or True), "none" (or False/None).
+
+    >>> numbering(True), numbering(None), numbering("diagram")
+    ('steps', 'none', 'diagram')
+    """
+    if numbers is True:
+        return "steps"
+    if numbers is False or numbers is None:
+        return "none"
+    if numbers in NUMBERINGS:
+        return numbers
+    raise ValueError(f"numbers must be 'diagram' (follow the diagram's autonumber), 'steps' (number every "
+                     f"message by its step) or 'none', not {numbers!r}")
+
+
+def message_label(message: Message, numbers="diagram") -> TextBlock:
+    """The label block of a message, prefixed in bold with its number: the diagram's autonumber (``numbers``
+    "diagram": none where the diagram numbers nothing), the step ("steps"), or nothing ("none").
 
     >>> from flowlib import parse
-    >>> [r.text for r in message_label(parse("Alice -> Bob: hi").messages[0], True).lines[0]]
+    >>> [r.text for r in message_label(parse("Alice -> Bob: hi").messages[0], "steps").lines[0]]
     ['1', ' ', 'hi']
+    >>> [r.text for r in message_label(parse("Alice -> Bob: hi").messages[0], "diagram").lines[0]]
+    ['hi']
     """
     label = block(message.label, FONT)
-    if not numbers:
+    mode = numbering(numbers)
+    if mode == "none" or (mode == "diagram" and not message.number):
         return label
-    number = Run(plain(message.number) if message.number else str(message.step), bold=True)
-    width = run_width(number, FONT)
+    if mode == "steps":
+        number = (Run(str(message.step), bold=True),)
+    else:
+        number = runs(message.number)  # as PlantUML formats it: "<b>3</b>" is a bold 3
+    width = sum(run_width(r, FONT) for r in number)
     if not label.lines:
-        return TextBlock(((number,),), (width,), FONT)
+        return TextBlock((number,), (width,), FONT)
     space = Run(" ")
-    first = (number, space) + label.lines[0]
+    first = number + (space,) + label.lines[0]
     widths = (label.widths[0] + width + run_width(space, FONT),) + label.widths[1:]
     return TextBlock((first,) + label.lines[1:], widths, FONT)
 
@@ -302,16 +330,20 @@ def tab_width(title: TextBlock) -> float:
     return title.width + 22
 
 
-def _box_runs(parts: list) -> list[tuple[int, int, str]]:
-    """(first, last, title) of each run of neighbouring participants in the same ``box``."""
-    result: list[tuple[int, int, str]] = []
+def _box_runs(parts: list) -> list[tuple[int, int, str, int | None]]:
+    """(first, last, title, box index) of each run of neighbouring participants in the same ``box``.
+
+    Two boxes stay two even with the same title: PlantUML draws each ``box ... end box`` on its own.
+    """
+    result: list[tuple[int, int, str, int | None]] = []
     for i, p in enumerate(parts):
         if p.box is None:
             continue
-        if result and result[-1][1] == i - 1 and result[-1][2] == p.box:
-            result[-1] = (result[-1][0], i, p.box)
+        last = result[-1] if result else None
+        if last and last[1] == i - 1 and last[2] == p.box and last[3] == p.box_index:
+            result[-1] = (last[0], i, p.box, p.box_index)
         else:
-            result.append((i, i, p.box))
+            result.append((i, i, p.box, p.box_index))
     return result
 
 
@@ -322,7 +354,7 @@ _EMPTY = TextBlock((), (), FONT)
 # The layout.
 
 
-def layout(diagram: Diagram, sel: Selection, *, numbers: bool = True, footbox: bool = True) -> Layout:
+def layout(diagram: Diagram, sel: Selection, *, numbers="diagram", footbox: bool = True) -> Layout:
     """Place every element of ``diagram`` that ``sel`` keeps.
 
     >>> from flowlib import parse
@@ -339,7 +371,7 @@ def layout(diagram: Diagram, sel: Selection, *, numbers: bool = True, footbox: b
 class _Builder:
     """The mutable state of one layout run (private: :func:`layout` is the interface)."""
 
-    def __init__(self, diagram: Diagram, sel: Selection, numbers: bool):
+    def __init__(self, diagram: Diagram, sel: Selection, numbers):
         self.diagram = diagram
         self.sel = sel
         self.events = diagram.events
@@ -405,7 +437,7 @@ class _Builder:
         left = [w / 2 for w, _ in sizes]
         right = list(left)
         self.box_runs = _box_runs(self.parts)
-        for first, last, title in self.box_runs:
+        for first, last, title, _ in self.box_runs:
             title_w = block(title, FONT, bold=True).width + 16
             left[first] += BOX_PAD
             right[last] += BOX_PAD
@@ -469,7 +501,7 @@ class _Builder:
         if self.title.count:
             self.y += self.title.count * 22 + 8
         self.box_top = self.y
-        if any(title for _, _, title in self.box_runs):
+        if any(title for _, _, title, _ in self.box_runs):
             self.y += LINE + 6
         elif self.box_runs:
             self.y += 6
@@ -509,7 +541,7 @@ class _Builder:
                     self.y = g["top"]
                 elif self.groups:
                     self.y += 6
-                    label = block(f"[{event.label}]", FONT, bold=True) if event.label else _EMPTY
+                    label = block(f"[{group_text(event.label)}]", FONT, bold=True) if event.label else _EMPTY
                     self.groups[-1]["elses"].append((self.y, label))
                     self.y += max(label.count, 1) * LINE + 4
             elif isinstance(event, GroupEnd):
@@ -699,7 +731,7 @@ class _Builder:
             else:
                 x = first - width / 2
         self.notes.append(NoteBox(x, top, width, height, event.style, text, event.line,
-                                  event.position in ("over", "over_several", "across")))
+                                  event.position in ("over", "over_several", "across"), safe_color(event.color)))
         self.touch(x - 8, x + width + 8)
         self.y = max(self.y, top + height + (5 if beside else 0))
 
@@ -729,11 +761,11 @@ class _Builder:
             title_text, label = label, None  # ``group Text`` shows Text in the tab
         if label and label.strip() == title_text:
             label = None
-        title = block(title_text, FONT, bold=True)
-        label_block = block(f"[{label}]", FONT, bold=True) if label else _EMPTY
+        title = block(group_text(title_text), FONT, bold=True)
+        label_block = block(f"[{group_text(label)}]", FONT, bold=True) if label else _EMPTY
         self.groups.append({"start": start, "y1": self.y, "min": float("inf"), "max": float("-inf"),
                             "title": title, "label": label_block, "elses": []})
-        self.y += TAB_H + max(0, label_block.count - 1) * LINE + 2
+        self.y += TAB_H + max(0, title.count - 1, label_block.count - 1) * LINE + 2
 
     def close_group(self) -> None:
         g = self.groups.pop()
@@ -757,11 +789,8 @@ class _Builder:
     # --- result -------------------------------------------------------------------------------------
 
     def result(self, footbox: bool) -> Layout:
-        while self.groups:
-            if self.groups[-1]["y1"] is None:
-                self.groups.pop()
-            else:
-                self.close_group()
+        # A group never closed with ``end`` is not drawn: PlantUML draws no frame for it (lint warns).
+        self.groups.clear()
         y = self.y + 10
         for code, stack in self.depth.items():
             while stack:
@@ -786,14 +815,15 @@ class _Builder:
                 self.extras.append((name, tb, bottom))
                 bottom += tb.count * (size + 3) + (18 if name == "legend" else 8)
         boxes = []
-        for first, last, title in self.box_runs:
+        for first, last, title, index in self.box_runs:
             title_block = block(title, FONT, bold=True)
+            box = self.diagram.boxes[index] if index is not None and index < len(self.diagram.boxes) else None
             x1 = self.xs[first] - self.sizes[first][0] / 2 - BOX_PAD
             x2 = self.xs[last] + self.sizes[last][0] / 2 + BOX_PAD
             grow = (title_block.width + 16 - (x2 - x1)) / 2
             if grow > 0:
                 x1, x2 = x1 - grow, x2 + grow
-            boxes.append(BoxArea(x1, x2, title_block, None))
+            boxes.append(BoxArea(x1, x2, title_block, safe_color(box.color) if box else None))
 
         min_x, max_x = self.edge_left, self.edge_right
         for a in self.arrows:

@@ -175,6 +175,7 @@ class Run:
     strike: bool = False
     color: str | None = None
     size: float | None = None
+    placeholder: bool = False  # stands for what flowlib cannot draw (a LaTeX formula, a sprite)
 
 
 _TOKEN = re.compile(
@@ -185,6 +186,9 @@ _TOKEN = re.compile(
         (?:[:\s=](?P<arg>[^<>]*))?>                     # HTML-like tags PlantUML knows
     | \[\[(?P<link>[^\]]*)\]\]                          # [[url label]] or [[url{tip} label]]
     | <&(?P<icon>[\w-]+)>                               # OpenIconic icon: dropped
+    | <latex>(?P<latex>.*?)</latex>                     # a LaTeX formula: a placeholder
+    | <math>(?P<math>.*?)</math>                        # an AsciiMath formula: a placeholder
+    | <\$(?P<sprite>[\w.-]+)(?:[{,][^>]*)?>              # a sprite: a placeholder with its name
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -201,6 +205,8 @@ def runs(line: str) -> tuple[Run, ...]:
     [('a ', False), ('bold', True), (' word', False)]
     """
     line = line.replace("\t", "    ")
+    if line.startswith("\\ "):
+        line = line[2:]  # "\ " after a line break only keeps the line's leading space, which PlantUML drops
     if not any(c in line for c in "*/\"_-~<["):
         return (Run(line),)
     style: dict = {}
@@ -223,8 +229,10 @@ def runs(line: str) -> tuple[Run, ...]:
             marker = match.group("pair")
             flag = _PAIR_FLAG[marker]
             opening = not style.get(flag)
-            # An opener counts only when closed later on the line, and "://" is a URL, not italics.
-            if opening and (line.find(marker, pos) < 0 or (marker == "//" and line[:match.start()].endswith(":"))):
+            # An opener counts only when closed later on the line around some text ("****" is four
+            # asterisks, as PlantUML draws it), and "://" is a URL, not italics.
+            if opening and (line.find(marker, pos) <= pos
+                            or (marker == "//" and line[:match.start()].endswith(":"))):
                 buf.append(marker)
                 continue
             flush()
@@ -261,6 +269,13 @@ def runs(line: str) -> tuple[Run, ...]:
             target, _, label = match.group("link").partition(" ")
             target = re.sub(r"\{[^}]*\}", "", target)
             buf.append(label.strip() or target)
+        elif match.group("sprite") is not None:
+            flush()
+            out.append(Run(f"\u2039{match.group('sprite')}\u203a", italic=True, placeholder=True))
+        elif match.group("latex") is not None or match.group("math") is not None:
+            flush()
+            formula = match.group("latex") if match.group("latex") is not None else match.group("math")
+            out.append(Run(" ".join(formula.split()) or "formula", italic=True, placeholder=True))
         # An icon (<&name>) is dropped: flowlib ships no icon font.
     buf.append(line[pos:])
     flush()
@@ -319,11 +334,29 @@ def block(text: str, size: float, bold: bool = False, note: bool = False) -> Tex
                 raw = "   ".join(f"**{c[1:].strip()}**" if c.startswith("=") else c.strip() for c in cells)
         parsed = runs(raw)
         if bold:
-            parsed = tuple(Run(r.text, True, r.italic, r.mono, r.underline, r.strike, r.color, r.size)
+            parsed = tuple(Run(r.text, True, r.italic, r.mono, r.underline, r.strike, r.color, r.size, r.placeholder)
                            for r in parsed)
         lines.append(parsed)
     widths = tuple(sum(run_width(r, size) for r in line) for line in lines)
     return TextBlock(tuple(lines), widths, size)
+
+
+def group_text(text: str) -> str:
+    """A group or else label as PlantUML shows it (the model keeps it as written): ``\\n`` starts a new line (``\\\\n`` stays as written)."""
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("\\\\", i):
+            out.append("\\\\")
+            i += 2
+        elif text.startswith("\\n", i):
+            out.append("\n")
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def plain(text: str) -> str:

@@ -279,12 +279,20 @@ TABLES: dict[str, Callable[[Diagram], pd.DataFrame]] = {
 }
 
 
+#: The most rows :func:`style_messages` styles by default: a styled table of 300,000 rows takes minutes.
+MAX_STYLED_ROWS = 500
+
+
 def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
-                   colors: Mapping[str, str] | None = None):
+                   colors: Mapping[str, str] | None = None, rows: tuple[int, int] | None = None,
+                   max_rows: int | None = MAX_STYLED_ROWS):
     """A notebook view of a messages table: each row tinted with its phase colour, labels HTML-escaped.
 
     ``highlight`` is a step to outline in the highlight colour; ``colors`` (phase name -> colour)
-    overrides the palette's phase colours. Returns a pandas ``Styler`` (its HTML needs jinja2). Its
+    overrides the palette's phase colours. A table longer than ``max_rows`` shows a window of that many
+    rows (around ``highlight``, else the first ones), with a caption that says which rows it shows and
+    how to see others; ``rows=(first, last)`` (1-based, inclusive) picks the window, ``max_rows=None``
+    styles every row. Returns a pandas ``Styler`` (its HTML needs jinja2). Its
     HTML ids (``T_<uuid>_row0_col0``) are derived from the table's content, ``highlight`` and
     ``colors`` instead of pandas' random uuid, so a re-executed notebook stores the same HTML, and two
     different tables in one notebook never share an id.
@@ -298,6 +306,24 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
         phases = tuple(frame["phase"].cat.categories)
     else:
         phases = tuple(dict.fromkeys(p for p in frame.get("phase", []) if isinstance(p, str)))
+    total = len(frame)
+    caption = None
+    if rows is None and max_rows is not None and total > max_rows:
+        first = 1
+        if highlight is not None and "step" in frame:
+            at = frame.index[frame["step"] == highlight]
+            if len(at):
+                first = max(1, min(frame.index.get_loc(at[0]) + 1 - max_rows // 2, total - max_rows + 1))
+        rows = (first, first + max_rows - 1)
+    if rows is not None:
+        first, last = rows
+        if not 1 <= first <= last:
+            raise ValueError(f"rows must be (first, last) with 1 <= first <= last, not {rows!r}")
+        last = min(last, total)
+        if (first, last) != (1, total):
+            caption = (f"Rows {first:,}–{last:,} of {total:,}. Others: style_messages(frame, rows=(first, "
+                       f"last)), or max_rows=None for all (slow on a big table).")
+        frame = frame.iloc[first - 1 : last]
 
     def row_style(row: pd.Series) -> list[str]:
         phase = row.get("phase")
@@ -308,6 +334,8 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
         return [css] * len(row)
 
     styler = frame.style.set_uuid(_styler_uuid(frame, highlight, colors))
+    if caption:
+        styler = styler.set_caption(caption)
     return styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
 
 

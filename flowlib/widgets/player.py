@@ -27,6 +27,9 @@ from flowlib.views.display import Displayable
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
 WINDOW = 24
 
+#: A phase with more messages than this is shown as a window of :data:`WINDOW` messages around the step.
+BIG_PHASE = 200
+
 #: Width in pixels of the band of a wide sequence view a frame shows around its step (a notebook's
 #: output area on a laptop screen): frames are static HTML and cannot scroll themselves to the step.
 FRAME_WIDTH = 1100
@@ -36,7 +39,10 @@ def _name(diagram: Diagram, code: str | None, exo: str | None = None) -> str:
 
 
 def _message(diagram: Diagram, step: int) -> Message:
-    for m in diagram.messages:
+    messages = diagram.messages
+    if isinstance(step, int) and 1 <= step <= len(messages) and messages[step - 1].step == step:
+        return messages[step - 1]  # steps are positions
+    for m in messages:
         if m.step == step:
             return m
     raise ValueError(f"the diagram has no step {step} (it has {count_noun(len(diagram.messages), 'message')})")
@@ -83,7 +89,8 @@ def player_steps(diagram: Diagram, *, phase: str | None = None, steps=None) -> t
 
 def context_steps(diagram: Diagram, step: int, *, phase: str | None = None) -> tuple[int, ...]:
     """The messages shown around ``step`` in its frame: the player's phase, else the step's own phase,
-    else a window of at most :data:`WINDOW` messages around it (all of them in a small diagram).
+    else a window of at most :data:`WINDOW` messages around it (all of them in a small diagram). In a
+    phase (or diagram) of more than :data:`BIG_PHASE` messages, the window of :data:`WINDOW` around it.
 
     >>> from flowlib import parse
     >>> context_steps(parse("Alice -> Bob: hi\\nBob --> Alice: ok"), 2)
@@ -91,13 +98,39 @@ def context_steps(diagram: Diagram, step: int, *, phase: str | None = None) -> t
     """
     scope = phase if phase is not None else _message(diagram, step).phase
     if scope is not None:
-        return tuple(m.step for m in diagram.phase_messages(scope))
-    ordered = [m.step for m in diagram.messages]
+        ordered = _phase_steps(diagram).get(scope, ())
+        if len(ordered) <= BIG_PHASE:
+            return tuple(ordered)
+    else:
+        ordered = range(1, len(diagram.messages) + 1)
     if len(ordered) <= WINDOW:
         return tuple(ordered)
     at = ordered.index(step)
-    start = max(0, min(at - WINDOW // 2, len(ordered) - WINDOW))
+    if len(ordered) > BIG_PHASE:
+        # Fixed windows in a big scope: neighbouring frames share one, so dot lays it out once for them.
+        start = min(at // WINDOW * WINDOW, len(ordered) - WINDOW)
+    else:
+        start = max(0, min(at - WINDOW // 2, len(ordered) - WINDOW))
     return tuple(ordered[start : start + WINDOW])
+
+
+_PHASE_STEPS: dict = {}
+
+
+def _phase_steps(diagram: Diagram) -> dict[str, tuple[int, ...]]:
+    """Phase name -> its steps, computed once per diagram (a player asks for every frame)."""
+    hit = _PHASE_STEPS.get(id(diagram))
+    if hit is not None and hit[0] is diagram:
+        return hit[1]
+    steps: dict[str, list[int]] = {}
+    for m in diagram.messages:
+        if m.phase is not None:
+            steps.setdefault(m.phase, []).append(m.step)
+    result = {name: tuple(found) for name, found in steps.items()}
+    if len(_PHASE_STEPS) >= 4:
+        _PHASE_STEPS.pop(next(iter(_PHASE_STEPS)))
+    _PHASE_STEPS[id(diagram)] = (diagram, result)  # the diagram is kept, so its id is not reused
+    return result
 
 
 def _lookup(narration, step: int):
@@ -189,9 +222,11 @@ def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: st
     from flowlib.views.svg import sequence_svg
 
     if phase is not None:
-        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH, colors=colors)
+        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH, colors=colors,
+                           numbers="steps")
     else:
-        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH, colors=colors)
+        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH, colors=colors,
+                           numbers="steps")
     return _inline_svg(svg.source)
 
 
@@ -245,6 +280,8 @@ def frame_html(
     m = _message(diagram, step)
     phase = find_phase(diagram, phase) if phase is not None else None
     shown = context_steps(diagram, step, phase=phase)
+    if phase is not None and len(_phase_steps(diagram).get(phase, ())) > BIG_PHASE:
+        phase = None  # a big phase: the views show the window around the step, as the table does
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
     if communication is None:
         communication = communication_html(diagram, step, shown, phase=phase, groups=groups, colors=colors)
@@ -266,12 +303,37 @@ def frame_html(
     )
 
 
+#: The most steps a :class:`StepPlayer` draws frames for unless told otherwise (each frame is drawn up front).
+MAX_PLAYER_STEPS = 300
+
+
+def left_out_html(diagram: Diagram, steps: tuple[int, ...], kept: int) -> str:
+    """What a player capped at ``kept`` of ``steps`` leaves out, and the phases to play instead (HTML).
+
+    >>> from flowlib import parse
+    >>> d = parse("== a ==\\nA -> B\\nB -> A\\n== b ==\\nA -> B")
+    >>> "plays the first 2 of 3 steps" in left_out_html(d, (1, 2, 3), 2)
+    True
+    """
+    spans: dict[str, list[int]] = {}
+    for m in diagram.messages:
+        if m.phase is not None:
+            span = spans.setdefault(m.phase, [m.step, m.step, 0])
+            span[1] = m.step
+            span[2] += 1
+    phases = [(repr(name), count_noun(n, "step"), a, b) for name, (a, b, n) in list(spans.items())[:12]]
+    return render("left_out.html.j2", kept=f"{kept:,}", total=f"{len(steps):,}", first=steps[0],
+                  last=steps[kept - 1], phases=phases, more=max(0, len(spans) - 12))
+
+
 class StepPlayer(Displayable, W.VBox):
     """Play, slider and previous/next buttons over pre-rendered frames, one per step.
 
     Play and the slider are joined to the frames' ``Stack`` with ``jslink``, so they step in the browser
     without the kernel (and in a static export). Previous/next move the slider through the kernel.
-    ``colors`` (phase name -> colour) overrides the palette's phase colours.
+    ``colors`` (phase name -> colour) overrides the palette's phase colours. Frames are drawn up front, so
+    a player walks at most ``max_steps`` steps: past that it plays the first ones and says above them
+    which phases and steps hold the rest (``phase=...`` or ``steps=...`` picks them; None lifts the cap).
 
     >>> from flowlib import parse
     >>> StepPlayer(parse("== login ==\\nAlice -> Bob: hi\\nBob --> Alice: ok"), phase="login")
@@ -288,11 +350,16 @@ class StepPlayer(Displayable, W.VBox):
         groups=None,
         colors: Mapping[str, str] | None = None,
         interval: int = 2500,
+        max_steps: int | None = MAX_PLAYER_STEPS,
         **kwargs,
     ):
         self.diagram = diagram
         self.phase = phase = find_phase(diagram, phase) if phase is not None else None
         self.steps = player_steps(diagram, phase=phase, steps=steps)
+        self.left_out = ""
+        if max_steps is not None and len(self.steps) > max_steps:
+            self.left_out = left_out_html(diagram, self.steps, max_steps)
+            self.steps = self.steps[:max_steps]
         total = len(self.steps)
         frames = []
         for position, step in enumerate(self.steps, start=1):
@@ -334,7 +401,8 @@ class StepPlayer(Displayable, W.VBox):
         self._prev.on_click(self._on_prev_click)
         self._next.on_click(self._on_next_click)
         controls = W.HBox([self._play, self._prev, self._next, self._slider])
-        super().__init__(children=[controls, self._stack, self._errors], **kwargs)
+        notice = [W.HTML(value=self.left_out)] if self.left_out else []
+        super().__init__(children=[*notice, controls, self._stack, self._errors], **kwargs)
         self.add_class("flow-player")
 
     @property

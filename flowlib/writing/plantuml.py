@@ -228,6 +228,7 @@ class _Writer:
         self.order = list(diagram.participants)
         self.index = {p.code: i for i, p in enumerate(self.order)}
         self.introduced: set[str] = set()
+        self.open_box: tuple | None = None  # (box index, title) of the box open in the output
         self.counter: _Counter | None = None
         first_ref: dict[str, object] = {}
         for event in diagram.events:
@@ -286,23 +287,36 @@ class _Writer:
             parts.append(p.color if p.color.startswith("#") else f"#{p.color}")
         return " ".join(parts)
 
-    def _box_open(self, title: str) -> str:
-        return "box" if title == "" else f"box {_quoted(title, 'box title')}"
+    def _box_open(self, p: Participant) -> str:
+        """The ``box`` line that opens ``p``'s box, with its title and colour."""
+        line = "box" if p.box == "" else f"box {_quoted(p.box, 'box title')}"
+        if p.box_index is not None and p.box_index < len(self.d.boxes):
+            color = self.d.boxes[p.box_index].color
+            if color:
+                line += " " + (color if color.startswith("#") else f"#{color}")
+        return line
 
     def _declare(self, people: list[Participant]) -> None:
         """Declaration lines for ``people``, with consecutive members of one box inside it."""
-        box = None
         for p in people:
-            if p.box != box:
-                if box is not None:
-                    self.out.append("end box")
-                if p.box is not None:
-                    self.out.append(self._box_open(p.box))
-                box = p.box
+            self._enter_box(p)
             self.out.append(self._declaration(p))
             self.introduced.add(p.code)
-        if box is not None:
+
+    def _enter_box(self, p: Participant | None) -> None:
+        """Be inside ``p``'s box (or outside any box) before ``p`` is named for the first time.
+
+        A box stays open while its members come, events between them included: PlantUML draws two
+        ``box`` blocks as two boxes, even with the same title and colour.
+        """
+        key = None if p is None or p.box is None else (p.box_index, p.box)
+        if key == self.open_box:
+            return
+        if self.open_box is not None:
             self.out.append("end box")
+        if key is not None:
+            self.out.append(self._box_open(p))
+        self.open_box = key
 
     def _flush_before(self, code: str | None) -> None:
         """Declare every free participant that comes before ``code`` (all of them for None)."""
@@ -311,9 +325,8 @@ class _Writer:
         if due:
             self._declare(due)
 
-    def _introduce(self, codes: list[str]) -> str | None:
-        """Make ``codes`` ready for an event that names them; returns the box the event must open."""
-        box = None
+    def _introduce(self, codes: list[str]) -> None:
+        """Make ``codes`` ready for an event that names them (inside the box of a new one)."""
         for code in codes:
             if code in self.introduced:
                 continue
@@ -323,9 +336,7 @@ class _Writer:
                 self._declare([p])
                 continue
             self.introduced.add(code)
-            if p is not None and p.box is not None and box is None:
-                box = p.box
-        return box
+            self._enter_box(p)
 
     @staticmethod
     def _refs(event) -> list[str]:
@@ -356,6 +367,7 @@ class _Writer:
         while i < n:
             i = self._event(events, i)
         self._flush_before(None)
+        self._enter_box(None)
         self.out.append("@enduml")
         # The model keeps only the first block of a multi-block text; placeholders keep the count.
         for n in range(2, d.block_count + 1):
@@ -364,6 +376,8 @@ class _Writer:
         return self.out
 
     def _head(self, d: Diagram) -> None:
+        if not d.footbox:
+            self.out.append("hide footbox")
         if d.title is not None:
             self.out += _text_command("title", d.title, _END_TITLE)
         if d.header is not None:
@@ -387,12 +401,8 @@ class _Writer:
                 return self._message(events, i + 1, create=True)
         if isinstance(ev, Message):
             return self._message(events, i, create=False)
-        box = self._introduce(self._refs(ev))
-        if box is not None:
-            self.out.append(self._box_open(box))
+        self._introduce(self._refs(ev))
         self.out += self._other(ev)
-        if box is not None:
-            self.out.append("end box")
         return i + 1
 
     def _other(self, ev) -> list[str]:
@@ -445,6 +455,8 @@ class _Writer:
             where = f"{note.position} of {_name(note.participants[0])}"
         else:
             where = "over " + ", ".join(_name(c) for c in note.participants)
+        if note.color:
+            where += " " + (note.color if note.color.startswith("#") else f"#{note.color}")
         lines = _block_lines(note.text, _END_NOTE)
         if lines is not None:
             return [f"{keyword} {where}", *lines, f"end {keyword}"]
@@ -477,18 +489,14 @@ class _Writer:
         j = i + 1 + used
 
         if m.is_return:
-            box = self._introduce(self._refs(m))
+            self._introduce(self._refs(m))
             line = ("& " if m.parallel else "") + "return" + (
                 f" {_after_keyword(m.label, 'return label')}" if m.label else "")
         else:
             order = self._creation_order(m)
-            box = self._introduce(order)
+            self._introduce(order)
             line = self._arrow_line(m, reverse=order != self._refs(m), suffix=("**" if create else "") + suffix)
-        if box is not None:
-            self.out.append(self._box_open(box))
         self.out.append(line)
-        if box is not None:
-            self.out.append("end box")
         return j
 
     def _creation_order(self, m: Message) -> list[str]:
