@@ -206,7 +206,8 @@ def test_scenarios_file_is_well_formed():
     scenarios = SCENARIOS
     ids = [s.id for s in scenarios]
     assert len(ids) == len(set(ids)) >= 10
-    assert {"mq", "db", "placement", "glance", "dhcp-agent", "l2-agent", "no-valid-host", "claim-fails"} <= set(ids)
+    assert {"mq", "db", "placement", "glance", "dhcp-agent", "l2-agent", "no-valid-host", "claim-fails",
+            "host-not-mapped"} <= set(ids)
     for s in scenarios:
         assert s.state and s.user_sees and (s.participants or s.carries or s.messages)
         assert all(r.startswith("https://") for r in s.references)
@@ -260,12 +261,25 @@ def test_vif_plug_timeout_ends_in_error_and_the_guest_never_boots():
     assert impact.status(next(m.step for m in NOW.messages if m.target == "VM-instance")) == "never"
 
 
-def test_dhcp_agent_down_leaves_the_guest_without_an_address():
+def test_dhcp_agent_down_keeps_the_port_down_until_the_vif_plug_timeout():
+    # Provisioning blocks (neutron/db/provisioning_blocks.py): the DHCP agent's report is one of the two
+    # the port needs to go ACTIVE, so without it Nova never gets network-vif-plugged.
     impact = what_if(NOW, "Neutron-DHCP-agent", SCENARIOS)
+    up = next(m for m in NOW.messages if "update_device_up" in m.label)
+    assert impact.status(up.step) == "fails"
+    assert "vif_plugging_timeout" in impact.taken_branches[0]
     dhcp = next(m for m in NOW.messages if m.source == "VM-instance" and m.target == "dnsmasq")
-    assert impact.status(dhcp.step) == "fails"
+    assert impact.status(dhcp.step) == "never"  # the guest never boots
     assert impact.incomplete_phases == ("network", "metadata")
-    assert impact.status(NOW.messages[-1].step) == "ok"  # the API still reports the server
+    assert impact.status(NOW.messages[-1].step) == "ok"  # the API still reports the server, in ERROR
+    assert impact.state.startswith("ERROR")
+
+
+def test_an_unmapped_host_buries_the_instance_in_cell0():
+    impact = what_if(NOW, "host-not-mapped", SCENARIOS)
+    assert impact.taken_branches and impact.taken_branches[0].startswith("NoValidHost")
+    assert any(NOW.messages[s - 1].target == "cell0 DB" for s in impact.taken_steps)
+    assert "not mapped to any cell" in impact.state
 
 
 def active_step(diagram):
