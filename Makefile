@@ -24,7 +24,13 @@ system-lab:
 	@scripts/ensure-system-deps dot
 
 system-test:
-	@scripts/ensure-system-deps dot plantuml chromium
+	@scripts/ensure-system-deps dot plantuml chromium npm
+
+# JupyterHub's proxy (npm's configurable-http-proxy) for the hub test and benchmark: installed beside the
+# virtual environment (make clean removes it), never in git.
+CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): | $(STAMP) system-test
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/chp configurable-http-proxy@5
 
 # IPython runs course/launch_course/startup.py when a kernel starts: a cell run before a notebook's setup
 # cell then says which cell to run first, instead of a bare NameError.
@@ -37,13 +43,13 @@ lab: $(STAMP) system-lab
 # or with the network, saying why, where that is impossible), then everything in tests/ and every module's
 # docstring examples (--doctest-modules, from pyproject's addopts). Both always run.
 # (The second run names its folders because --ignore does not filter pyproject's testpaths.)
-test: $(STAMP) system-test
+test: $(STAMP) system-test $(CHP)
 	@status=0; \
 	scripts/offline $(BIN)/python -m pytest notebooks || status=1; \
 	$(BIN)/python -m pytest tests flowlib course/launch_course || status=1; \
 	exit $$status
 
-bench: $(STAMP) system-test
+bench: $(STAMP) system-test $(CHP)
 	$(BIN)/python -m benchmarks
 
 site: $(STAMP) system-lab
