@@ -31,6 +31,12 @@ system-test:
 
 PLANTUML_JAR_2026 = $$(scripts/ensure-plantuml-jar)
 
+# JupyterHub's proxy (npm's configurable-http-proxy) for the hub test and benchmark: installed beside the
+# virtual environment (make clean removes it), never in git.
+CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): | $(STAMP) system-test
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/chp configurable-http-proxy@5
+
 # IPython runs course/launch_course/startup.py when a kernel starts: a cell run before a notebook's setup
 # cell then says which cell to run first, instead of a bare NameError.
 lab: export PYTHONSTARTUP := $(CURDIR)/course/launch_course/startup.py
@@ -42,14 +48,22 @@ lab: $(STAMP) system-lab
 # or with the network, saying why, where that is impossible), then everything in tests/ and every module's
 # docstring examples (--doctest-modules, from pyproject's addopts). Both always run.
 # (The second run names its folders because --ignore does not filter pyproject's testpaths.)
-test: $(STAMP) system-test
+test: $(STAMP) system-test $(CHP)
 	@status=0; \
 	scripts/offline $(BIN)/python -m pytest notebooks || status=1; \
 	PLANTUML_JAR=$(PLANTUML_JAR_2026) $(BIN)/python -m pytest tests flowlib course/launch_course || status=1; \
 	exit $$status
 
-bench: $(STAMP) system-test
-	PLANTUML_JAR=$(PLANTUML_JAR_2026) $(BIN)/python -m benchmarks
+	@scripts/ensure-system-deps dot plantuml java npm chromium
+	@scripts/ensure-plantuml-jar >/dev/null
+
+PLANTUML_JAR_2026 = $$(scripts/ensure-plantuml-jar)
+
+# JupyterHub's proxy (npm's configurable-http-proxy) for the hub test and benchmark: installed beside the
+# virtual environment (make clean removes it), never in git.
+CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): | $(STAMP) system-test
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/chp configurable-http-proxy@5
 
 site: $(STAMP) system-lab
 	$(BIN)/python -m scripts.site

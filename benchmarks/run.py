@@ -7,7 +7,9 @@ Groups (one table each), then a targets section with PASS/FAIL per target:
 3. growth from 1k to 100k messages (is it linear?);
 4. views: the seed step by step (sequence SVG, communication view), cold and warm;
 5. render, whole process: ``python -m flowlib render FILE --view sequence -o out.svg`` vs ``plantuml -tsvg``;
-6. the course: each notebook's Run All in a fresh kernel, and the whole nbval run.
+6. the course: each notebook's Run All in a fresh kernel, and the whole nbval run;
+7. a class on JupyterHub: memory per learner and time until the notebook is ready, 1 to 20 learners at once
+   (benchmarks/hub.py; ``--quick``: 1 and 5).
 
 Run ``python -m benchmarks --help`` for options (``--quick`` skips PlantUML's 10k SVG, ~16 s and ~5 GB).
 """
@@ -379,6 +381,27 @@ def profile(n: int = 10_000, top: int = 12) -> None:
                for (f, line, fn), (cc, nc, tt, ct, _) in rows])
 
 
+# --------------------------------------------------------------------------- 7. a class on JupyterHub
+
+
+def hub_class(args, targets: Targets, results: dict) -> None:
+    """Learners at once on a real JupyterHub (benchmarks/hub.py): memory per learner, seconds to a ready notebook."""
+    from . import hub
+
+    sizes = (1, 5) if args.quick else hub.SIZES
+    if hub.classroom.find_proxy() is None:
+        print("\n7. JupyterHub: skipped, configurable-http-proxy is missing (make bench installs it into .venv/chp)")
+        targets.check("every learner's notebook ready within the spawn timeout", None, "proxy missing")
+        return
+    measured = hub.run(sizes)
+    results["hub"] = measured
+    table("7. " + hub.TITLE, hub.HEADER, hub.rows(measured))
+    largest = measured[-1]
+    slowest = max(largest["ready_s"])
+    targets.check(f"{largest['learners']} learners at once: every notebook ready in < 180 s (the spawn timeout)",
+                  slowest < 180, f"slowest {slowest:.0f} s; {max(largest['rss_mb']):.0f} MB RSS per learner at most")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -390,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default=",".join(map(str, PARSE_SIZES)),
                    help="message counts for the parse benchmarks (default 1000,10000,100000)")
     p.add_argument("--no-plantuml", dest="plantuml", action="store_false", help="time flowlib only")
-    p.add_argument("--only", choices=["parse", "views", "render", "notebooks", "big"], help="run one part")
+    p.add_argument("--only", choices=["parse", "views", "render", "notebooks", "big", "hub"], help="run one part")
     p.add_argument("--json", metavar="FILE", help="also write the raw numbers as JSON")
     p.add_argument("--profile", action="store_true", help="also show where flowlib spends its time (cProfile)")
     return p
@@ -422,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
         course_notebooks(args, targets, results)
     if args.only in (None, "big"):
         big_diagrams(targets, results)
+    if args.only in (None, "hub"):
+        hub_class(args, targets, results)
     if args.profile:
         profile()
     failed = targets.print()
