@@ -177,6 +177,8 @@ class _Fetches(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._in = tag if tag in ("style", "script") else None
+        if tag == "script" and (dict(attrs).get("type") or "").endswith("json"):
+            self._in = None  # data (a widget's stored state), never run: its xmlns strings fetch nothing
         for name, value in attrs:
             if value is None or name.startswith("xmlns"):
                 continue
