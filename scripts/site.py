@@ -7,16 +7,19 @@ Usage (from the repository root; ``make site`` runs the first)::
     .venv/bin/python -m scripts.site --solutions --out _site-instructor   # with exercise solutions
 
 Pages come from nbconvert's ``lab`` template extended by ``site/templates/course``, which empties every
-block that would load from a CDN (require.js, the widget manager, MathJax, Mermaid). Widgets are not
-embedded: each step player becomes a plain HTML player over the frames stored in the notebook's widget
-state (``site/assets/player.js``, a few lines), and without JavaScript its frames read as a sequence of
-steps. A quiz becomes its list of questions with a pointer to JupyterLab, where answers are checked.
+block that would load from a CDN (require.js, the widget manager, MathJax, Mermaid). No widget manager is
+embedded: the course's widgets are anywidgets, and each one's ES module (stored in the notebook's widget
+state) is written to ``assets/`` and run by ``site/assets/widgets.js`` over the widget's stored state,
+the same code as in JupyterLab: step players step, quizzes check and progress is kept. Without
+JavaScript a player's frames read as a sequence of steps and a quiz as its list of questions.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -34,10 +37,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 SOLUTIONS_ENV = "COURSE_SOLUTIONS"
 
-QUIZ_NOTE = (
-    '<p class="site-note">On this static page the questions are for reading: open the notebook in '
-    "JupyterLab (<code>make lab</code>) to check your answers.</p>"
-)
+#: The line that ends every anywidget module of the course; on the site it registers the module instead.
+MODULE_EXPORT = "export default { render };"
 
 
 class SiteError(RuntimeError):
@@ -69,60 +70,89 @@ def _descendants(state: dict, model: dict):
 
 def player_parts(state: dict, model: dict) -> tuple[list[str], int]:
     """The frames' HTML, in order, and the Play interval (ms) of a stored ``flow-player`` widget."""
-    stack = next((m for m in _descendants(state, model) if m.get("model_name") == "StackModel"), None)
-    if stack is None:
-        raise SiteError("a step player without its Stack of frames in the widget state")
-    frames = [m.get("state", {}).get("value", "") for m in _children(state, stack)]
-    if not frames or not all(frames):
+    frames = model.get("state", {}).get("frames")
+    if not frames or not all(isinstance(f, str) and f for f in frames):
         raise SiteError("a step player whose frames are missing from the widget state")
-    play = next((m for m in _descendants(state, model) if m.get("model_name") == "PlayModel"), None)
-    interval = int(play.get("state", {}).get("interval", 2500)) if play else 2500
-    return frames, interval
+    return list(frames), int(model["state"].get("interval", 2500))
 
 
-def static_player(frames: list[str], interval: int) -> str:
-    """A step player with no kernel and no widget manager: buttons and a slider over the frames.
+class Modules(dict):
+    """The widgets' ES modules of a site, by short hash: written once to ``assets/widget-<hash>.js``."""
 
-    The controls stay hidden until player.js runs; without JavaScript every frame shows, in order.
-    """
+    def add(self, esm: str, css: str) -> str:
+        if MODULE_EXPORT not in esm:
+            raise SiteError(f"a widget module that does not end with {MODULE_EXPORT!r}")
+        key = hashlib.sha256((esm + css).encode()).hexdigest()[:12]
+        self[key] = (esm, css)
+        return key
+
+    def write(self, assets: Path) -> None:
+        for key, (esm, css) in self.items():
+            # A classic script, not a module: module scripts are refused over file:// (a site opened from disk).
+            body = esm.replace(MODULE_EXPORT, f"(window.__siteWidgets = window.__siteWidgets || {{}})[{key!r}] = {{ render }};")
+            (assets / f"widget-{key}.js").write_text(f"(function () {{\n{body}\n}})();\n", encoding="utf-8")
+            (assets / f"widget-{key}.css").write_text(css, encoding="utf-8")
+
+    def head(self, keys) -> str:
+        return "".join(f'<link rel="stylesheet" href="assets/widget-{k}.css"><script src="assets/widget-{k}.js" defer></script>'
+                       for k in sorted(keys))
+
+
+def _json_in_html(value) -> str:
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def site_widget(key: str, state: dict, fallback: str) -> str:
+    """A widget for ``assets/widgets.js`` to draw with module ``key`` over ``state``; ``fallback`` is
+    what shows without JavaScript."""
+    synced = {k: v for k, v in state.items() if not k.startswith("_") or k == "_dom_classes"}
+    return (f'<div class="site-widget" data-module="{key}"><script type="application/json" class="site-state">'
+            f'{_json_in_html(synced)}</script><div class="site-fallback">{fallback}</div></div>')
+
+
+def frames_fallback(frames: list[str]) -> str:
+    """A player's frames one after another: what a page without JavaScript shows."""
     items = "".join(f'<li class="site-frame" data-index="{i}">{frame}</li>' for i, frame in enumerate(frames))
-    return (
-        f'<div class="site-player" data-interval="{interval}">'
-        '<div class="site-controls" hidden>'
-        '<button type="button" data-act="prev">&#9664; Previous</button>'
-        '<button type="button" data-act="play">&#9654; Play</button>'
-        '<button type="button" data-act="next">Next &#9654;</button>'
-        f'<input type="range" min="0" max="{len(frames) - 1}" value="0" step="1" aria-label="step">'
-        f'<span class="site-where">1 / {len(frames)}</span>'
-        "</div>"
-        f'<ol class="site-frames">{items}</ol></div>'
-    )
+    return f'<ol class="site-frames">{items}</ol>'
 
 
-def unwidget(nb) -> dict[str, int]:
-    """Replace every widget output by static HTML and drop the widget state; returns counts by kind."""
+def unwidget(nb, modules: Modules | None = None) -> dict[str, int]:
+    """Replace every widget output by static HTML and drop the widget state; returns counts by kind.
+
+    An anywidget becomes a ``site-widget`` drawn by its own module (collected in ``modules``); the
+    notebook's ``metadata.site_modules`` lists the modules its page needs.
+    """
     state = widget_state(nb)
+    modules = Modules() if modules is None else modules
+    used = set()
     counts = {"players": 0, "quizzes": 0, "other": 0}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if WIDGET_VIEW not in data:
                 continue
-            model = state.get(data[WIDGET_VIEW].get("model_id", ""))
-            classes = (model or {}).get("state", {}).get("_dom_classes", [])
+            model = state.get(data[WIDGET_VIEW].get("model_id", "")) or {}
+            values = model.get("state", {})
+            classes = values.get("_dom_classes", [])
             del data[WIDGET_VIEW]
-            if "flow-player" in classes:
-                frames, interval = player_parts(state, model)
-                data["text/html"] = static_player(frames, interval)
-                counts["players"] += 1
-            elif "flow-quiz" in classes:
-                data["text/html"] = data.get("text/html", "") + QUIZ_NOTE
-                counts["quizzes"] += 1
+            if "_esm" in values:
+                key = modules.add(values["_esm"], values.get("_css", ""))
+                used.add(key)
+                fallback = data.get("text/html", "")
+                if "flow-player" in classes:
+                    fallback = frames_fallback(player_parts(state, model)[0])
+                    counts["players"] += 1
+                elif "flow-quiz" in classes:
+                    counts["quizzes"] += 1
+                else:
+                    counts["other"] += 1
+                data["text/html"] = site_widget(key, values, fallback)
             else:
                 counts["other"] += 1
                 if "text/html" not in data and "text/plain" not in data:
                     data["text/plain"] = "(an interactive widget: open the notebook in JupyterLab)"
     nb.metadata.pop("widgets", None)
+    nb.metadata["site_modules"] = sorted(used)
     return counts
 
 
@@ -147,6 +177,8 @@ class _Fetches(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._in = tag if tag in ("style", "script") else None
+        if tag == "script" and (dict(attrs).get("type") or "").endswith("json"):
+            self._in = None  # data (a widget's stored state), never run: its xmlns strings fetch nothing
         for name, value in attrs:
             if value is None or name.startswith("xmlns"):
                 continue
@@ -252,9 +284,11 @@ def title_of(nb, fallback: str) -> str:
     return fallback
 
 
-def page(nb, name: str, nav: str) -> str:
-    """One notebook as a page of the site: links between notebooks point to the pages."""
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": name}, "site_nav": nav})
+def page(nb, name: str, nav: str, head: str = "") -> str:
+    """One notebook as a page of the site: links between notebooks point to the pages; ``head`` goes in
+    the page's head (its widgets' modules)."""
+    resources = {"metadata": {"name": name}, "site_nav": nav, "site_head": head}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return _NOTEBOOK_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
 
 
@@ -276,7 +310,8 @@ def index_page(entries: list[tuple[str, str]], *, solutions: bool) -> str:
         f"<p>The course, executed, as static pages ({edition}). Everything here works offline and without "
         "Jupyter: the diagrams and tables are in the pages, and each step player steps through its "
         "pre-rendered frames in the browser (without JavaScript, the steps read one after another). "
-        "Quizzes and exercises need a kernel: run <code>make lab</code> in a clone of the repository.</p>"
+        "Quizzes check your answers here too, and your progress is kept in this browser. Exercises run Python, "
+        "so they need a kernel: run <code>make lab</code> in a clone of the repository.</p>"
         f"<ol>{items}</ol></main></body></html>\n"
     )
 
@@ -305,18 +340,21 @@ def build(out: Path, *, force_execute: bool = False, solutions: bool = False, na
     entries = [(path.stem, title_of(nb, path.stem)) for path, nb, _, _ in loaded]
     written = [out / "index.html"]
     (out / "index.html").write_text(index_page(entries, solutions=solutions), encoding="utf-8")
+    modules = Modules()
     for i, (path, nb, ran, seconds) in enumerate(loaded):
-        counts = unwidget(nb)
+        counts = unwidget(nb, modules)
         links = []
         if i > 0:
             links.append(f'<a href="{entries[i - 1][0]}.html">&larr; {html.escape(entries[i - 1][1])}</a>')
         if i + 1 < len(entries):
             links.append(f'<a href="{entries[i + 1][0]}.html">{html.escape(entries[i + 1][1])} &rarr;</a>')
         target = out / f"{path.stem}.html"
-        target.write_text(page(nb, path.stem, "".join(links)), encoding="utf-8")
+        head = modules.head(nb.metadata.pop("site_modules", []))
+        target.write_text(page(nb, path.stem, "".join(links), head), encoding="utf-8")
         written.append(target)
         how = f"executed in {seconds:.1f} s" if ran else "stored outputs"
         log(f"{target}: {counts['players']} player(s), {counts['quizzes']} quiz(zes), {how}")
+    modules.write(out / "assets")
     problems = offline_problems(out)
     if problems:
         raise SiteError("the site would load from the network:\n  " + "\n  ".join(problems))

@@ -33,6 +33,7 @@ OTHER_LANGUAGES = {
 #: Single strings elsewhere, by module and the text they contain.
 ALLOWED = {
     ("flowlib/views/overlay.py", "<text fill="): "recolours flowlib's own SVG (a colour checked by safe_color)",
+    ("flowlib/views/overlay.py", '<svg width="100%"'): "rewrites the root tag of flowlib's own SVG to follow its container (numbers only)",
     ("flowlib/views/mermaid.py", "<br/>"): "Mermaid's line break inside a label (Mermaid source, not a page)",
     ("flowlib/views/markup.py", "<code>"): "inline_markdown's substitutions, applied to text it has escaped first",
     ("flowlib/views/markup.py", "<b>"): "inline_markdown's substitutions, applied to text it has escaped first",

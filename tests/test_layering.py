@@ -17,7 +17,7 @@ FLOWLIB = ROOT / "flowlib"
 SOURCES = sorted(FLOWLIB.rglob("*.py"))
 
 #: Libraries that only views and widgets may import (and cli/render.py, which draws).
-HEAVY = {"pandas", "graphviz", "ipywidgets", "jinja2"}
+HEAVY = {"pandas", "graphviz", "ipywidgets", "anywidget", "jinja2"}
 #: The layers that may not import a heavy library, nor any third-party one.
 CORE = ("flowlib.reading", "flowlib.model", "flowlib.errors")
 #: Modules outside views/ and widgets/ that may import a heavy library.

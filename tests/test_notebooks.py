@@ -9,6 +9,8 @@ running every cell again in reverse order in the same kernel.
 
 from __future__ import annotations
 
+import re
+
 import ast
 import json
 import time
@@ -89,12 +91,11 @@ def test_notebooks_are_committed_executed_with_widget_state_and_no_errors(path):
     ]
     assert shown, f"{path.name} shows no widget"
     assert set(shown) <= set(state), f"{path.name}: a displayed widget has no stored state (static export would be blank)"
-    # Every player's frames are in the stored state, so Play and the slider work without a kernel.
-    frames = [s for s in state.values() if s["model_name"] == "HTMLModel" and 'class="flow-frame"' in s["state"]["value"]]
-    links = [s for s in state.values() if s["model_name"] == "LinkModel"]
+    # Every player's frames and module are in the stored state, so it steps without a kernel.
+    stored = [s["state"] for s in state.values() if "flow-player" in s["state"].get("_dom_classes", [])]
     players = sum('StepPlayer(' in out.get("data", {}).get("text/plain", "") for c in code_cells for out in c.outputs)
-    assert players >= 1 and len(links) == 2 * players
-    assert frames
+    assert players >= 1 and len(stored) == players
+    assert all(p["frames"] and 'class="flow-frame"' in p["frames"][0] and "export default" in p["_esm"] for p in stored)
 
 
 def test_stored_outputs_are_the_learner_edition(course):
@@ -119,7 +120,7 @@ def test_every_phase_notebook_has_player_quiz_exercises_and_then_and_now(course)
         code = "\n".join(_code(nb))
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         for phase in phases:
-            assert f"StepPlayer(diagram, phase=\"{phase}\"" in code
+            assert re.search(rf'StepPlayer\(\s*diagram, phase="{phase}", narration=course\.narration_with_glossary, lane=course\.observation', code)
             assert f"Quiz(course.quiz(\"{phase}\")" in code and len(course.quiz(phase)) >= 4
             exercises = course.exercises(phase)
             assert len(exercises) >= 2 and all(f'check("{e.id}"' in code for e in exercises)

@@ -6,7 +6,6 @@ import html
 import re
 import shutil
 
-import ipywidgets as W
 import pytest
 
 from launch_course.course import check_answer, load_course
@@ -58,8 +57,8 @@ def test_every_step_of_a_phase_has_a_frame_marking_that_step_and_only_it(course,
     expected = [m.step for m in diagram.phase_messages(phase)]
     assert expected, "the seed diagram lost a phase"
     assert list(player.steps) == expected
-    assert len(player.frames) == len(expected) == len(player._stack.children)
-    for step, frame in zip(expected, (f.value for f in player.frames)):
+    assert len(player.frames) == len(expected)
+    for step, frame in zip(expected, player.frames):
         assert _root_step(frame) == step
         assert _current_rows(frame) == [step]
         assert _highlighted_arrows(frame) == [step]
@@ -113,46 +112,58 @@ def test_a_frame_without_course_narration_describes_the_arrow():
     assert "Bob sends “hi” to Alice (reply)" in narration
 
 
-def test_player_links_play_and_slider_to_the_stack_in_the_browser(diagram):
-    player = StepPlayer(diagram, phase="auth")
-    controls, stack, errors = player.children
-    assert isinstance(stack, W.Stack) and isinstance(errors, W.Output)
-    play, prev, nxt, slider = controls.children
-    assert isinstance(play, W.Play) and isinstance(slider, W.IntSlider)
-    assert (prev.description, nxt.description) == ("Previous", "Next")
-    assert slider.min == play.min == 0 and slider.max == play.max == len(stack.children) - 1
-    first, second = player.links
-    assert first._model_name == second._model_name == "LinkModel"  # jslink: runs in the browser
-    assert first.source == (play, "value") and first.target == (slider, "value")
-    assert second.source == (slider, "value") and second.target == (stack, "selected_index")
+def test_the_player_steps_in_the_browser_from_one_module_shipped_with_it(diagram):
+    # An anywidget: the ES module and its stylesheet travel with the widget (package data, no network).
+    player = StepPlayer(diagram, phase="auth", interval=1000)
+    assert "export default" in player._esm and "function render" in player._esm
+    assert "http" not in player._esm and "http" not in player._css
+    assert player.steps == [m.step for m in diagram.phase_messages("auth")]
+    assert (player.index, player.interval) == (0, 1000)
+    assert player.title == "Step player: phase auth, 6 steps"
+    # Every control steps on its own, with no callback in the kernel.
+    assert not player._msg_callbacks.callbacks
 
 
-def test_previous_and_next_move_through_the_frames_and_stop_at_the_ends(diagram):
+def test_moving_the_player_from_python_stops_at_the_ends(diagram):
     player = StepPlayer(diagram, phase="metadata")
-    controls = player.children[0]
-    play, prev, nxt, slider = controls.children
-    prev.click()
-    assert slider.value == 0
-    for _ in range(10):
-        nxt.click()
-    assert slider.value == len(player.frames) - 1 == player._stack.selected_index == play.value
-    prev.click()
-    assert slider.value == len(player.frames) - 2
-    assert player._errors.outputs == ()
+    player.step_to(-3)
+    assert player.index == 0
+    player.step_to(99)
+    assert player.index == len(player.frames) - 1
 
 
 def test_two_players_on_one_diagram_are_independent(diagram):
     a = StepPlayer(diagram, phase="status")
     b = StepPlayer(diagram, phase="status")
-    a.children[0].children[2].click()
-    assert a._stack.selected_index == 1 and b._stack.selected_index == 0
-    assert [f.value for f in a.frames] == [f.value for f in b.frames]
+    a.step_to(1)
+    assert (a.index, b.index) == (1, 0)
+    assert a.frames == b.frames
+
+
+def test_a_lane_shows_beside_the_narration_escaped_or_as_html(diagram):
+    steps = [m.step for m in diagram.phase_messages("auth")]
+    player = StepPlayer(diagram, phase="auth", lane={steps[0]: "state <none>"})
+    assert '<div class="flow-lane">state &lt;none&gt;</div>' in player.frames[0]
+    assert 'class="flow-lane"' not in player.frames[1]  # a step the lane lacks shows none
+
+    class Rich:
+        def _repr_html_(self):
+            return "<b>BUILD</b>"
+
+    player = StepPlayer(diagram, phase="auth", lane=lambda step: Rich())
+    assert all('<div class="flow-lane"><b>BUILD</b></div>' in f for f in player.frames)
+
+
+def test_a_wide_sequence_view_shows_a_band_around_each_step(diagram):
+    frame = StepPlayer(diagram, phase="scheduling", width=400).frames[0]
+    width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)', frame).group(1))
+    assert width < 700
 
 
 def test_player_over_all_steps_scopes_each_frame_to_its_phase(diagram):
     player = StepPlayer(diagram)
     assert len(player.frames) == len(diagram.messages)
-    frame = player.frames[6].value  # step 7, scheduling
+    frame = player.frames[6]  # step 7, scheduling
     rows = [int(s) for s in re.findall(r'<tr data-step="(\d+)"', frame)]
     assert rows == [m.step for m in diagram.phase_messages("scheduling")]
     assert "Step 7 of 62" in frame
@@ -215,7 +226,11 @@ def test_quiz_gives_feedback_for_a_right_and_a_wrong_choice(course, diagram):
     assert html.escape(check_answer(questions[0], wrong, diagram).message[:30], quote=True) in bad
     good = quiz.answer(0, right)
     assert 'data-correct="true"' in good
-    assert quiz._feedback[1].value == ""  # other questions untouched
+    # Every choice's verdict is stored with the widget: the browser checks, the kernel is not asked.
+    card = quiz.cards[0]
+    assert card["id"] == questions[0].id and card["choices"] == list(questions[0].choices)
+    assert [v["correct"] for v in card["verdicts"]] == [c == right for c in questions[0].choices]
+    assert "http" not in quiz._esm
 
 
 @pytest.mark.parametrize("bank", ["overview", "today"])
@@ -228,26 +243,38 @@ def test_overview_and_today_quizzes_judge_every_question(course, bank):
         right, wrong = _right_and_wrong(question, diagram)
         assert 'data-correct="false"' in quiz.answer(index, wrong)
         assert 'data-correct="true"' in quiz.answer(index, right)
-        assert "{answer}" not in quiz._feedback[index].value
+        assert all("{answer}" not in v["html"] for v in quiz.cards[index]["verdicts"])
 
 
 def test_quiz_check_without_a_choice_asks_for_one(course, diagram):
     quiz = Quiz(course.quiz("auth"), diagram)
-    quiz._buttons[0].click()
-    assert "Pick an answer" in quiz._feedback[0].value
+    assert "Pick an answer" in quiz.answer(0, None) == quiz.pick_first
 
 
-def test_quiz_callback_errors_land_in_its_output(course, diagram, monkeypatch):
-    import launch_course.course
+def test_a_right_exercise_answer_is_remembered_for_progress(course):
+    exercise = course.exercises("auth")[0]
+    right = check(exercise.id, exercise.expected(course.diagram), course=course)
+    assert right.correct and right.item == f"exercise:{exercise.id}"
+    assert not check(exercise.id, None, course=course).correct
 
-    def broken(*_args):
-        raise RuntimeError("boom")
 
-    monkeypatch.setattr(launch_course.course, "check_answer", broken)
-    quiz = Quiz(course.quiz("auth"), diagram)
-    quiz._choices[0].value = quiz.questions[0].choices[0]
-    quiz._buttons[0].click()
-    assert any("RuntimeError: boom" in out.get("text", "") for out in quiz._errors.outputs)
+def test_exercise_cards_say_in_one_sentence_that_checking_needs_the_kernel(course):
+    card = exercise_card(course.exercises("auth")[0].id, course=course)
+    assert "needs a running kernel" in card._repr_html_() and "needs a running kernel" in repr(card)
+
+
+def test_progress_covers_every_quiz_and_exercise_once(course):
+    from launch_course.widgets import progress, progress_items
+
+    items = progress_items(course)
+    quiz = [i for n in items for i in n["quiz"]]
+    exercises = [i for n in items for i in n["exercises"]]
+    assert sorted(quiz) == sorted(q.id for q in course.questions)
+    assert sorted(exercises) == sorted(e.id for e in course.all_exercises)
+    assert progress(course=course).scope == "course" and len(progress(course=course).notebooks) == len(items)
+    assert progress("06", course=course).notebooks[0]["quiz"] == [q.id for q in course.quiz("metadata") + course.quiz("status")]
+    with pytest.raises(KeyError, match="no single notebook"):
+        progress("0", course=course)
 
 
 def test_check_says_right_for_the_expected_value_and_hints_otherwise(course):

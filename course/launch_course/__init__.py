@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
         reference_narration,
         references_table,
     )
-    from launch_course.widgets import Quiz, check, components_card, exercise_card
+    from launch_course.widgets import Quiz, check, components_card, exercise_card, progress
     from launch_course.observe import Observation, load_observations, observation, observed_table
     from launch_course.verdicts import contradictions, load_wording
     from launch_course.glossary import glossary_table, load_glossary, mark_terms, narration_with_glossary
@@ -67,6 +67,7 @@ _LAZY = {
     "PHASE_COLORS": "launch_course.palette",
     "Quiz": "launch_course.widgets",
     "check": "launch_course.widgets",
+    "progress": "launch_course.widgets",
     "exercise_card": "launch_course.widgets",
     "components_card": "launch_course.widgets",
     "Observation": "launch_course.observe",

@@ -29,7 +29,7 @@ from flowlib.notebook import running_shell, show_errors_briefly, show_exceptions
 SETUP_NAMES = frozenset({
     "DiagramError", "PHASE_COLORS", "Quiz", "StepPlayer", "check", "check_bughunt", "communication_view",
     "components_card", "course", "diagram", "diff", "diff_flows", "diff_view", "exercise_card", "impact_view",
-    "load_course", "messages_table", "now", "parse", "parse_file", "phases_table", "reference_narration",
+    "load_course", "messages_table", "now", "parse", "parse_file", "phases_table", "progress", "reference_narration",
     "references_table", "sequence_svg", "service_groups", "services", "style_messages", "then", "what_if",
 })
 

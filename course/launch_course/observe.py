@@ -120,6 +120,14 @@ class Observation:
         """The Action column of ``openstack server event list``."""
         return self.actions
 
+    def _repr_html_(self) -> str:
+        """The observation as a short HTML block (what a step player's ``lane=`` shows beside the step)."""
+        from launch_course.widgets import render
+
+        return render("observation.html.j2", no_server=self.vm_state == "none", status=self.status,
+                      vm_state=self.vm_state, task_state=str(self.task_state), power=self.power_state, port=self.port,
+                      events=[n.event for n in self.notifications], note=self.note)
+
     def text(self) -> str:
         """One line for a lane or a log: status, the three states, the port and what is emitted."""
         if self.vm_state == "none":

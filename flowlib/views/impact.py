@@ -16,6 +16,7 @@ from flowlib.analysis.wording import count_noun, message_text
 from flowlib.model import Diagram
 from flowlib.views.display import Displayable
 from flowlib.views.html import render
+from flowlib.views.overlay import figure_html
 from flowlib.views.palette import BLUE, HIGHLIGHT, text_color
 
 __all__ = ["STATUS_COLORS", "ImpactView", "impact_view", "what_if_frames", "choices_html"]
@@ -170,6 +171,7 @@ def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scena
             shown = diagram.messages[first - 1].phase if first is not None else None
             nothing = first is None
         svg = ImpactView(impact, colors).svg(phase=shown).source if phase != "auto" or shown is not None else None
+        svg = None if svg is None else figure_html(svg, max_height=640)
         frames.append((label, render(
             "whatif_frame.html.j2", impact=_impact_html(impact, True),
             compare_name=None if compare is None else _name(compare), compare_text=compare_text,

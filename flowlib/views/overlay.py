@@ -1,4 +1,4 @@
-"""Recolour chosen steps of a flowlib sequence SVG, and lay two views side by side as HTML.
+"""Recolour chosen steps of a flowlib sequence SVG, fit views to the page, and lay two views side by side.
 
 flowlib.views.svg draws every message as one ``<g class="msg" data-step="N" ...>`` group of plain shapes
 with ``stroke``/``fill`` attributes. Rewriting those attributes inside the chosen groups recolours a
@@ -61,6 +61,46 @@ def legend_html(items: Iterable[tuple[str, str]]) -> str:
 
 
 def side_by_side_html(left: str, right: str, *, left_title: str, right_title: str, legend: str = "") -> str:
-    """Two SVG (or HTML) views in two scrolling columns, each under its escaped title."""
+    """Two SVG (or HTML) views, each under its escaped title: side by side when both fit the page at a
+    legible size, else one above the other. SVG views are fitted (:func:`figure_html`)."""
+    left, right = (figure_html(v) if v.lstrip().startswith("<svg") else v for v in (left, right))
     return render("side_by_side.html.j2", left=left, right=right, left_title=left_title, right_title=right_title,
                   legend=legend)
+
+
+_ROOT = re.compile(r"<svg\b[^>]*>")
+_SIZE = re.compile(r'\s(width|height)="([\d.]+)(?:px)?"')
+
+#: Smallest label a fitted view may show, in CSS pixels at 100% zoom, and the size labels are drawn at.
+SMALLEST_LABEL = 11.0
+DRAWN_LABEL = 13.0
+
+
+def fit_width(svg: str, *, smallest: float = SMALLEST_LABEL, drawn: float = DRAWN_LABEL) -> str:
+    """``svg`` made to follow the width of its container, never shrunk below labels of ``smallest`` px.
+
+    The root's width becomes 100% with a ``min-width`` (labels drawn at ``drawn`` px stay at least
+    ``smallest`` px) and a ``max-width`` of its own width; the height follows the viewBox. A drawing
+    wider than that minimum scrolls inside :func:`figure_html`'s frame, never the page.
+
+    >>> fit_width('<svg width="1300" height="200" viewBox="0 0 1300 200"><g/></svg>')
+    '<svg width="100%" style="min-width:1100px;max-width:1300px;height:auto" viewBox="0 0 1300 200"><g/></svg>'
+    """
+    match = _ROOT.search(svg)
+    if match is None:
+        return svg
+    root = match.group(0)
+    sizes = dict(_SIZE.findall(root))
+    if "width" not in sizes:
+        return svg
+    width = float(sizes["width"])
+    lowest = width * smallest / drawn
+    fitted = _SIZE.sub("", root)
+    fitted = fitted.replace("<svg", f'<svg width="100%" style="min-width:{lowest:.0f}px;max-width:{width:.0f}px;height:auto"', 1)
+    return svg[: match.start()] + fitted + svg[match.end() :]
+
+
+def figure_html(svg: str, *, max_height: int | None = None) -> str:
+    """A view in a frame as wide as the page: fitted by :func:`fit_width`, scrolling inside its frame
+    only when even the smallest legible scale is too wide (or taller than ``max_height``)."""
+    return render("figure.html.j2", svg=fit_width(svg), max_height=max_height)

@@ -1,4 +1,4 @@
-"""Widget callbacks that report their errors in the widget, instead of losing them in the kernel's log."""
+"""Widget plumbing: callbacks that report their errors in the widget, and the MIME data of an anywidget."""
 
 from __future__ import annotations
 
@@ -30,3 +30,14 @@ def guarded(method):
             self._errors.append_stderr(traceback.format_exc())
 
     return wrapper
+
+
+def widget_mimes(widget) -> dict:
+    """The MIME data that shows ``widget`` (an anywidget) in a front end with a widget manager.
+
+    anywidget returns ``(data, metadata)``; :class:`flowlib.views.display.Displayable` merges plain data.
+    """
+    import anywidget
+
+    shown = anywidget.AnyWidget._repr_mimebundle_(widget)
+    return shown[0] if isinstance(shown, tuple) else (shown or {})

@@ -1,18 +1,21 @@
 """The step player: a diagram walked step by step, each frame pre-rendered, stepped in the browser.
 
 What a learner sees at step *i* is decided by plain functions (:func:`frame_html` and the pieces it
-joins), so tests need no browser. The widgets only arrange those pieces. A :class:`StepPlayer`
-pre-renders every frame once into ``HTML`` widgets inside a ``Stack`` and joins ``Play`` and the slider to
-the stack with ``jslink``: stepping with Play or the slider (drag, or focus it and use the arrow keys)
-happens in the browser, costs no round trip, and keeps working in a static export or after the kernel
-stops. The previous/next buttons move the slider from the kernel, so they need a running kernel.
+joins), so tests need no browser. A :class:`StepPlayer` is an anywidget: it pre-renders every frame once
+and ships them with one small ES module (``assets/player.js``, no network), which JupyterLab, Notebook 7,
+VS Code and Colab all load. Previous, Play, Next, the slider and the arrow keys all step in the browser:
+no round trip, and they keep working after the kernel restarts and on a static page, which runs the same
+module. The narration sits beside the diagram, whose window follows the highlighted arrow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import ipywidgets as W
+from importlib.resources import files
+
+import anywidget
+import traitlets as T
 
 from flowlib.analysis.arrows import message_roles, protocol_tag
 from flowlib.model import Diagram, Message
@@ -20,8 +23,8 @@ from flowlib.views.palette import HIGHLIGHT, phase_color, text_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
 from flowlib.analysis.select import check_steps, find_phase
 from flowlib.views.html import render
-from flowlib.widgets.callbacks import guarded
 from flowlib.views.text import step_list, step_list_html
+from flowlib.widgets.callbacks import widget_mimes
 from flowlib.views.display import Displayable
 
 #: Largest number of messages a frame shows when the diagram has no phase to scope it.
@@ -30,9 +33,11 @@ WINDOW = 24
 #: A phase with more messages than this is shown as a window of :data:`WINDOW` messages around the step.
 BIG_PHASE = 200
 
-#: Width in pixels of the band of a wide sequence view a frame shows around its step (a notebook's
-#: output area on a laptop screen): frames are static HTML and cannot scroll themselves to the step.
-FRAME_WIDTH = 1100
+#: Width in pixels of the band of a wide sequence view a frame shows around its step: what fits beside the
+#: narration in a notebook's output area on a laptop (1366 px wide, file browser open) at full size.
+FRAME_WIDTH = 600
+
+_ASSETS = files("flowlib.widgets") / "assets"
 
 def _name(diagram: Diagram, code: str | None, exo: str | None = None) -> str:
     return one_line(display_name(diagram, code, exo))
@@ -147,6 +152,21 @@ def _lookup(narration, step: int):
         return None
 
 
+def lane_html(value) -> str:
+    """A lane entry as HTML: an object's ``_repr_html_()``, else its text, escaped ("" for None).
+
+    >>> lane_html("a < b"), lane_html(None)
+    ('a &lt; b', '')
+    """
+    import html
+
+    if value is None:
+        return ""
+    if hasattr(value, "_repr_html_"):
+        return value._repr_html_() or ""
+    return html.escape(str(value))
+
+
 def narration_html(diagram: Diagram, step: int, narration=None) -> str:
     """The narration block of a frame: what happens, why, over which protocol, what a failure looks like.
 
@@ -212,7 +232,7 @@ def _window(steps: tuple[int, ...]) -> tuple[int, int]:
 
 
 def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: str | None = None,
-                  colors: Mapping[str, str] | None = None) -> str:
+                  colors: Mapping[str, str] | None = None, width: float = FRAME_WIDTH) -> str:
     """The sequence view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline SVG.
 
     >>> from flowlib import parse
@@ -222,10 +242,10 @@ def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: st
     from flowlib.views.svg import sequence_svg
 
     if phase is not None:
-        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=FRAME_WIDTH, colors=colors,
+        svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=width, colors=colors,
                            numbers="steps")
     else:
-        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=FRAME_WIDTH, colors=colors,
+        svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=width, colors=colors,
                            numbers="steps")
     return _inline_svg(svg.source)
 
@@ -264,9 +284,12 @@ def frame_html(
     total: int | None = None,
     communication: str | None = None,
     colors: Mapping[str, str] | None = None,
+    lane: str = "",
+    width: float = FRAME_WIDTH,
 ) -> str:
-    """Everything a player shows at ``step``: a heading, the narration, the sequence and communication views
-    with the step highlighted, and the message table with its row marked.
+    """Everything a player shows at ``step``: a heading, the narration (and ``lane``, HTML shown under it),
+    the sequence and communication views with the step highlighted, and the message table with its row
+    marked. A sequence view wider than ``width`` pixels shows a band of that width around the step.
 
     The root element carries ``data-step``; the table row has class ``flow-current``; the narration sits in
     ``.flow-narration``. ``narration`` is the step's narration object (or None); ``communication`` is the
@@ -285,7 +308,7 @@ def frame_html(
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
     if communication is None:
         communication = communication_html(diagram, step, shown, phase=phase, groups=groups, colors=colors)
-    sequence = sequence_html(diagram, step, shown, phase, colors)
+    sequence = sequence_html(diagram, step, shown, phase, colors, width)
     return render(
         "frame.html.j2",
         step=m.step,
@@ -300,6 +323,7 @@ def frame_html(
         sequence=sequence,
         table=table_html(diagram, shown, step),
         communication=communication,
+        lane=lane,
     )
 
 
@@ -326,19 +350,31 @@ def left_out_html(diagram: Diagram, steps: tuple[int, ...], kept: int) -> str:
                   last=steps[kept - 1], phases=phases, more=max(0, len(spans) - 12))
 
 
-class StepPlayer(Displayable, W.VBox):
-    """Play, slider and previous/next buttons over pre-rendered frames, one per step.
+class StepPlayer(Displayable, anywidget.AnyWidget):
+    """Previous, Play, Next and a slider over pre-rendered frames, one per step, stepped in the browser.
 
-    Play and the slider are joined to the frames' ``Stack`` with ``jslink``, so they step in the browser
-    without the kernel (and in a static export). Previous/next move the slider through the kernel.
-    ``colors`` (phase name -> colour) overrides the palette's phase colours. Frames are drawn up front, so
-    a player walks at most ``max_steps`` steps: past that it plays the first ones and says above them
-    which phases and steps hold the rest (``phase=...`` or ``steps=...`` picks them; None lifts the cap).
+    ``narration`` and ``lane`` are each a mapping or a callable from a step to what to show (a missing
+    step shows nothing): ``narration`` gives a narration object (see :func:`narration_html`); ``lane`` a
+    short text or an object with ``_repr_html_``, shown under the narration (what a learner would observe
+    at that step, say). ``colors`` (phase name -> colour) overrides the palette's phase colours; ``width``
+    is the band of a wide sequence view around each step, in pixels. ``index`` (0-based) is the frame shown.
+    Frames are drawn up front, so a player walks at most ``max_steps`` steps: past that it plays the first
+    ones and says above them which phases and steps hold the rest (``phase=...`` or ``steps=...`` picks
+    them; None lifts the cap).
 
     >>> from flowlib import parse
     >>> StepPlayer(parse("== login ==\\nAlice -> Bob: hi\\nBob --> Alice: ok"), phase="login")
     StepPlayer(phase='login', 2 steps)
     """
+
+    _esm = (_ASSETS / "player.js").read_text(encoding="utf-8")
+    _css = (_ASSETS / "player.css").read_text(encoding="utf-8")
+    frames = T.List(T.Unicode(), help="each step's frame, as HTML").tag(sync=True)
+    steps = T.List(T.Int(), help="the message number of each frame").tag(sync=True)
+    index = T.Int(0, help="the frame shown (0-based)").tag(sync=True)
+    interval = T.Int(2500, help="milliseconds per step when playing").tag(sync=True)
+    title = T.Unicode("Step player", help="the player's accessible name").tag(sync=True)
+    notice = T.Unicode("", help="HTML above the controls: what a capped player leaves out").tag(sync=True)
 
     def __init__(
         self,
@@ -347,93 +383,41 @@ class StepPlayer(Displayable, W.VBox):
         phase: str | None = None,
         steps=None,  # as player_steps reads it: a window ("A-B", N, a range) or the steps in order
         narration=None,
+        lane=None,
         groups=None,
         colors: Mapping[str, str] | None = None,
         interval: int = 2500,
+        width: float = FRAME_WIDTH,
         max_steps: int | None = MAX_PLAYER_STEPS,
         **kwargs,
     ):
         self.diagram = diagram
         self.phase = phase = find_phase(diagram, phase) if phase is not None else None
-        self.steps = player_steps(diagram, phase=phase, steps=steps)
-        self.left_out = ""
-        if max_steps is not None and len(self.steps) > max_steps:
-            self.left_out = left_out_html(diagram, self.steps, max_steps)
-            self.steps = self.steps[:max_steps]
-        total = len(self.steps)
-        frames = []
-        for position, step in enumerate(self.steps, start=1):
-            html_text = frame_html(
-                diagram,
-                step,
-                phase=phase,
-                narration=_lookup(narration, step),
-                groups=groups,
-                position=position,
-                total=total,
-                colors=colors,
-            )
-            frames.append(W.HTML(value=html_text, layout=W.Layout(width="100%")))
-        self._stack = W.Stack(children=frames, selected_index=0, layout=W.Layout(width="100%"))
-        self._play = W.Play(
-            value=0, min=0, max=total - 1, step=1, interval=interval, description="Play", tooltip="play the steps"
-        )
-        self._slider = W.IntSlider(
-            value=0,
-            min=0,
-            max=total - 1,
-            step=1,
-            readout=False,
-            continuous_update=True,
-            description="Step",
-            layout=W.Layout(width="24em"),
-        )
-        self._prev = W.Button(description="Previous", icon="step-backward", tooltip="previous step (needs the kernel)")
-        self._next = W.Button(description="Next", icon="step-forward", tooltip="next step (needs the kernel)")
-        self._prev.add_class("flow-prev")
-        self._next.add_class("flow-next")
-        self._slider.add_class("flow-slider")
-        self._errors = W.Output()
-        self._links = (
-            W.jslink((self._play, "value"), (self._slider, "value")),
-            W.jslink((self._slider, "value"), (self._stack, "selected_index")),
-        )
-        self._prev.on_click(self._on_prev_click)
-        self._next.on_click(self._on_next_click)
-        controls = W.HBox([self._play, self._prev, self._next, self._slider])
-        notice = [W.HTML(value=self.left_out)] if self.left_out else []
-        super().__init__(children=[*notice, controls, self._stack, self._errors], **kwargs)
+        walked = player_steps(diagram, phase=phase, steps=steps)
+        notice = ""
+        if max_steps is not None and len(walked) > max_steps:  # frames are drawn up front: cap them
+            notice = left_out_html(diagram, walked, max_steps)
+            walked = walked[:max_steps]
+        total = len(walked)
+        frames = [
+            frame_html(diagram, step, phase=phase, narration=_lookup(narration, step), groups=groups,
+                       position=position, total=total, colors=colors, lane=lane_html(_lookup(lane, step)),
+                       width=width)
+            for position, step in enumerate(walked, start=1)
+        ]
+        scope = f"phase {phase}" if phase is not None else f"messages {walked[0]} to {walked[-1]}"
+        super().__init__(frames=frames, steps=list(walked), interval=interval, notice=notice,
+                         title=f"Step player: {scope}, {count_noun(total, 'step')}", **kwargs)
         self.add_class("flow-player")
-
-    @property
-    def links(self) -> tuple:
-        """The two browser-side links: Play -> slider, slider -> frames."""
-        return self._links
-
-    @property
-    def frames(self) -> tuple:
-        """The pre-rendered frame widgets, one per step, in order."""
-        return self._stack.children
-
-    def _move(self, delta: int) -> None:
-        value = self._slider.value + delta
-        self._slider.value = min(max(value, self._slider.min), self._slider.max)
-        # The kernel side has no jslink: keep its copies in step too.
-        self._play.value = self._slider.value
-        self._stack.selected_index = self._slider.value
-
-    @guarded
-    def _on_prev_click(self, _button) -> None:
-        self._move(-1)
-
-    @guarded
-    def _on_next_click(self, _button) -> None:
-        self._move(+1)
 
     def _scope(self) -> dict:
         if self.phase is not None:
             return {"phase": self.phase}
         return {"steps": (min(self.steps), max(self.steps))}
+
+    def step_to(self, position: int) -> None:
+        """Show the frame at ``position`` (0-based), clamped to the ends."""
+        self.index = min(max(position, 0), len(self.frames) - 1)
 
     def text(self) -> str:
         """The player's steps as plain text, one line each: what a reader without widgets should see."""
@@ -445,4 +429,5 @@ class StepPlayer(Displayable, W.VBox):
 
     def _mime_types(self) -> dict:
         # Readers without a widget manager (GitHub's viewer, a plain HTML export) get the steps as a list.
-        return {**W.VBox._repr_mimebundle_(self), "text/html": lambda: step_list_html(self.diagram, **self._scope())}
+        return {**widget_mimes(self),
+                "text/html": lambda: step_list_html(self.diagram, **self._scope())}

@@ -52,9 +52,12 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
     dropdown = W.Dropdown(options=[(label, i) for i, (label, _) in enumerate(frames)], value=0,
                           description="What goes wrong:", layout=W.Layout(width="max-content"),
                           style={"description_width": "initial"})
-    stack = W.Stack(children=[W.HTML(body) for _, body in frames], selected_index=0)
+    # As wide as the notebook, no wider: the text wraps and a wide drawing scrolls in its own frame.
+    fit = dict(width="100%", max_width="100%", min_width="0")
+    stack = W.Stack(children=[W.HTML(body, layout=W.Layout(**fit)) for _, body in frames], selected_index=0,
+                    layout=W.Layout(**fit))
     summary = choices_html(diagram, choices, scenarios, [label for label, _ in frames])
-    box = WhatIfExplorer([dropdown, stack], summary=summary)
+    box = WhatIfExplorer([dropdown, stack], summary=summary, layout=W.Layout(**fit))
     box.add_class("flow-whatif")
     box._links = (W.jsdlink((dropdown, "index"), (stack, "selected_index")),)
     return box

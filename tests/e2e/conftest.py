@@ -18,6 +18,8 @@ from notebook_page import PAGE_JS
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "out"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+#: A learner's laptop screen.
+LAPTOP = {"width": 1366, "height": 900}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
@@ -87,7 +89,7 @@ def _block_non_local(page, blocked: BlockedRequests) -> None:
 @pytest.fixture(scope="session")
 def lab_page(chromium, lab):
     """One JupyterLab page for all notebooks (loading Lab once), every non-local request blocked."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    context = chromium.new_context(viewport=LAPTOP)
     page = context.new_page()
     page.blocked = BlockedRequests()
     _block_non_local(page, page.blocked)
@@ -96,8 +98,8 @@ def lab_page(chromium, lab):
     page.goto(lab.url("lab"))
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined", timeout=60_000)
     page.evaluate("() => window.jupyterapp.restored.then(() => true)")
-    # The file browser takes a third of the width: screenshots are for the course.
-    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    # A learner's laptop: the file browser open beside the notebook.
+    page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")
     try:
         yield page
     finally:
@@ -136,7 +138,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture()
 def static_page(chromium):
     """A fresh page for the static site, with every non-local request blocked and recorded."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    context = chromium.new_context(viewport=LAPTOP)
     page = context.new_page()
     page.blocked = BlockedRequests()
     _block_non_local(page, page.blocked)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page
 
-# In-page helpers, installed before JupyterLab loads. A player's "current frame" is the one frame of its
-# Stack that takes up space: ipywidgets may keep the others in the DOM, hidden.
+# In-page helpers, installed before JupyterLab loads. A player's "current frame" is the one frame that takes
+# up space: the player keeps the frames it has shown in the DOM, hidden.
 PAGE_JS = r"""
 window.__e2e = {
   frame(player) {
@@ -27,10 +27,10 @@ window.__e2e = {
     const row = f.querySelector('table.flow-table tr.flow-current');
     const hl = f.querySelector('.flow-sequence g.msg.highlight');
     const nar = f.querySelector('.flow-narration');
-    const handle = player.querySelector('.flow-slider .noUi-handle');
+    const range = player.querySelector('input.flow-range');
     return {
       step: f.dataset.step, position: Number(f.dataset.position),
-      total: handle ? Number(handle.getAttribute('aria-valuemax')) + 1 : null,
+      total: range ? Number(range.max) + 1 : null,
       row: row && row.dataset.step, highlight: hl && hl.dataset.step,
       narration: nar ? nar.textContent.replace(/\s+/g, ' ').trim() : null,
     };
@@ -83,7 +83,7 @@ window.__e2e = {
     return Array.from(this.panel.node.querySelectorAll(sel)).map(e => e.textContent.slice(0, 500));
   },
   choose(card, text) {
-    for (const label of card.querySelectorAll('.widget-radio-box label')) {
+    for (const label of card.querySelectorAll('.flow-choices label')) {
       if (label.textContent.trim() === text) { label.querySelector('input').click(); return true; }
     }
     return false;
@@ -95,7 +95,7 @@ window.__e2e = {
     const fb = card.querySelector('.flow-feedback');
     return {
       prompt: prompt ? prompt.textContent.replace(/\s+/g, ' ').trim() : '',
-      choices: Array.from(card.querySelectorAll('.widget-radio-box label')).map(l => l.textContent.trim()),
+      choices: Array.from(card.querySelectorAll('.flow-choices label')).map(l => l.textContent.trim()),
       correct: fb ? fb.dataset.correct || null : null,
       feedback: fb ? fb.textContent.trim() : null,
     };
@@ -114,7 +114,12 @@ window.__e2e = {
         const t0 = lat.t0;
         lat.t0 = null;
         lat.last = step;
-        requestAnimationFrame(() => lat.samples.push(performance.now() - t0));
+        // After the next paint: a message posted from the frame callback runs once that frame is painted.
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => lat.samples.push(performance.now() - t0);
+          channel.port2.postMessage(null);
+        });
       }
     });
     observer.observe(player, {subtree: true, childList: true, attributes: true});

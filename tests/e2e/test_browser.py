@@ -1,9 +1,11 @@
 """Every notebook in a real JupyterLab and Chromium: runs clean, its step player steps, its quiz answers.
 
-One JupyterLab and one page serve all notebooks. For each: Run All, no error shown anywhere, the first
-player's Next button moves the highlighted arrow, the marked table row and the narration together, a
-wrong and a right quiz answer get their feedback, stepping costs a few milliseconds in the page (and
-still works with the kernel shut down), and nothing was requested outside 127.0.0.1.
+One JupyterLab and one page serve all notebooks, at 1366x900 with the file browser open. For each: Run
+All, no error shown anywhere, nothing wider than the notebook, the first player's Next button moves the
+highlighted arrow, the marked table row and the narration together (and the player fits one screen), a
+wrong and a right quiz answer get their feedback and the right one counts in the progress card, stepping
+costs a few milliseconds, and after a kernel restart the player still steps and the quiz still checks,
+with no broken-link icon; nothing was requested outside 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: Screenshots copied to docs/ when E2E_DOCS=1 (out/ name -> docs/ name).
 DOCS_SHOTS = {"02-scheduling-player.png": "browser-player.png", "01-auth-quiz.png": "browser-quiz.png"}
 
-LATENCY: dict[str, dict[str, list[float]]] = {"client": {}, "kernel": {}}
+LATENCY: dict[str, dict[str, list[float]]] = {"client": {}}
 PLAYERS = ".jp-Notebook .flow-player"
 QUESTIONS = ".jp-Notebook .flow-quiz .flow-question"
 
@@ -56,7 +58,7 @@ def latency_report(out_dir):
     """After the module: the step latencies, per notebook and overall, printed and in out/latency.txt."""
     yield
     lines = []
-    for path, title in (("client", "slider key press (client side, jslink)"), ("kernel", "Next button (kernel round trip)")):
+    for path, title in (("client", "arrow key on the player (in the browser)"),):
         runs = LATENCY[path]
         if not runs:
             continue
@@ -117,21 +119,40 @@ def _drive_player(page, stem: str) -> None:
 
 def _latency(page, stem: str) -> None:
     player = page.locator(PLAYERS).first
-    handle = player.locator(".flow-slider .noUi-handle")
+    ui = player.locator(".flow-ui")
 
     def key(direction: int) -> None:
-        handle.focus()
+        ui.focus()
         page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
 
     client = measure_latency(page, key, steps=20)
     LATENCY["client"][stem] = client
-    if not LATENCY["kernel"]:  # the round trip through the kernel, measured once for comparison
-        buttons = {+1: player.locator(".flow-next"), -1: player.locator(".flow-prev")}
-        LATENCY["kernel"][stem] = measure_latency(page, lambda d: buttons[d].click(), steps=20)
     median = statistics.median(client)
-    print(f"\n{stem}: step latency (slider key, client side) median {median:.1f} ms over {len(client)} steps")
-    # Client-side stepping is a few ms; a round trip through a busy kernel would show as hundreds.
-    assert median < 250, f"client-side stepping took {median:.0f} ms (median): is the player still jslinked?"
+    print(f"\n{stem}: step latency (arrow key, in the browser) median {median:.1f} ms over {len(client)} steps")
+    # Functional only (make bench holds the 16 ms target): a round trip through a kernel would show as hundreds.
+    assert median < 250, f"stepping took {median:.0f} ms (median): does the player still step in the browser?"
+
+
+def _too_wide(page) -> list[dict]:
+    """The widgets and side-by-side views that are wider than the notebook (JupyterLab would scroll them
+    sideways). Plain SVG images and pandas tables of wide diagrams are not checked here (yet)."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'))
+             .filter(e => e.querySelector('.flow-player, .flow-quiz, .flow-progress, .flowlib-side-by-side, .flow-whatif'))
+             .filter(e => e.scrollWidth > e.clientWidth + 1)
+             .map(e => ({cls: e.firstElementChild ? e.firstElementChild.className : e.className,
+                         text: e.textContent.slice(0, 80), width: e.scrollWidth, room: e.clientWidth}))"""
+    )
+
+
+def _no_broken_link_icons(page) -> None:
+    shown = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.jp-Notebook .jupyter-widgets-disconnected'))
+             .filter(e => e.matches('.flow-player, .flow-quiz, .flow-progress, .flow-checked'))
+             .filter(e => getComputedStyle(e, '::before').content !== 'none')
+             .map(e => e.className)"""
+    )
+    assert not shown, f"widgets show a broken-link icon though they need no kernel: {shown}"
 
 
 def _quiz(page, course) -> tuple[dict, dict]:
@@ -149,6 +170,9 @@ def _quiz(page, course) -> tuple[dict, dict]:
     q1 = _question(course, second)
     judged_right = _answer(page, 1, q1.answer(course.diagram_for(q1)))
     assert judged_right["correct"] == "true" and judged_right["feedback"], judged_right
+    # A right answer is remembered in the browser, and this notebook's progress card counts it.
+    done = page.evaluate("() => JSON.parse(localStorage.getItem('launch-course/done') || '{}')")
+    assert f"quiz:{q1.id}" in done, done
     return judged_wrong, judged_right
 
 
@@ -165,9 +189,13 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
     not_run = [(c["index"], c["source"]) for c in cells if c["count"] is None]
     assert not not_run, f"cells Run All did not reach: {not_run}"
 
+    too_wide = _too_wide(page)
+    assert not too_wide, f"outputs wider than the notebook (they scroll sideways): {too_wide}"
     if _calls(notebook, "StepPlayer"):
         page.wait_for_selector(f"{PLAYERS} .flow-frame")
         _drive_player(page, stem)
+        height = page.locator(PLAYERS).first.evaluate("e => e.getBoundingClientRect().height")
+        assert height <= 760, f"the player is {height:.0f} px tall: it no longer fits one screen"
         page.screenshot(path=str(out_dir / f"{stem}-player.png"))
         _latency(page, stem)
     # Every notebook has a quiz (tests/test_notebooks.py checks the generated code too).
@@ -176,6 +204,10 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
     _quiz(page, course)
     page.locator(QUESTIONS).first.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(out_dir / f"{stem}-quiz.png"))
+    progress = page.locator(".jp-Notebook .flow-progress").first
+    if progress.count():
+        text = progress.inner_text()
+        assert re.search(r"(answered right: |the course: )[1-9]", text), text
     page.screenshot(path=str(out_dir / f"{stem}.png"))
     if os.environ.get("E2E_DOCS"):
         for shot, doc in DOCS_SHOTS.items():
@@ -185,14 +217,17 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
     shown = page.evaluate("() => __e2e.shownErrors()")
     assert not shown, f"errors shown on the page (widget callbacks included): {shown}"
 
+    # Kernel -> Restart: everything a learner clicks still works, and no widget shows a broken link.
+    page.evaluate("() => __e2e.panel.sessionContext.session.kernel.restart()")
+    page.wait_for_function("() => __e2e.kernelIdle()", timeout=60_000)
     if _calls(notebook, "StepPlayer"):
-        # The frames are linked in the browser: with the kernel gone, the slider still steps.
-        page.evaluate("() => __e2e.panel.sessionContext.shutdown()")
         before = player_state(page)
-        handle = page.locator(PLAYERS).first.locator(".flow-slider .noUi-handle")
-        key = "ArrowLeft" if before.position == before.total else "ArrowRight"
-        after = step_until_changed(page, before, lambda: (handle.focus(), page.keyboard.press(key)))
+        button = page.locator(PLAYERS).first.locator(".flow-prev" if before.position == before.total else ".flow-next")
+        after = step_until_changed(page, before, lambda: button.click())
         assert after.row == after.step == after.highlight
+    again = _answer(page, 0, page.evaluate("() => __e2e.question(0)")["choices"][0])
+    assert again["correct"] in ("true", "false") and again["feedback"], again
+    _no_broken_link_icons(page)
 
     assert page.blocked[blocked_before:] == [], "JupyterLab asked for something outside 127.0.0.1"
     # No notification either: neither the news prompt (turned off) nor a kernel or save failure.

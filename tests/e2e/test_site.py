@@ -70,7 +70,7 @@ def test_the_check_catches_what_a_stock_nbconvert_export_loads():
 def test_every_player_keeps_all_its_frames_and_the_diagrams_are_there(built_site, notebook):
     players = _players(notebook)
     page = (built_site / f"{notebook.stem}.html").read_text()
-    blocks = re.findall(r'<div class="site-player".*?<ol class="site-frames">(.*?)</ol></div>', page, re.S)
+    blocks = re.findall(r'<div class="site-fallback"><ol class="site-frames">(.*?)</ol></div>', page, re.S)
     assert len(blocks) == len(players)
     for frames, block in zip(players, blocks):
         shown = re.findall(r'<li class="site-frame" data-index="(\d+)">', block)
@@ -91,17 +91,35 @@ def test_every_player_keeps_all_its_frames_and_the_diagrams_are_there(built_site
 def _site_state(page, index: int = 0) -> dict:
     return page.evaluate(
         """i => {
-          const p = document.querySelectorAll('.site-player')[i];
-          const f = p.querySelector('.site-frame.site-current .flow-frame');
+          const p = document.querySelectorAll('.site-widget .flow-player')[i];
+          const f = Array.from(p.querySelectorAll('.flow-frame')).find(e => e.getClientRects().length);
           const row = f && f.querySelector('tr.flow-current');
           const hl = f && f.querySelector('.flow-sequence g.msg.highlight');
           const nar = f && f.querySelector('.flow-narration');
           return {step: f && f.dataset.step, row: row && row.dataset.step, highlight: hl && hl.dataset.step,
-                  narration: nar && nar.textContent, where: p.querySelector('.site-where').textContent,
-                  visible: Array.from(p.querySelectorAll('.site-frame')).filter(e => e.getClientRects().length).length};
+                  narration: nar && nar.textContent, where: p.querySelector('.flow-where').textContent,
+                  visible: Array.from(p.querySelectorAll('.flow-frame')).filter(e => e.getClientRects().length).length};
         }""",
         index,
     )
+
+
+def _site_quiz_checks(page, name: str) -> None:
+    from launch_course import load_course
+
+    course = load_course()
+    card = page.locator(".site-widget .flow-quiz .flow-question").first
+    card.scroll_into_view_if_needed()
+    question = next(q for q in course.questions if q.id == card.get_attribute("data-question"))
+    right = question.answer(course.diagram_for(question))
+    wrong = next(c for c in question.choices if c != right)
+    for choice, verdict in ((wrong, "false"), (right, "true")):
+        card.evaluate("(c, t) => { for (const l of c.querySelectorAll('.flow-choices label'))"
+                      " if (l.textContent.trim() === t) l.querySelector('input').click(); }", choice)
+        card.locator(".flow-check").click()
+        assert card.locator(".flow-feedback").get_attribute("data-correct") == verdict
+    progress = page.locator(".site-widget .flow-progress").first.inner_text()
+    assert re.search(r"answered right: 1 of", progress), progress
 
 
 def _phase_page(built_site) -> str:
@@ -117,7 +135,7 @@ def test_a_phase_page_offline_shows_its_diagrams_and_its_player_steps(built_site
     page = static_page
     name = _phase_page(built_site)
     page.goto(f"{site_server}/{name}")
-    page.wait_for_selector(".site-player.site-js")
+    page.wait_for_selector(".site-widget.site-js .flow-player")
     # The diagrams outside the player are images that loaded (data: URIs), with their steps as alt text.
     diagrams = page.evaluate(
         """() => Array.from(document.querySelectorAll('.jp-RenderedSVG img'))
@@ -126,19 +144,24 @@ def test_a_phase_page_offline_shows_its_diagrams_and_its_player_steps(built_site
     assert diagrams and all(d["ok"] and d["alt"] > 0 for d in diagrams), diagrams
     start = _site_state(page)
     assert start["visible"] == 1 and start["step"] == start["row"] == start["highlight"], start
-    player = page.locator(".site-player").first
+    player = page.locator(".site-widget .flow-player").first
     player.scroll_into_view_if_needed()
     state = start
     for n in range(2, 5):
-        player.locator("[data-act=next]").click()
+        player.locator(".flow-next").click()
         after = _site_state(page)
         assert after["step"] != state["step"] and after["step"] == after["row"] == after["highlight"], after
-        assert after["narration"] != state["narration"] and after["where"].startswith(f"{n} /")
+        assert after["narration"] != state["narration"] and after["where"].startswith(f"Step {n} of")
         state = after
-    # The slider and its arrow keys step too.
-    player.locator("input[type=range]").focus()
+    # The slider and the arrow keys step too.
+    player.locator("input.flow-range").focus()
     page.keyboard.press("ArrowLeft")
-    assert _site_state(page)["where"].startswith("3 /")
+    assert _site_state(page)["where"].startswith("Step 3 of")
+    player.locator(".flow-ui").focus()
+    page.keyboard.press("ArrowRight")
+    assert _site_state(page)["where"].startswith("Step 4 of")
+    # The quiz checks on the page, and a right answer counts in the progress card.
+    _site_quiz_checks(page, name)
     page.screenshot(path=str(out_dir / f"site-{Path(name).stem}.png"))
     if os.environ.get("E2E_DOCS"):
         shutil.copy(out_dir / f"site-{Path(name).stem}.png", DOCS / "browser-site-player.png")
@@ -153,10 +176,10 @@ def test_without_javascript_the_steps_read_one_after_another(built_site, site_se
         page = context.new_page()
         page.goto(f"{site_server}/{name}")
         shown = page.evaluate(
-            """() => { const p = document.querySelector('.site-player');
+            """() => { const p = document.querySelector('.site-widget .site-frames');
                  return {frames: p.querySelectorAll('.site-frame').length,
                          visible: Array.from(p.querySelectorAll('.site-frame')).filter(e => e.getClientRects().length).length,
-                         controls: p.querySelector('.site-controls').getClientRects().length}; }"""
+                         controls: document.querySelectorAll('.flow-controls').length}; }"""
         )
         assert shown["frames"] >= 2 and shown["visible"] == shown["frames"] and shown["controls"] == 0, shown
     finally:
@@ -178,7 +201,7 @@ def test_the_site_works_from_file_urls(built_site, static_page):
     """Copied to a USB stick and opened from disk, no server: the player still steps."""
     page = static_page
     page.goto((built_site / _phase_page(built_site)).as_uri())
-    page.wait_for_selector(".site-player.site-js")
-    page.locator(".site-player").first.locator("[data-act=next]").click()
-    assert _site_state(page)["where"].startswith("2 /")
+    page.wait_for_selector(".site-widget.site-js .flow-player")
+    page.locator(".site-widget .flow-player").first.locator(".flow-next").click()
+    assert _site_state(page)["where"].startswith("Step 2 of")
     assert page.blocked == []
