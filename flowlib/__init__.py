@@ -21,7 +21,7 @@ from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message, Participant
 
 if TYPE_CHECKING:  # type checkers see where each lazy name comes from
-    from flowlib.analysis.arrows import activations, arrow_kind, arrow_style, message_roles, protocol_tag
+    from flowlib.analysis.arrows import arrow_kind, message_roles, protocol_tag
     from flowlib.analysis.diff import diff_flows
     from flowlib.analysis.lint import lint
     from flowlib.analysis.select import select_messages
@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # type checkers see where each lazy name comes from
     from flowlib.views.text import step_list, step_list_html
     from flowlib.widgets.player import StepPlayer
     from flowlib.widgets.whatif import what_if_explorer
-    from flowlib.writing.corpusjson import to_corpus_json
     from flowlib.writing.plantuml import to_plantuml
 
 #: Public name -> the module that defines it, imported on first use.
@@ -53,10 +52,8 @@ _LAZY = {
     "parse_lenient": "flowlib.reading.driver",
     "select_messages": "flowlib.analysis.select",
     "arrow_kind": "flowlib.analysis.arrows",
-    "arrow_style": "flowlib.analysis.arrows",
     "message_roles": "flowlib.analysis.arrows",
     "protocol_tag": "flowlib.analysis.arrows",
-    "activations": "flowlib.analysis.arrows",
     "lint": "flowlib.analysis.lint",
     "diff_flows": "flowlib.analysis.diff",
     "what_if": "flowlib.analysis.whatif",
@@ -76,7 +73,6 @@ _LAZY = {
     "StepPlayer": "flowlib.widgets.player",
     "what_if_explorer": "flowlib.widgets.whatif",
     "to_plantuml": "flowlib.writing.plantuml",
-    "to_corpus_json": "flowlib.writing.corpusjson",
 }
 
 __all__ = ["DiagramError", "Diagram", "Message", "Participant", *_LAZY]

@@ -159,3 +159,26 @@ def test_doctests_run_for_every_module():
     makefile = (ROOT / "Makefile").read_text()
     run = next(line for line in makefile.splitlines() if "pytest tests" in line)
     assert "flowlib" in run.split() and "course/launch_course" in run.split()
+
+
+def test_the_public_api_is_small_and_visible_to_type_checkers():
+    """flowlib's top level: at most 30 names, each resolvable, each imported under TYPE_CHECKING from the
+    module the lazy table names (so type checkers and editors see the same API as users)."""
+    import ast as _ast
+    import importlib
+
+    import flowlib
+
+    assert len(flowlib.__all__) <= 30, flowlib.__all__
+    tree = _ast.parse(Path(flowlib.__file__).read_text(encoding="utf-8"))
+    checked = {}
+    for node in _ast.walk(tree):
+        if isinstance(node, _ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for imp in node.body:
+                for alias in imp.names:
+                    checked[alias.name] = imp.module
+    for name in flowlib.__all__:
+        value = getattr(flowlib, name)
+        if name in flowlib._LAZY:
+            assert checked.get(name) == flowlib._LAZY[name], name
+            assert getattr(importlib.import_module(flowlib._LAZY[name]), name) is value
