@@ -10,6 +10,7 @@ stopped by PID.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import re
@@ -42,6 +43,13 @@ wrong = next(choice for choice in question.choices if choice != right)
 print(json.dumps({"wrong": quiz.answer(0, wrong), "right": quiz.answer(0, right)}))
 """
 
+
+
+def _run(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the main thread for the whole session, where ``asyncio.run`` refuses to start another."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 def readme_link() -> str:
     """The nbgitpuller link the README's instructors' section hands out (the test opens exactly that)."""
@@ -126,7 +134,7 @@ async def _class(hub, link: str):
 def test_a_class_pulls_the_course_runs_a_phase_and_answers_a_quiz_and_the_instructor_sees_solutions(
         hub, remote, branch):
     link = classroom.pull_link(readme_link().replace("00-overview", NOTEBOOK), hub.url, remote, branch)
-    *learners, teacher = asyncio.run(_class(hub, link))
+    *learners, teacher = _run(_class(hub, link))
     for name, result in zip(LEARNERS, learners):
         assert any("git clone" in line for line in result["pulled"]), (name, result["pulled"])
         assert (hub.folder / "homes" / name / "REPO" / "notebooks" / f"{NOTEBOOK}.ipynb").is_file()
@@ -173,7 +181,7 @@ async def _edit_update_pull(hub, link: str, remote: Path, work: Path) -> dict:
 
 def test_a_second_pull_keeps_the_learners_edits_and_brings_the_update(hub, remote, branch, tmp_path):
     link = classroom.pull_link(readme_link(), hub.url, remote, branch)
-    result = asyncio.run(_edit_update_pull(hub, link, remote, tmp_path / "instructor"))
+    result = _run(_edit_update_pull(hub, link, remote, tmp_path / "instructor"))
     assert NOTE in result["edited"], "the learner's edit was lost"
     assert UPDATE in result["untouched"], "the update did not arrive in the notebook the learner left alone"
     clone = hub.folder / "homes" / LEARNERS[0] / "REPO"
