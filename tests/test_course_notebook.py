@@ -19,7 +19,7 @@ from IPython.utils.capture import capture_output  # noqa: E402
 
 from flowlib import interaction_matrix, messages_table, parse, phases_table  # noqa: E402
 from launch_course import notebook  # noqa: E402
-from launch_course.notebook import SETUP_NAMES, defined_names, frame_html, install, unrun_cell_hint  # noqa: E402
+from launch_course.notebook import SETUP_NAMES, WRAP_CELL, defined_names, frame_html, install, unrun_cell_hint  # noqa: E402
 from scripts.build_notebooks import build, sources  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +136,9 @@ FLOW = parse("== login ==\nA -> B: hi\nB --> A: ok\n== work ==\nA -> C: go")
     pd.DataFrame({"a": [1, 2]}, index=[5, 7]),
 ], ids=["messages", "phases", "matrix", "groupby", "two-levels", "other-index"])
 def test_every_header_cell_has_a_name(frame):
-    html = frame_html(frame)
+    wrapped = frame_html(frame)
+    assert f'<td style="{WRAP_CELL}">' in wrapped  # text cells wrap: the table fits the notebook
+    html = wrapped.replace(f' style="{WRAP_CELL}"', "")
     assert "<th></th>" not in html and "<th>" in html
     shown = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
     for value in shown.iloc[0]:
@@ -146,7 +148,8 @@ def test_every_header_cell_has_a_name(frame):
 def test_the_html_formatter_is_installed(shell):
     install(shell)
     data, _ = shell.display_formatter.format(phases_table(FLOW))
-    assert "<th>phase</th>" in data["text/html"] and "<th></th>" not in data["text/html"]
+    html = data["text/html"].replace(f' style="{WRAP_CELL}"', "")
+    assert "<th>phase</th>" in html and "<th></th>" not in html
 
 
 def test_a_kernel_started_with_the_course_startup_file_hints_before_the_setup_cell(tmp_path):

@@ -73,7 +73,9 @@ def test_ipython_shows_the_same_bundle():
     drawing = sequence_svg(OLD)
     assert formatter.format(drawing)[0] == drawing._repr_mimebundle_()
     assert formatter.format(drawing, include=["text/plain"])[0] == {"text/plain": drawing.text}
-    assert formatter.format(drawing, exclude=["text/plain"])[0] == {"image/svg+xml": drawing.source}
+    assert formatter.format(drawing, exclude=["text/plain", "text/html"])[0] == {"image/svg+xml": drawing.source}
+    # A notebook shows the HTML: the drawing fitted to the page's width.
+    assert 'width="100%"' in formatter.format(drawing, include=["text/html"])[0]["text/html"]
     assert formatter.format(drawing, include=[])[0] == drawing._repr_mimebundle_()
 
 

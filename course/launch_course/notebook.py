@@ -18,6 +18,8 @@ sets ``PYTHONSTARTUP`` to :mod:`launch_course.startup`, which covers a cell run 
 
 from __future__ import annotations
 
+import re
+
 import ast
 import json
 from pathlib import Path
@@ -168,7 +170,8 @@ def show_unrun_cell_hints(shell=None) -> bool:
 
 
 def frame_html(frame) -> str:
-    """A DataFrame as HTML with a name in every header cell.
+    """A DataFrame as HTML with a name in every header cell, its text cells wrapping (JupyterLab keeps
+    table cells on one line, so a long label would make the table scroll sideways).
 
     A default index (0, 1, 2...) is left out; a named index becomes ordinary columns (an unnamed level
     is called "index"); a name on the columns is kept in the first column's header.
@@ -190,9 +193,15 @@ def frame_html(frame) -> str:
         shown = shown.copy()
         shown.columns = [" ".join(str(p) for p in col if str(p)) or "index" for col in shown.columns]
     shown = shown.rename_axis(columns=None)
-    return shown.to_html(index=False, max_rows=pd.get_option("display.max_rows"),
+    html = shown.to_html(index=False, max_rows=pd.get_option("display.max_rows"),
                          max_cols=pd.get_option("display.max_columns"), notebook=True, border=1,
                          classes="dataframe")
+    return _PLAIN_CELL.sub(lambda m: m.group(0)[:-1] + f' style="{WRAP_CELL}">', html)
+
+
+_PLAIN_CELL = re.compile(r"<t[dh]>")
+#: Inline CSS that lets a table cell's text wrap (a long word breaks too) instead of widening the table.
+WRAP_CELL = "white-space:normal;overflow-wrap:anywhere;min-width:3em"
 
 
 def name_every_header(shell=None) -> bool:

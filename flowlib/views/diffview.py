@@ -152,7 +152,7 @@ class DiffView(Displayable):
         >>> view.html.count("<svg")
         2
         """
-        from flowlib.views.overlay import color_steps, legend_html, side_by_side_html
+        from flowlib.views.overlay import color_steps, figures_html, legend_html, side_by_side_html
         from flowlib.views.svg import sequence_svg
 
         views = []
@@ -162,8 +162,13 @@ class DiffView(Displayable):
                 continue
             svg = sequence_svg(diagram, phase=phase, colors=self.colors, numbers="steps")
             colors = self.step_colors(side)
-            unchanged = {s for s in svg.steps if s not in colors}
-            views.append(color_steps(svg.source, colors, faded=unchanged, opacity=0.45))
+            # Drawn for the page: labels wrapped, or windows of steps one above the other, when too wide.
+            parts = svg.fit() if svg.fit is not None else (svg,)
+            views.append(figures_html([
+                (color_steps(v.source, colors, faded={s for s in v.steps if s not in colors}, opacity=0.45),
+                 v.title if len(parts) > 1 else "")
+                for v in parts
+            ]))
         legend = legend_html((k, KIND_COLORS[k]) for k in KINDS if k != "unchanged")
         body = side_by_side_html(
             views[0], views[1], left_title=_name(self.diff.old), right_title=_name(self.diff.new), legend=legend

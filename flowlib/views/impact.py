@@ -16,7 +16,6 @@ from flowlib.analysis.wording import count_noun, message_text
 from flowlib.model import Diagram
 from flowlib.views.display import Displayable
 from flowlib.views.html import render
-from flowlib.views.overlay import figure_html
 from flowlib.views.palette import BLUE, HIGHLIGHT, text_color
 
 __all__ = ["STATUS_COLORS", "ImpactView", "impact_view", "what_if_frames", "choices_html"]
@@ -111,13 +110,19 @@ class ImpactView(Displayable):
         from flowlib.views.svg import sequence_svg
 
         impact = self.impact
+
+        def paint(view):
+            shown = set(view.steps)
+            colors = {s.step: STATUS_COLORS[s.status] for s in impact.steps if s.step in shown}
+            faded = {s.step for s in impact.steps if s.status in ("never", "not_taken") and s.step in shown}
+            dashed = {s.step for s in impact.steps if s.status == "never" and s.step in shown}
+            source = color_steps(view.source, colors, faded, opacity=0.4, dashed=dashed)
+            return dataclasses.replace(view, source=source, text=impact.summary(), fit=None)
+
         view = sequence_svg(impact.diagram, phase=phase, colors=self.colors, numbers="steps")
-        shown = set(view.steps)
-        colors = {s.step: STATUS_COLORS[s.status] for s in impact.steps if s.step in shown}
-        faded = {s.step for s in impact.steps if s.status in ("never", "not_taken") and s.step in shown}
-        dashed = {s.step for s in impact.steps if s.status == "never" and s.step in shown}
-        source = color_steps(view.source, colors, faded, opacity=0.4, dashed=dashed)
-        return dataclasses.replace(view, source=source, text=impact.summary())
+        # Drawn narrower for a page (labels wrapped, or windows of steps), coloured the same way.
+        fit = view.fit
+        return dataclasses.replace(paint(view), fit=None if fit is None else (lambda: tuple(paint(v) for v in fit())))
 
 
 def _impact_html(impact: Impact, affected_only: bool) -> str:
@@ -170,8 +175,8 @@ def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scena
             first = (impact.highlighted_steps or impact.taken_steps or (None,))[0]
             shown = diagram.messages[first - 1].phase if first is not None else None
             nothing = first is None
-        svg = ImpactView(impact, colors).svg(phase=shown).source if phase != "auto" or shown is not None else None
-        svg = None if svg is None else figure_html(svg, max_height=640)
+        view = ImpactView(impact, colors).svg(phase=shown) if phase != "auto" or shown is not None else None
+        svg = None if view is None else view._fitted_html()
         frames.append((label, render(
             "whatif_frame.html.j2", impact=_impact_html(impact, True),
             compare_name=None if compare is None else _name(compare), compare_text=compare_text,

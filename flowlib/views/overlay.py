@@ -70,18 +70,20 @@ def side_by_side_html(left: str, right: str, *, left_title: str, right_title: st
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
 _SIZE = re.compile(r'\s(width|height)="([\d.]+)(?:px)?"')
+_FONT_SIZE = re.compile(r'\bfont-size="([\d.]+)(?:px)?"')
 
 #: Smallest label a fitted view may show, in CSS pixels at 100% zoom, and the size labels are drawn at.
 SMALLEST_LABEL = 11.0
 DRAWN_LABEL = 13.0
 
 
-def fit_width(svg: str, *, smallest: float = SMALLEST_LABEL, drawn: float = DRAWN_LABEL) -> str:
+def fit_width(svg: str, *, smallest: float = SMALLEST_LABEL, drawn: float | None = None) -> str:
     """``svg`` made to follow the width of its container, never shrunk below labels of ``smallest`` px.
 
-    The root's width becomes 100% with a ``min-width`` (labels drawn at ``drawn`` px stay at least
-    ``smallest`` px) and a ``max-width`` of its own width; the height follows the viewBox. A drawing
-    wider than that minimum scrolls inside :func:`figure_html`'s frame, never the page.
+    The root's width becomes 100% with a ``min-width`` (labels drawn at ``drawn`` px, by default the
+    smallest ``font-size`` in ``svg`` or 13, stay at least ``smallest`` px) and a ``max-width`` of its
+    own width; the height follows the viewBox. A drawing wider than that minimum scrolls inside
+    :func:`figure_html`'s frame: :func:`flowlib.views.svg.fitted` draws views narrow enough not to.
 
     >>> fit_width('<svg width="1300" height="200" viewBox="0 0 1300 200"><g/></svg>')
     '<svg width="100%" style="min-width:1100px;max-width:1300px;height:auto" viewBox="0 0 1300 200"><g/></svg>'
@@ -94,7 +96,9 @@ def fit_width(svg: str, *, smallest: float = SMALLEST_LABEL, drawn: float = DRAW
     if "width" not in sizes:
         return svg
     width = float(sizes["width"])
-    lowest = width * smallest / drawn
+    if drawn is None:
+        drawn = min([DRAWN_LABEL] + [float(v) for v in _FONT_SIZE.findall(svg)])
+    lowest = width * min(1.0, smallest / drawn)
     fitted = _SIZE.sub("", root)
     fitted = fitted.replace("<svg", f'<svg width="100%" style="min-width:{lowest:.0f}px;max-width:{width:.0f}px;height:auto"', 1)
     return svg[: match.start()] + fitted + svg[match.end() :]
@@ -104,3 +108,13 @@ def figure_html(svg: str, *, max_height: int | None = None) -> str:
     """A view in a frame as wide as the page: fitted by :func:`fit_width`, scrolling inside its frame
     only when even the smallest legible scale is too wide (or taller than ``max_height``)."""
     return render("figure.html.j2", svg=fit_width(svg), max_height=max_height)
+
+
+def figures_html(views) -> str:
+    """Drawings one above the other, each fitted in its frame (:func:`figure_html`) under its escaped
+    caption ("" for none): a view too wide for the page drawn as consecutive windows of its steps.
+
+    >>> figures_html([('<svg width="10" height="5" viewBox="0 0 10 5"/>', "")]).count('class="flowlib-figure"')
+    1
+    """
+    return render("figures.html.j2", figures=[(figure_html(svg), caption) for svg, caption in views])

@@ -71,12 +71,22 @@ class SequenceSVG(Displayable):
     width: float = 0.0
     height: float = 0.0
     step_y: dict = field(default_factory=dict, repr=False, compare=False)  # step -> arrow y, for scrolling
+    #: Makes the drawings that fit a page (:func:`fitted`), for the HTML a notebook shows; None: this one.
+    fit: object = field(default=None, repr=False, compare=False)
 
     def _repr_svg_(self) -> str:
         return self.source
 
     def _mime_types(self) -> dict:
-        return {"image/svg+xml": self.source, "text/plain": self.text}
+        # A notebook shows the HTML: the view as wide as the page (labels wrapped, or stacked windows of
+        # steps when even that is too wide), never below legible labels. The SVG stays for other readers.
+        return {"text/html": self._fitted_html, "image/svg+xml": self.source, "text/plain": self.text}
+
+    def _fitted_html(self) -> str:
+        from flowlib.views.overlay import figures_html
+
+        views = self.fit() if callable(self.fit) else (self,)
+        return figures_html([(v.source, v.title if len(views) > 1 else "") for v in views])
 
     def save(self, path) -> str:
         """Write the SVG to ``path`` (UTF-8) and return the path."""
@@ -90,7 +100,8 @@ class SequenceSVG(Displayable):
 
 def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, highlight: int | None = None,
                  numbers="diagram", footbox: bool | None = None, focus_width: float | None = None,
-                 colors: Mapping[str, str] | None = None, max_steps: int | None = MAX_STEPS) -> SequenceSVG:
+                 colors: Mapping[str, str] | None = None, max_steps: int | None = MAX_STEPS,
+                 wrap: float | None = None) -> SequenceSVG:
     """Draw ``diagram`` as an SVG sequence diagram: whole, one ``phase``, or a window of ``steps``.
 
     steps: a window, as :func:`flowlib.analysis.select.check_steps` reads it. highlight: one shown step
@@ -105,6 +116,8 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     the palette's phase colours. max_steps: a view that would show more messages than this shows the
     first ``max_steps`` of them (or those around ``highlight``) and says so in its title; pass ``steps``
     for others, or ``max_steps=None`` to draw them all (a 300,000-message drawing takes a while).
+    wrap: break message labels and notes wider than this many pixels at spaces (a narrower drawing).
+    In a notebook, a view wider than :data:`PAGE_WIDTH` shows as :func:`fitted` draws it.
 
     >>> from flowlib import parse
     >>> svg = sequence_svg(parse("@startuml\\nA -> B: hi\\n@enduml"), highlight=1)
@@ -118,7 +131,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     numbers = numbering(numbers)
     if footbox is None:
         footbox = diagram.footbox
-    scene = _scene(diagram, phase, window, numbers, footbox, colors)
+    scene = _scene(diagram, phase, window, numbers, footbox, colors, wrap)
     if highlight is not None:  # the same check, and the same words, as every other view
         check_highlight(diagram, highlight, select_messages(diagram, phase=phase, steps=window))
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
@@ -129,8 +142,61 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     if highlight is not None:
         title += f" (step {highlight} highlighted)"
     band = scene.band(highlight, focus_width) if highlight is not None and focus_width else None
+    refit = None
+    if highlight is None and band is None and scene.width > PAGE_WIDTH:
+        def refit():
+            return fitted(diagram, phase=phase, steps=steps, numbers=numbers, footbox=footbox, colors=colors,
+                          max_steps=max_steps)
     return SequenceSVG(scene.render(highlight, title, text, band), text, title, scene.steps, highlight,
-                       scene.width, scene.height, scene.step_y)
+                       scene.width, scene.height, scene.step_y, refit)
+
+
+#: The widest drawing a page shows whole. Labels are drawn at 13 px and may be scaled down to 11 px
+#: (:data:`flowlib.views.overlay.SMALLEST_LABEL`): 1040 px then fit 880 px, the room an output has in
+#: JupyterLab on a 1366 px laptop with the file browser open (934 px), with a frame's margins.
+PAGE_WIDTH = 1040.0
+#: Label widths tried, widest first, to draw a view narrower (None: as written).
+WRAPS = (None, 320.0, 240.0, 180.0, 140.0)
+
+
+def fitted(diagram: Diagram, *, phase: str | None = None, steps=None, width: float = PAGE_WIDTH,
+           **kwargs) -> tuple[SequenceSVG, ...]:
+    """The view :func:`sequence_svg` draws, as drawings no wider than ``width`` px where possible: the
+    whole view with its labels and notes wrapped as little as it takes, else consecutive windows of its
+    steps (as few as it takes, each wrapped as little as it takes), to be shown one above the other.
+    A window of one step that is still too wide is drawn as narrow as it goes. ``kwargs`` are
+    :func:`sequence_svg`'s (no ``highlight``).
+
+    >>> from flowlib import parse
+    >>> d = parse("A -> B: " + "word " * 60 + "\\nB -> C: " + "more " * 60)
+    >>> [round(v.width) <= 400 for v in fitted(d, width=400)]
+    [True]
+    """
+    whole = sequence_svg(diagram, phase=phase, steps=steps, **kwargs)
+    if whole.width <= width:
+        return (whole,)
+    for wrap in WRAPS[1:]:
+        view = sequence_svg(diagram, phase=phase, steps=steps, wrap=wrap, **kwargs)
+        if view.width <= width:
+            return (view,)
+    shown = whole.steps
+    for parts in range(2, len(shown) + 1):
+        size = -(-len(shown) // parts)
+        chunks = [shown[i : i + size] for i in range(0, len(shown), size)]
+        views = []
+        for chunk in chunks:
+            window = (chunk[0], chunk[-1])
+            view = None
+            for wrap in WRAPS:
+                view = sequence_svg(diagram, phase=phase, steps=window, wrap=wrap, **kwargs)
+                if view.width <= width:
+                    break
+            views.append(view)
+            if view.width > width and len(chunk) > 1:
+                break
+        else:
+            return tuple(views)
+    return tuple(views)
 
 
 def _limit(diagram: Diagram, phase, window, highlight, max_steps) -> tuple[tuple[int, int] | None, str]:
@@ -165,15 +231,15 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 16
 
 
-def _scene(diagram: Diagram, phase, window, numbers: str, footbox: bool, colors=None) -> _Scene:
+def _scene(diagram: Diagram, phase, window, numbers: str, footbox: bool, colors=None, wrap=None) -> _Scene:
     # Diagram is hashable but hashing re-reads every event; identity is enough (and kept alive here).
-    key = (id(diagram), phase, window, numbers, footbox, colors_key(colors))
+    key = (id(diagram), phase, window, numbers, footbox, colors_key(colors), wrap)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is diagram:
         _CACHE.move_to_end(key)
         return hit[1]
     sel = select(diagram, phase, window)
-    scene = _Scene(diagram, layout(diagram, sel, numbers=numbers, footbox=footbox), phase, window, colors)
+    scene = _Scene(diagram, layout(diagram, sel, numbers=numbers, footbox=footbox, wrap=wrap), phase, window, colors)
     _CACHE[key] = (diagram, scene)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)

@@ -25,6 +25,7 @@ from flowlib.model import (
     Spacer,
 )
 from flowlib.views.svgtext import Run, TextBlock, block, group_text, run_width, runs, safe_color
+from flowlib.views.svgtext import wrap as wrap_block
 from flowlib.analysis.select import find_phase
 
 # Font sizes and spacing, in pixels (close to PlantUML's defaults so both read alike).
@@ -34,6 +35,7 @@ TITLE_FONT = 18.0
 LINE = 15.0  # line height at FONT
 HEAD_LINE = 16.0  # line height at HEAD_FONT
 MARGIN = 12.0
+TITLE_WRAP = 560.0  # the narrowest a wrapped drawing's title gets
 HEAD_GAP = 12.0  # between neighbouring heads
 BAR = 10.0  # activation bar width
 BAR_STEP = 5.0  # offset of each nested activation
@@ -354,15 +356,17 @@ _EMPTY = TextBlock((), (), FONT)
 # The layout.
 
 
-def layout(diagram: Diagram, sel: Selection, *, numbers="diagram", footbox: bool = True) -> Layout:
-    """Place every element of ``diagram`` that ``sel`` keeps.
+def layout(diagram: Diagram, sel: Selection, *, numbers="diagram", footbox: bool = True,
+           wrap: float | None = None) -> Layout:
+    """Place every element of ``diagram`` that ``sel`` keeps; ``wrap``: break message labels and notes
+    wider than this many pixels at spaces (a narrower drawing), or None.
 
     >>> from flowlib import parse
     >>> d = parse("Alice -> Bob: hi")
     >>> [c.code for c in layout(d, select(d)).columns]
     ['Alice', 'Bob']
     """
-    builder = _Builder(diagram, sel, numbers)
+    builder = _Builder(diagram, sel, numbers, wrap)
     builder.place_columns()
     builder.place_rows()
     return builder.result(footbox)
@@ -371,7 +375,7 @@ def layout(diagram: Diagram, sel: Selection, *, numbers="diagram", footbox: bool
 class _Builder:
     """The mutable state of one layout run (private: :func:`layout` is the interface)."""
 
-    def __init__(self, diagram: Diagram, sel: Selection, numbers):
+    def __init__(self, diagram: Diagram, sel: Selection, numbers, wrap: float | None = None):
         self.diagram = diagram
         self.sel = sel
         self.events = diagram.events
@@ -381,7 +385,8 @@ class _Builder:
         self.parts = [diagram.participant(c) for c in self.codes]
         self.names = [head_name(p) for p in self.parts]
         self.sizes = [head_size(p.kind, n) for p, n in zip(self.parts, self.names)]
-        self.labels = {m.step: message_label(m, numbers) for m in self.window
+        self.wrap = wrap
+        self.labels = {m.step: wrap_block(message_label(m, numbers), wrap) for m in self.window
                        if isinstance(m, Message) and m.step in sel.steps}
         self.xs: list[float] = []
         self.arrows: list[Arrow] = []
@@ -468,7 +473,7 @@ class _Builder:
                     self.edge_right = max(self.edge_right, xs[col[code]] + room)
 
     def _note_size(self, event) -> tuple[float, float]:
-        text = block(event.text, FONT, note=True)
+        text = wrap_block(block(event.text, FONT, note=True), self.wrap)
         if isinstance(event, Reference):
             return max(text.width + 2 * NOTE_PAD + 16, tab_width(_REF) + 24), TAB_H + text.count * LINE + 10
         extra = {"normal": FOLD, "hexagonal": 16.0}.get(event.style, 0.0)
@@ -493,6 +498,8 @@ class _Builder:
     def place_rows(self) -> None:
         d = self.diagram
         self.title = block(d.title, TITLE_FONT, bold=True) if d.title else TextBlock((), (), TITLE_FONT)
+        if self.wrap is not None:
+            self.title = wrap_block(self.title, max(self.wrap * 2, TITLE_WRAP))
         if d.header:
             header = block(d.header, 11.0)
             self.extras.append(("header", header, self.y))
@@ -695,7 +702,7 @@ class _Builder:
 
     def note(self, event: Note, after_arrow: bool) -> None:
         width, height = self._note_size(event)
-        text = block(event.text, FONT, note=True)
+        text = wrap_block(block(event.text, FONT, note=True), self.wrap)
         targets = sorted(self.col[c] for c in event.participants if c in self.col)
         arrow = self.last_arrow
         beside = event.attached_to == "message" and after_arrow and arrow is not None \
@@ -744,7 +751,7 @@ class _Builder:
             x1 -= (width - (x2 - x1)) / 2
             x2 = x1 + width
         top = self.y + 6
-        self.notes.append(NoteBox(x1, top, x2 - x1, height, "ref", block(event.text, FONT, note=True),
+        self.notes.append(NoteBox(x1, top, x2 - x1, height, "ref", wrap_block(block(event.text, FONT, note=True), self.wrap),
                                   event.line, True))
         self.touch(x1 - 8, x2 + 8)
         self.y = top + height + 4

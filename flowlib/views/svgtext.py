@@ -366,3 +366,50 @@ def plain(text: str) -> str:
     'a bold word'
     """
     return "\n".join("".join(r.text for r in runs(line)) for line in text.split("\n"))
+
+
+def wrap(tb: TextBlock, width: float | None) -> TextBlock:
+    """``tb`` with every line longer than ``width`` pixels broken at spaces (never inside a word), keeping
+    each run's style; ``None`` keeps it as it is.
+
+    >>> b = wrap(block("Alice asks the server for candidates", 13), 120)
+    >>> [("".join(r.text for r in line)) for line in b.lines]
+    ['Alice asks the', 'server for', 'candidates']
+    >>> max(b.widths) <= 120
+    True
+    """
+    if width is None or tb.width <= width:
+        return tb
+    lines: list[tuple[Run, ...]] = []
+    for line, line_width in zip(tb.lines, tb.widths):
+        if line_width <= width:
+            lines.append(line)
+            continue
+        # Words with their style: a word may span runs ("**3** hi" is one run per style).
+        words: list[list[Run]] = [[]]
+        for run in line:
+            for i, piece in enumerate(re.split(r"( +)", run.text)):
+                if not piece:
+                    continue
+                if piece.startswith(" "):
+                    words.append([])
+                    continue
+                words[-1].append(_restyle(run, piece))
+        current: list[Run] = []
+        used = 0.0
+        for word in (w for w in words if w):
+            w = sum(run_width(r, tb.size) for r in word)
+            space = run_width(Run(" "), tb.size) if current else 0.0
+            if current and used + space + w > width:
+                lines.append(tuple(current))
+                current, used, space = [], 0.0, 0.0
+            if current:
+                current.append(_restyle(word[0], " "))
+            current.extend(word)
+            used += space + w
+        lines.append(tuple(current))
+    return TextBlock(tuple(lines), tuple(sum(run_width(r, tb.size) for r in line) for line in lines), tb.size)
+
+
+def _restyle(run: Run, text: str) -> Run:
+    return Run(text, run.bold, run.italic, run.mono, run.underline, run.strike, run.color, run.size, run.placeholder)

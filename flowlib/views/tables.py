@@ -336,7 +336,14 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
     styler = frame.style.set_uuid(_styler_uuid(frame, highlight, colors))
     if caption:
         styler = styler.set_caption(caption)
+    # Text cells wrap (JupyterLab keeps table cells on one line): the table fits the notebook's width.
+    styler = styler.set_table_styles([{"selector": "td", "props": WRAP_CELLS},
+                                      {"selector": "th", "props": WRAP_CELLS}], overwrite=False)
     return styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
+
+
+#: CSS that lets a table cell's text wrap (a long word breaks too) instead of widening the table.
+WRAP_CELLS = "white-space: normal; overflow-wrap: anywhere; min-width: 3em;"
 
 
 def _styler_uuid(frame: pd.DataFrame, highlight: int | None, colors: Mapping[str, str] | None = None) -> str:

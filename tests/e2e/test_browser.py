@@ -1,7 +1,7 @@
 """Every notebook in a real JupyterLab and Chromium: runs clean, its step player steps, its quiz answers.
 
 One JupyterLab and one page serve all notebooks, at 1366x900 with the file browser open. For each: Run
-All, no error shown anywhere, nothing wider than the notebook, the first player's Next button moves the
+All, no error shown anywhere, no output scrolling sideways and no diagram text under 11 px, the first player's Next button moves the
 highlighted arrow, the marked table row and the narration together (and the player fits one screen), a
 wrong and a right quiz answer get their feedback and the right one counts in the progress card, stepping
 costs a few milliseconds, and after a kernel restart the player still steps and the quiz still checks,
@@ -133,15 +133,48 @@ def _latency(page, stem: str) -> None:
     assert median < 250, f"stepping took {median:.0f} ms (median): does the player still step in the browser?"
 
 
-def _too_wide(page) -> list[dict]:
-    """The widgets and side-by-side views that are wider than the notebook (JupyterLab would scroll them
-    sideways). Plain SVG images and pandas tables of wide diagrams are not checked here (yet)."""
+#: Outputs known to be wider than the notebook, by notebook: (CSS class of the output's renderer, why).
+#: The communication views are Graphviz layouts shown as images (00's is 1,264 px wide, 06's 1,011, 07's 1,239)
+#: whose 9 pt edge labels cannot shrink to 934 px and stay 11 px: they need a narrower layout (issue 10, left).
+KNOWN_WIDE = {stem: ("jp-RenderedSVG", "Graphviz communication view") for stem in ("00-overview", "06-metadata", "07-capstone")}
+
+
+def _too_wide(page, stem: str) -> list[dict]:
+    """Every output that scrolls sideways: the output area itself wider than the notebook, or anything in
+    it that scrolls in its own frame (a fitted view that could not shrink enough, a table, a widget)."""
+    found = page.evaluate(
+        """() => {
+          const wide = [];
+          for (const out of document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')) {
+            for (const e of [out, ...out.querySelectorAll('*')]) {
+              if (!e.clientWidth || e.scrollWidth <= e.clientWidth + 1) continue;
+              const x = getComputedStyle(e).overflowX;
+              if (e !== out && x !== 'auto' && x !== 'scroll') continue;
+              wide.push({cls: String(out.className), inner: String(e.className.baseVal ?? e.className).slice(0, 60),
+                         text: out.textContent.slice(0, 80), width: e.scrollWidth, room: e.clientWidth});
+            }
+          }
+          return wide;
+        }"""
+    )
+    known = KNOWN_WIDE.get(stem)
+    return [w for w in found if not (known and known[0] in w["cls"])]
+
+
+def _smallest_svg_text(page) -> list[dict]:
+    """SVG text in the outputs shown smaller than 11 px at 100% zoom (font size times the drawing's scale)."""
     return page.evaluate(
-        """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'))
-             .filter(e => e.querySelector('.flow-player, .flow-quiz, .flow-progress, .flowlib-side-by-side, .flow-whatif'))
-             .filter(e => e.scrollWidth > e.clientWidth + 1)
-             .map(e => ({cls: e.firstElementChild ? e.firstElementChild.className : e.className,
-                         text: e.textContent.slice(0, 80), width: e.scrollWidth, room: e.clientWidth}))"""
+        """() => {
+          const small = [];
+          for (const t of document.querySelectorAll('.jp-Notebook .jp-OutputArea-output svg text')) {
+            if (!t.getClientRects().length || !t.textContent.trim()) continue;
+            const ctm = t.getScreenCTM();
+            const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 1;
+            const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+            if (px < 10.95) small.push({text: t.textContent.slice(0, 40), px: Math.round(px * 10) / 10});
+          }
+          return small.slice(0, 10);
+        }"""
     )
 
 
@@ -189,8 +222,10 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
     not_run = [(c["index"], c["source"]) for c in cells if c["count"] is None]
     assert not not_run, f"cells Run All did not reach: {not_run}"
 
-    too_wide = _too_wide(page)
+    too_wide = _too_wide(page, stem)
     assert not too_wide, f"outputs wider than the notebook (they scroll sideways): {too_wide}"
+    small = _smallest_svg_text(page)
+    assert not small, f"diagram text smaller than 11 px at 100% zoom: {small}"
     if _calls(notebook, "StepPlayer"):
         page.wait_for_selector(f"{PLAYERS} .flow-frame")
         _drive_player(page, stem)
