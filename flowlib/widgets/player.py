@@ -35,7 +35,7 @@ BIG_PHASE = 200
 
 #: Width in pixels of the band of a wide sequence view a frame shows around its step: what fits beside the
 #: narration in a notebook's output area on a laptop (1366 px wide, file browser open) at full size.
-FRAME_WIDTH = 600
+FRAME_WIDTH = 560
 
 _ASSETS = files("flowlib.widgets") / "assets"
 
