@@ -16,9 +16,22 @@ from flowlib.reading.lineerror import LineError
 from flowlib.reading.numbering import decimal_format
 from flowlib.reading.patterns import GROUP_TITLE, NAME_IN_LIST, QUOTES
 
+# The do_* actions are the command table's (flowlib.reading.commands names each beside its pattern, and
+# the parser's tests and doctests exercise them through parse()); only the colour check is for others.
+__all__ = ["checked_color"]
+
 
 def checked_color(m: re.Match, group: str) -> str | None:
-    """The colour a pattern's ``group`` holds (or None); one PlantUML 1.2026 does not know is an error."""
+    """The colour a pattern's ``group`` holds (or None); one PlantUML 1.2026 does not know is an error.
+
+    >>> import re
+    >>> checked_color(re.match(r"note (?P<color>\\S+)", "note #Pink"), "color")
+    '#Pink'
+    >>> checked_color(re.match(r"note (?P<color>\\S+)", "note #Light"), "color")
+    Traceback (most recent call last):
+    ...
+    flowlib.reading.lineerror.LineError: no such colour: #Light (PlantUML 1.2026 refuses it: 'No such color')
+    """
     value = m.group(group)
     if value is not None and not is_color(value):
         raise LineError(f"no such colour: {value} (PlantUML 1.2026 refuses it: 'No such color')",
