@@ -70,7 +70,9 @@ def _style_of(m: re.Match) -> tuple[bool, str | None]:
 def do_arrow(b: Builder, m: re.Match):
     d1 = (m.group("d1") or "").lower().replace("_", "")
     d2 = (m.group("d2") or "").lower().replace("_", "")
-    if "(" in d1 or "(" in d2:                  # the slant ->(30) is drawing only
+    slant = None
+    if "(" in d1 or "(" in d2:                  # the slant: A ->(30) B, A (30)<- B
+        slant = int(re.search(r"\((\d+)\)", d1 + d2).group(1))
         d1, d2 = re.sub(r"\(\d+\)", "", d1), re.sub(r"\(\d+\)", "", d2)
     has2 = any(c in d2 for c in ">\\/x")
     has1 = any(c in d1 for c in "x<\\/")
@@ -105,7 +107,8 @@ def do_arrow(b: Builder, m: re.Match):
     _send(b, source, target, act, checked_color(m, "lifecolor"), m.start("act") + 1 if act else 1,
           label=display_text(m.group("label")) if m.group("label") is not None else "",
           dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
-          parallel=m.group("parallel") is not None, color=color, multicast=others)
+          parallel=m.group("parallel") is not None, color=color, multicast=others,
+          stereotype=m.groupdict().get("stereo"), slant=slant)
 
 
 def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
