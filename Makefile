@@ -28,8 +28,11 @@ system-lab:
 system-test:
 	@scripts/ensure-system-deps dot plantuml java npm chromium
 	@scripts/ensure-plantuml-jar >/dev/null
+	@scripts/ensure-mermaid >/dev/null
 
 PLANTUML_JAR_2026 = $$(scripts/ensure-plantuml-jar)
+# mermaid 11 and jsdom (npm, into the same cache): the Mermaid exports are parsed by mermaid itself.
+MERMAID_DIR = $$(scripts/ensure-mermaid)
 
 # JupyterHub's proxy (npm's configurable-http-proxy) for the hub test and benchmark: installed beside the
 # virtual environment (make clean removes it), never in git.
@@ -51,19 +54,12 @@ lab: $(STAMP) system-lab
 test: $(STAMP) system-test $(CHP)
 	@status=0; \
 	scripts/offline $(BIN)/python -m pytest notebooks || status=1; \
-	PLANTUML_JAR=$(PLANTUML_JAR_2026) $(BIN)/python -m pytest tests flowlib course/launch_course || status=1; \
+	PLANTUML_JAR=$(PLANTUML_JAR_2026) MERMAID_DIR=$(MERMAID_DIR) $(BIN)/python -m pytest tests flowlib course/launch_course \
+		|| status=1; \
 	exit $$status
 
-	@scripts/ensure-system-deps dot plantuml java npm chromium
-	@scripts/ensure-plantuml-jar >/dev/null
-
-PLANTUML_JAR_2026 = $$(scripts/ensure-plantuml-jar)
-
-# JupyterHub's proxy (npm's configurable-http-proxy) for the hub test and benchmark: installed beside the
-# virtual environment (make clean removes it), never in git.
-CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
-$(CHP): | $(STAMP) system-test
-	npm install --silent --no-audit --no-fund --prefix $(VENV)/chp configurable-http-proxy@5
+bench: $(STAMP) system-test $(CHP)
+	PLANTUML_JAR=$(PLANTUML_JAR_2026) $(BIN)/python -m benchmarks
 
 site: $(STAMP) system-lab
 	$(BIN)/python -m scripts.site

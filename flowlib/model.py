@@ -95,6 +95,8 @@ class Message:
     color: arrow colour from ``-[#red]>``, or None.
     line, column: where the arrow's line starts in the source (1-based).
     multicast: the other participants of ``A -> B & C`` (PlantUML 1.2026), in order; () for most messages.
+    stereotype: the ``<<stereotype>>`` written after the target (``A -> B <<create>> : x``), or None.
+    slant: the angle of a slanted arrow (``A ->(30) B``: 30), or None.
     """
 
     step: int
@@ -115,6 +117,8 @@ class Message:
     column: int = 1
     file: str | None = None
     multicast: tuple[str, ...] = ()
+    stereotype: str | None = None
+    slant: int | None = None
 
     @property
     def is_self(self) -> bool:

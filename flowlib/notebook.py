@@ -37,6 +37,15 @@ def show_exceptions(shell, types: tuple[type[BaseException], ...], show: Callabl
 
     Exceptions that an earlier call (or anyone's ``set_custom_exc``) handles keep their handler. The
     cell still fails: "Run All" stops there, and ``%tb`` prints the traceback.
+
+    >>> class Shell:  # the two things of IPython's shell that this uses
+    ...     custom_exceptions = ()
+    ...     def set_custom_exc(self, types, handler):
+    ...         self.custom_exceptions, self.CustomTB = types, handler
+    >>> shell = Shell()
+    >>> show_exceptions(shell, (KeyError,), print)
+    >>> shell.custom_exceptions
+    (<class 'KeyError'>,)
     """
     previous_types = tuple(shell.custom_exceptions)
     previous = shell.CustomTB if previous_types else None
@@ -57,7 +66,17 @@ def show_exceptions(shell, types: tuple[type[BaseException], ...], show: Callabl
 
 
 def show_diagram_error(error: DiagramError) -> None:
-    """Display ``error`` as the short panel (HTML, with its plain text for terminals)."""
+    """Display ``error`` as the short panel (HTML, with its plain text for terminals).
+
+    Outside a notebook, the text is printed:
+
+    >>> import contextlib, io
+    >>> shown = io.StringIO()
+    >>> with contextlib.redirect_stdout(shown):
+    ...     show_diagram_error(DiagramError("no such participant", line=2))
+    >>> "<string>:2: error: no such participant" in shown.getvalue()
+    True
+    """
     from IPython.display import display
 
     from flowlib.views.problems import problem_html
@@ -81,5 +100,15 @@ def show_errors_briefly(shell=None) -> bool:
 
 
 def load_ipython_extension(ipython) -> None:
-    """``%load_ext flowlib.notebook``: the same as importing flowlib in the shell."""
+    """``%load_ext flowlib.notebook``: the same as importing flowlib in the shell.
+
+    >>> class Shell:  # the two things of IPython's shell that this uses
+    ...     custom_exceptions = ()
+    ...     def set_custom_exc(self, types, handler):
+    ...         self.custom_exceptions = types
+    >>> shell = Shell()
+    >>> load_ipython_extension(shell)
+    >>> shell.custom_exceptions
+    (<class 'flowlib.errors.DiagramError'>,)
+    """
     show_errors_briefly(ipython)

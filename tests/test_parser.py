@@ -521,3 +521,16 @@ def test_the_fast_path_skips_the_first_words_of_every_command_tried_before_arrow
     before_arrows = COMMANDS[:[getattr(c, "pattern", None) for c in COMMANDS].index(ARROW)]
     assert {"title", "skinparam", "participant", "activate"} <= EARLY_WORDS
     assert all(set(c.keys.split()) <= EARLY_WORDS for c in before_arrows)
+
+
+def test_message_stereotypes_and_slants_are_kept():
+    """1.2026's '<<stereotype>>' after the target and slanted arrows are in the model, and written back."""
+    from flowlib.writing.plantuml import to_plantuml
+
+    diagram = parse("A ->(30) B : s\nA (20)<- B\nA -> B <<create>> : x\nA -> B ++ <<async>> : y\nA <->(10) B\nA -> B")
+    kept = [(m.source, m.target, m.slant, m.stereotype) for m in diagram.messages]
+    assert kept == [("A", "B", 30, None), ("B", "A", 20, None), ("A", "B", None, "<<create>>"),
+                    ("A", "B", None, "<<async>>"), ("A", "B", 10, None), ("A", "B", None, None)]
+    again = parse(to_plantuml(diagram))
+    assert [(m.slant, m.stereotype, m.label) for m in again.messages] == \
+        [(m.slant, m.stereotype, m.label) for m in diagram.messages]

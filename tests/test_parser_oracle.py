@@ -97,6 +97,12 @@ REFUSED = {
     "modulo-operator": "!$x = 7 % 3\nA -> B : $x",
     "not-operator": "!$x = 1\n!if !($x == 3)\nA -> B\n!endif",
     "missing-include": "A -> B\n!include nowhere.iuml",
+    # A DOT graph inside @startuml: blamed at @enduml when it is the first statement, else where it stands.
+    "dot-graph": "digraph g {\n  a -> b\n}",
+    "dot-graph-then-lines": "digraph g {\n  a -> b\n}\n\n\nfoo",
+    "dot-strict-after-comment": "' a comment\nstrict digraph g {\n  a -> b\n}",
+    "dot-undirected": "graph g {\n  a -- b\n}",
+    "dot-after-a-title": "title x\ndigraph g {\n  a -> b\n}",
 }
 
 # Diagrams with local includes: (main text, {file: text}), written in a folder of their own.

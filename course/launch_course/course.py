@@ -566,6 +566,14 @@ def check_exercise(exercise: Exercise, value, diagram: Diagram, attempt: int = 1
     """Judge an exercise answer without giving the answer away; hints get more specific with ``attempt``.
 
     ``value`` may be a plain Python value or what pandas returns (a numpy number, a Series, an Index).
+
+    >>> from launch_course import load_course
+    >>> course = load_course()
+    >>> exercise = next(e for e in course.exercises("auth") if e.id == "auth-keystone-sends")
+    >>> check_exercise(exercise, 3, course.diagram).correct
+    True
+    >>> check_exercise(exercise, 999, course.diagram).message.split(" Hint:")[0]
+    'You counted 999; the expected number is smaller.'
     """
     expected = exercise.expected(diagram)
     hint = exercise.hints[min(max(attempt, 1), len(exercise.hints)) - 1]
@@ -587,7 +595,14 @@ def _is_number(value) -> bool:
 
 
 def run_solution(exercise: Exercise, diagram: Diagram):
-    """Run an exercise's solution source with ``diagram`` in scope and return the ``answer`` it sets."""
+    """Run an exercise's solution source with ``diagram`` in scope and return the ``answer`` it sets.
+
+    >>> from launch_course import load_course
+    >>> course = load_course()
+    >>> exercise = next(e for e in course.exercises("auth") if e.id == "auth-keystone-sends")
+    >>> run_solution(exercise, course.diagram)
+    3
+    """
     scope: dict[str, Any] = {"diagram": diagram}
     exec(compile(exercise.solution, f"<solution {exercise.id}>", "exec"), scope)
     if "answer" not in scope:

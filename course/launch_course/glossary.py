@@ -86,7 +86,11 @@ def _default(path: str | None) -> tuple[Term, ...]:
 
 
 def glossary_table(terms: tuple[Term, ...] | None = None):
-    """The glossary as a pandas DataFrame (term, also, definition, link), sorted by term."""
+    """The glossary as a pandas DataFrame (term, also, definition, link), sorted by term.
+
+    >>> glossary_table().columns.tolist()
+    ['term', 'also', 'definition', 'link']
+    """
     import pandas as pd
 
     terms = _default(None) if terms is None else terms
@@ -111,7 +115,12 @@ def _pattern(terms: tuple[Term, ...]) -> tuple[re.Pattern, dict[str, Term]]:
 
 def mark_terms(markup: str, terms: tuple[Term, ...] | None = None) -> str:
     """``markup`` (HTML) with the first use of each glossary term, outside tags and ``<abbr>``, wrapped in
-    ``<abbr class="glossary" title="definition">``; the definition is escaped for the attribute."""
+    ``<abbr class="glossary" title="definition">``; the definition is escaped for the attribute.
+
+    >>> terms = (Term("RPC cast", "a one-way RPC message", "https://example.org/rpc"),)
+    >>> mark_terms("<p>an RPC cast, then another RPC cast</p>", terms).count("<abbr")
+    1
+    """
     terms = _default(None) if terms is None else terms
     pattern, by_name = _pattern(terms)
     done: set[str] = set()

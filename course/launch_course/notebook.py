@@ -155,7 +155,11 @@ def _show_hint(shell, error: NameError, tb) -> bool:
 
 
 def show_unrun_cell_hints(shell=None) -> bool:
-    """A ``NameError`` in a cell run too early names the cell to run first; False outside IPython."""
+    """A ``NameError`` in a cell run too early names the cell to run first; False outside IPython.
+
+    >>> show_unrun_cell_hints(object())   # not an IPython shell
+    False
+    """
     if shell is None:
         shell = running_shell()
     if shell is None or not hasattr(shell, "set_custom_exc"):
@@ -205,7 +209,11 @@ WRAP_CELL = "white-space:normal;overflow-wrap:anywhere;min-width:3em"
 
 
 def name_every_header(shell=None) -> bool:
-    """Show DataFrames with :func:`frame_html` in the running IPython shell; False outside IPython."""
+    """Show DataFrames with :func:`frame_html` in the running IPython shell; False outside IPython.
+
+    >>> name_every_header(object())   # no display formatter: not an IPython shell
+    False
+    """
     if shell is None:
         shell = running_shell()
     formatter = getattr(getattr(shell, "display_formatter", None), "formatters", {}).get("text/html")
@@ -222,6 +230,14 @@ def install(shell=None) -> bool:
     """This module's two behaviours, and flowlib's error panel, in ``shell`` (default: the running one).
 
     False outside IPython.
+
+    >>> class Shell:  # the parts of IPython's shell that this uses
+    ...     custom_exceptions = ()
+    ...     def set_custom_exc(self, types, handler):
+    ...         self.custom_exceptions, self.CustomTB = types, handler
+    >>> shell = Shell()
+    >>> install(shell), [t.__name__ for t in shell.custom_exceptions]
+    (True, ['DiagramError', 'NameError'])
     """
     if shell is None:
         shell = running_shell()

@@ -223,6 +223,10 @@ def load_observations(path=None, diagrams: Mapping[str, Diagram] | None = None,
     one flow can be read without the other's diagram). Every entry's step and message
     must match its diagram, the first step must give every field, and samples must exist; problems raise
     a located :class:`DiagramError`.
+
+    >>> observed = load_observations()
+    >>> sorted(observed), observed["today"][72].status
+    (['2014', 'today'], 'ACTIVE')
     """
     path = content_path(path if path is not None else "observe.yaml")
     file = str(path)
@@ -313,7 +317,11 @@ def observation(step: int, flow: str = "2014", path=None) -> Observation:
 
 def observed_table(flow: str = "2014", phase: str | None = None, path=None, *, verdicts: bool = True):
     """One row per step (of one phase, or all): the states, port, notifications, server event list, and
-    for the 2014 flow the step's bug-hunt verdict (a pandas DataFrame)."""
+    for the 2014 flow the step's bug-hunt verdict (a pandas DataFrame).
+
+    >>> observed_table("today", phase="auth")["step"].tolist()
+    [1, 2, 3]
+    """
     import pandas as pd
 
     observed = _default(None if path is None else str(path), flow)

@@ -381,7 +381,12 @@ def _protocol(label: str) -> str:
 
 def reference_narration(diagram: Diagram, refs: Mapping[int, StepReferences] | None = None) -> dict[int, StepNarration]:
     """step -> :class:`StepNarration` for today's flow: the message, its protocol and where it happens,
-    ready for ``StepPlayer(diagram, narration=...)``."""
+    ready for ``StepPlayer(diagram, narration=...)``.
+
+    >>> from launch_course import load_course
+    >>> reference_narration(load_course().today)[1].protocol
+    'REST (HTTP)'
+    """
     refs = load_references() if refs is None else refs
     result = {}
     for m in diagram.messages:
@@ -395,7 +400,12 @@ def reference_narration(diagram: Diagram, refs: Mapping[int, StepReferences] | N
 
 def references_table(diagram: Diagram, refs: Mapping[int, StepReferences] | None = None, *,
                      phase: str | None = None):
-    """One row per step (of one phase, or all): step, phase, message, references (a pandas DataFrame)."""
+    """One row per step (of one phase, or all): step, phase, message, references (a pandas DataFrame).
+
+    >>> from launch_course import load_course
+    >>> references_table(load_course().today, phase="auth")[["step", "phase"]].values.tolist()
+    [[1, 'auth'], [2, 'auth'], [3, 'auth']]
+    """
     import pandas as pd
 
     refs = load_references() if refs is None else refs

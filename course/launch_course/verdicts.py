@@ -164,7 +164,14 @@ def steps_named(text: str, verdicts: Mapping) -> set[int]:
 
 
 def markdown_prose(path: str | Path) -> Iterator[Prose]:
-    """The Markdown paragraphs and bullets of a MyST notebook source, outside code cells and fences."""
+    """The Markdown paragraphs and bullets of a MyST notebook source, outside code cells and fences.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "01-intro.md"
+    >>> _ = path.write_text("# Intro\\n\\nStep 4 is right.\\n\\n```{code-cell}\\nx = 1\\n```\\n")
+    >>> [(p.line, p.section, p.text) for p in markdown_prose(path)]
+    [(3, 'Intro', 'Step 4 is right.')]
+    """
     path = Path(path)
     section, block, start, fenced = "", [], 0, False
 
@@ -197,7 +204,12 @@ def markdown_prose(path: str | Path) -> Iterator[Prose]:
 
 def course_prose(course, notebooks: str | Path | None = None) -> Iterator[Prose]:
     """All the prose that may state a verdict: each narration's ``now`` (about its own step) and, given
-    the folder of the notebooks' MyST sources (where the phases' prose lives), their Markdown."""
+    the folder of the notebooks' MyST sources (where the phases' prose lives), their Markdown.
+
+    >>> from launch_course import load_course
+    >>> next(course_prose(load_course())).file
+    'narration.yaml'
+    """
     for n in course.narrations:
         yield Prose("narration.yaml", n.line, "now", n.now, (n.step,))
     if notebooks is not None:
@@ -210,6 +222,11 @@ def contradictions(prose: Iterable[Prose], verdicts: Mapping, wording: Wording) 
 
     A paragraph that names several steps may state each of their verdicts; one that names a step and
     states nothing takes its section's default (``wording.section_defaults``), if any.
+
+    >>> from launch_course.today import load_bughunt
+    >>> found = contradictions([Prose("x.md", 1, "", "Step 17 is misleading today.")], load_bughunt(), load_wording())
+    >>> [(c.step, c.claimed, c.verdict) for c in found]
+    [(17, 'outdated', 'wrong')]
     """
     problems = []
     for p in prose:

@@ -66,7 +66,13 @@ class Quiz(_CourseWidget):
     The verdict and feedback of every choice are computed from ``diagram`` here and stored with the widget:
     Check runs in the browser. A right answer is remembered (the progress cards count it).
 
-    >>> Quiz(course.quiz("auth"), course.diagram)  # doctest: +SKIP
+    >>> from launch_course import load_course
+    >>> course = load_course()
+    >>> quiz = Quiz(course.quiz("auth"), course.diagram)
+    >>> quiz
+    Quiz(6 questions)
+    >>> quiz.answer(0, None) == quiz.pick_first   # Check before a choice
+    True
     """
 
     cards = T.List(T.Dict(), help="each question: id, prompt_html, choices, and each choice's verdict").tag(sync=True)
@@ -177,7 +183,10 @@ def check(exercise_id: str, value, *, attempt: int | None = None, course=None) -
 
     ``attempt`` (1, 2, ...) picks the hint; by default, one more than the wrong answers given so far.
 
-    >>> check("auth-keystone-sends", 3)  # doctest: +SKIP
+    >>> check("auth-keystone-sends", 3, attempt=1)
+    Right: that is what the diagram says.
+    >>> check("auth-keystone-sends", None).correct
+    False
     """
     from launch_course.course import Feedback, check_exercise
 
@@ -198,6 +207,10 @@ def exercise_card(exercise_id: str, *, course=None, solutions: bool | None = Non
     """An exercise's prompt, its hints folded away, and its solution when instructors asked for solutions.
 
     ``solutions`` None means: ask :func:`flowlib.course.show_solutions` now (env var COURSE_SOLUTIONS=1).
+
+    >>> card = exercise_card("auth-keystone-sends", solutions=False)
+    >>> print(repr(card).splitlines()[0])
+    Exercise: Keystone's share of the conversation (auth-keystone-sends)
     """
     from launch_course.course import show_solutions
 
@@ -231,14 +244,20 @@ def _component_rows(diagram: Diagram, components: Mapping, phase: str | None) ->
 
 
 def components_html(diagram: Diagram, components: Mapping, *, phase: str | None = None) -> str:
-    """The participants of ``phase`` (all when None) with their service and role, as an escaped HTML table."""
+    """The participants of ``phase`` (all when None) with their service and role, as an escaped HTML table.
+
+    >>> from flowlib import parse
+    >>> components_html(parse("Alice -> Bob: hello"), {}).count("<tr data-component=")
+    2
+    """
     return render("components.html.j2", rows=_component_rows(diagram, components, phase))
 
 
 def components_card(phase: str | None = None, *, course=None) -> Shown:
     """The components a phase involves (the whole flow when None) and what each does, as a table.
 
-    >>> components_card("auth")  # doctest: +SKIP
+    >>> print(repr(components_card("auth")).splitlines()[0])
+    Client (Client): the user's client (openstack CLI, python-novaclient or Horizon): gets a token, then calls the REST APIs
     """
     course = _default_course() if course is None else course
     components = course.components

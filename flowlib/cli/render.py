@@ -142,7 +142,17 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
 
 
 def render_command(diagram: Diagram, args, out: TextIO) -> int:
-    """Run ``render`` for a parsed diagram: write the view to ``args.output`` or ``out``; the exit status."""
+    """Run ``render`` for a parsed diagram: write the view to ``args.output`` or ``out``; the exit status.
+
+    >>> import io
+    >>> from flowlib.cli import build_parser
+    >>> from flowlib.reading import parse
+    >>> out = io.StringIO()
+    >>> render_command(parse("Alice -> Bob: hello"), build_parser().parse_args(["render", "flow.puml", "--format", "text"]), out)
+    0
+    >>> out.getvalue()
+    '  1. Alice -> Bob: hello [request]\\n'
+    """
     try:
         fmt = output_format(args)
         steps = check_steps(diagram, args.steps) if args.steps else None

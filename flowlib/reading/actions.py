@@ -16,9 +16,22 @@ from flowlib.reading.lineerror import LineError
 from flowlib.reading.numbering import decimal_format
 from flowlib.reading.patterns import GROUP_TITLE, NAME_IN_LIST, QUOTES
 
+# The do_* actions are the command table's (flowlib.reading.commands names each beside its pattern, and
+# the parser's tests and doctests exercise them through parse()); only the colour check is for others.
+__all__ = ["checked_color"]
+
 
 def checked_color(m: re.Match, group: str) -> str | None:
-    """The colour a pattern's ``group`` holds (or None); one PlantUML 1.2026 does not know is an error."""
+    """The colour a pattern's ``group`` holds (or None); one PlantUML 1.2026 does not know is an error.
+
+    >>> import re
+    >>> checked_color(re.match(r"note (?P<color>\\S+)", "note #Pink"), "color")
+    '#Pink'
+    >>> checked_color(re.match(r"note (?P<color>\\S+)", "note #Light"), "color")
+    Traceback (most recent call last):
+    ...
+    flowlib.reading.lineerror.LineError: no such colour: #Light (PlantUML 1.2026 refuses it: 'No such color')
+    """
     value = m.group(group)
     if value is not None and not is_color(value):
         raise LineError(f"no such colour: {value} (PlantUML 1.2026 refuses it: 'No such color')",
@@ -57,7 +70,9 @@ def _style_of(m: re.Match) -> tuple[bool, str | None]:
 def do_arrow(b: Builder, m: re.Match):
     d1 = (m.group("d1") or "").lower().replace("_", "")
     d2 = (m.group("d2") or "").lower().replace("_", "")
-    if "(" in d1 or "(" in d2:                  # the slant ->(30) is drawing only
+    slant = None
+    if "(" in d1 or "(" in d2:                  # the slant: A ->(30) B, A (30)<- B
+        slant = int(re.search(r"\((\d+)\)", d1 + d2).group(1))
         d1, d2 = re.sub(r"\(\d+\)", "", d1), re.sub(r"\(\d+\)", "", d2)
     has2 = any(c in d2 for c in ">\\/x")
     has1 = any(c in d1 for c in "x<\\/")
@@ -92,7 +107,8 @@ def do_arrow(b: Builder, m: re.Match):
     _send(b, source, target, act, checked_color(m, "lifecolor"), m.start("act") + 1 if act else 1,
           label=display_text(m.group("label")) if m.group("label") is not None else "",
           dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
-          parallel=m.group("parallel") is not None, color=color, multicast=others)
+          parallel=m.group("parallel") is not None, color=color, multicast=others,
+          stereotype=m.groupdict().get("stereo"), slant=slant)
 
 
 def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):

@@ -16,6 +16,9 @@ def block_lines(text: str, file, block: int = 0) -> tuple[list[tuple[int, str]],
     """(1-based line number, raw line) of @startuml block number ``block`` (0-based), and the number of blocks.
 
     Text without any ``@startuml`` is read whole, as one block (handy for snippets).
+
+    >>> block_lines("@startuml\\nA -> B\\n@enduml\\n@startuml\\nB -> C\\n@enduml\\n", None, block=1)
+    ([(5, 'B -> C')], 2)
     """
     if not isinstance(block, int) or isinstance(block, bool) or block < 0:
         raise ValueError(f"block must be a block number (0 for the first @startuml block), not {block!r}")

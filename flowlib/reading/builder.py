@@ -24,7 +24,7 @@ class _NewMessage:
     __slots__ = Message.__slots__
 
     def __init__(self, step, source, target, label, dotted, head, bidirectional, exo, exo_short, parallel, number,
-                 phase, is_return, color, line, column, file, multicast=()):
+                 phase, is_return, color, line, column, file, multicast=(), stereotype=None, slant=None):
         self.step = step
         self.source = source
         self.target = target
@@ -43,6 +43,8 @@ class _NewMessage:
         self.column = column
         self.file = file
         self.multicast = multicast
+        self.stereotype = stereotype
+        self.slant = slant
         self.__class__ = Message
 
 
@@ -185,7 +187,8 @@ class Builder:
 
     # -- messages ------------------------------------------------------------------------------
     def message(self, source, target, label="", dotted=False, head="normal", bidirectional=False, exo=None,
-                exo_short=None, parallel=False, is_return=False, color=None, multicast=()) -> Message:
+                exo_short=None, parallel=False, is_return=False, color=None, multicast=(), stereotype=None,
+                slant=None) -> Message:
         """Add a message; PlantUML checks a pending ``create`` on every message but a ``return``."""
         raw = self.raw
         number = self.numbering.next() if self.numbering.on else None
@@ -193,7 +196,7 @@ class Builder:
             label = label.replace("%autonumber%", (number or "").replace("<b>", "").replace("</b>", ""))
         msg = _NewMessage(len(self.messages) + 1, source, target, label, dotted, head, bidirectional, exo,
                           exo_short, parallel, number, self.phase, is_return, color, self.line,
-                          len(raw) - len(raw.lstrip()) + 1, self.source, multicast)
+                          len(raw) - len(raw.lstrip()) + 1, self.source, multicast, stereotype, slant)
         self.messages.append(msg)
         self.events.append(msg)
         self.last_with_deactivate = msg

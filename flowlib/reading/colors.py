@@ -42,7 +42,11 @@ def _single(name: str) -> bool:
 
 
 def is_color(text: str) -> bool:
-    """True when PlantUML accepts ``text`` (with or without its ``#``) as a colour."""
+    """True when PlantUML accepts ``text`` (with or without its ``#``) as a colour.
+
+    >>> is_color("#LightGreen"), is_color("#Light"), is_color("#Red-Blue")
+    (True, False, True)
+    """
     name = text[1:] if text.startswith("#") else text
     if name.startswith("?") and ":" in name:
         return all(_single(part) for part in name[1:].split(":"))

@@ -252,6 +252,9 @@ def candidates(line: str) -> tuple:
     """The commands that may accept ``line``: those keyed on its first word (or character), then the rest.
 
     A word that only starts with a keyword counts too: PlantUML reads ``returns x`` as ``return`` + ``s x``.
+
+    >>> candidates("activate A")[0].name
+    'activate'
     """
     table = _DISPATCH if "-" in line else _DISPATCH_NO_DASH
     m = _FIRST_WORD.match(line)

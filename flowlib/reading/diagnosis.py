@@ -57,7 +57,13 @@ _OTHER_KINDS = [  # (kind, weight, pattern on one stripped line): the kind with 
 
 
 def guess_other_kind(lines: list[str]) -> str | None:
-    """PlantUML's type of the diagram these lines look like, or None when they look like no other kind."""
+    """PlantUML's type of the diagram these lines look like, or None when they look like no other kind.
+
+    >>> guess_other_kind(["class Shape", "class Circle", "Shape <|-- Circle"])
+    'class'
+    >>> guess_other_kind(["Alice -> Bob: hello"]) is None
+    True
+    """
     scores: dict[str, int] = {}
     for kind, weight, pattern in _OTHER_KINDS:
         hits = 0

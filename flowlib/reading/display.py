@@ -17,7 +17,11 @@ def display_text(text: str) -> str:
 
 
 def unquote(name: str) -> str:
-    """``"Token Store"`` -> ``Token Store``; unquoted names are returned as they are."""
+    """``"Token Store"`` -> ``Token Store``; unquoted names are returned as they are.
+
+    >>> unquote('"Token Store"'), unquote("Bob")
+    ('Token Store', 'Bob')
+    """
     if len(name) >= 2 and name[0] in QUOTES and name[-1] in QUOTES:
         return name[1:-1]
     return name

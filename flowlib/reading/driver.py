@@ -12,6 +12,7 @@ compare the two.
 from __future__ import annotations
 
 import gc
+import re
 from typing import TYPE_CHECKING
 
 from flowlib.errors import DiagramError
@@ -55,6 +56,24 @@ def _run(text: str, file: str | None, lenient: bool, options: Options | None = N
     finally:
         if collecting:
             gc.enable()
+
+
+def _dot_blame(text: str, block, stream, number, raw) -> tuple[int, str]:
+    """The line PlantUML 1.2026 blames for a DOT graph inside ``@startuml``: its ``@enduml`` when the graph
+    is the block's first statement (PlantUML reads the whole block as DOT and fails at its end), else
+    ``number`` (the line where reading it as a sequence diagram failed).
+    """
+    first = next((s for _, s, _ in stream if s), "")
+    if not block or _DOT_START.match(first) is None:
+        return number, raw
+    end = int(block[-1][0]) + 1
+    lines = text.splitlines()
+    if end <= len(lines) and lines[end - 1].lstrip().lower().startswith("@end"):
+        return end, lines[end - 1]
+    return number, raw
+
+
+_DOT_START = re.compile(r"(?:strict\s+)?(?:di)?graph\b[^{]*\{", re.I)
 
 
 def _parse_text(text: str, file: str | None, lenient: bool, options: Options, block_index: int = 0
@@ -145,6 +164,8 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         if kind is not None:
             number, line, raw = first_failure
             raw = dict(block).get(number, raw) if not included else raw
+            if kind == "PSystemDot" and not included:
+                number, raw = _dot_blame(text, block, stream, number, raw)
             err = located_error(f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram",
                                 file_of(number) or file, int(number), column_of(raw), raw)
             # The preprocessor's problems (a missing include...) come first, as in PlantUML.

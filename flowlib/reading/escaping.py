@@ -102,5 +102,9 @@ def escape(text: str) -> str:
 
 
 def continues(line: str) -> bool:
-    """True when PlantUML would join the next line to this one (a single trailing backslash)."""
+    """True when PlantUML would join the next line to this one (a single trailing backslash).
+
+    >>> continues("Alice -> Bob: one \\\\"), continues("Alice -> Bob: one \\\\\\\\")
+    (True, False)
+    """
     return line.endswith("\\") and not line.endswith("\\\\")

@@ -30,7 +30,11 @@ _TOKEN = re.compile(r"""
 
 
 def truthy(value) -> bool:
-    """PlantUML's truth: a number is true unless 0, a string unless empty (``"0"`` is true)."""
+    """PlantUML's truth: a number is true unless 0, a string unless empty (``"0"`` is true).
+
+    >>> truthy("0"), truthy(0), truthy("")
+    (True, False, False)
+    """
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
@@ -39,7 +43,11 @@ def truthy(value) -> bool:
 
 
 def text_of(value) -> str:
-    """A value as the preprocessor writes it into a line."""
+    """A value as the preprocessor writes it into a line.
+
+    >>> text_of(True), text_of(3), text_of([1, "a"])
+    ('1', '3', '[1,"a"]')
+    """
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (list, dict)):
@@ -48,7 +56,11 @@ def text_of(value) -> str:
 
 
 def split_arguments(text: str) -> list[str]:
-    """``a, "b, c", f(d, e)`` -> the three arguments as written (commas inside quotes or brackets kept)."""
+    """``a, "b, c", f(d, e)`` -> the three arguments as written (commas inside quotes or brackets kept).
+
+    >>> split_arguments('a, "b, c", f(d, e)')
+    ['a', '"b, c"', 'f(d, e)']
+    """
     args, depth, quote, start = [], 0, None, 0
     for i, c in enumerate(text):
         if quote:
@@ -70,7 +82,13 @@ def split_arguments(text: str) -> list[str]:
 
 
 def matching_paren(text: str, open_at: int) -> int:
-    """The index of the ``)`` closing the ``(`` at ``open_at``, or -1."""
+    """The index of the ``)`` closing the ``(`` at ``open_at``, or -1.
+
+    >>> matching_paren("f(g(x), y) + 1", 1)
+    9
+    >>> matching_paren("f(x", 1)
+    -1
+    """
     depth, quote = 0, None
     for i in range(open_at, len(text)):
         c = text[i]
@@ -282,7 +300,16 @@ BUILTINS = frozenset("""
 
 
 def builtin(name: str, args: list, ev: Evaluator):
-    """The built-in ``%functions`` sequence diagrams use; the clock is ``ev.today``."""
+    """The built-in ``%functions`` sequence diagrams use; the clock is ``ev.today``.
+
+    >>> from datetime import datetime
+    >>> ev = Evaluator(variable=lambda name: None, call=lambda name, values: None)
+    >>> builtin("%upper", ["hello"], ev), builtin("%strlen", ["hello"], ev)
+    ('HELLO', 5)
+    >>> ev.today = datetime(2024, 5, 17)
+    >>> builtin("%date", ["yyyy-MM-dd"], ev)
+    '2024-05-17'
+    """
     low = name.lower()
     a = args
 

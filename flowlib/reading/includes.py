@@ -32,7 +32,11 @@ class Located(int):
 
 
 def file_of(number) -> str | None:
-    """The included file a line number belongs to, or None for the top diagram's own lines."""
+    """The included file a line number belongs to, or None for the top diagram's own lines.
+
+    >>> file_of(Located(3, "style.puml")), file_of(3)
+    ('style.puml', None)
+    """
     return getattr(number, "file", None)
 
 

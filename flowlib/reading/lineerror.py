@@ -35,9 +35,18 @@ class LineError(Exception):
 
 
 def located_error(message: str, file, number: int, column: int, raw: str) -> DiagramError:
+    """A DiagramError at ``file``:``number``:``column`` that shows the line ``raw``.
+
+    >>> located_error("no arrow here", "flow.puml", 3, 1, "Alice Bob").headline()
+    'flow.puml:3:1: error: no arrow here'
+    """
     return DiagramError(message, file=file, line=number, column=column, source_line=raw)
 
 
 def column_of(raw: str) -> int:
-    """1-based column of the first non-blank character of ``raw``."""
+    """1-based column of the first non-blank character of ``raw``.
+
+    >>> column_of("    Alice -> Bob")
+    5
+    """
     return len(raw) - len(raw.lstrip()) + 1

@@ -39,6 +39,9 @@ def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file
 
     ``joined=False`` when the block has no backslash: no line needs joining to the next. ``percent``
     when the text holds a ``%``: a built-in call such as ``%date()`` needs the preprocessor too.
+
+    >>> logical_lines([(1, "Alice -> Bob ' a comment"), (2, "' a whole-line comment"), (3, "  Bob -> Alice")])
+    [(1, "Alice -> Bob ' a comment", "Alice -> Bob ' a comment"), (3, 'Bob -> Alice', '  Bob -> Alice')]
     """
     out: list[tuple[int, str, str]] = []
     append = out.append

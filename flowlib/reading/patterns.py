@@ -50,7 +50,11 @@ class Pattern:
 
 
 def rx(pattern: str) -> Pattern:
-    """A line pattern, matched against the whole trimmed line (each pattern ends with ``$``)."""
+    """A line pattern, matched against the whole trimmed line (each pattern ends with ``$``).
+
+    >>> rx(r"activate \\s+ (?P<name>\\w+) $").match("ACTIVATE Alice").group("name")
+    'Alice'
+    """
     return Pattern(pattern)
 
 

@@ -56,13 +56,22 @@ def color_steps(svg: str, colors: Mapping[int, str], faded: Iterable[int] = (), 
 
 
 def legend_html(items: Iterable[tuple[str, str]]) -> str:
-    """A one-line HTML legend: a coloured square and a name per item, escaped."""
+    """A one-line HTML legend: a coloured square and a name per item, escaped.
+
+    >>> legend_html([("taken", "#2E7D32"), ("<b>", "red")]).count("&lt;b&gt;")
+    1
+    """
     return render("legend.html.j2", items=[(name, safe_color(color) or "#000000") for name, color in items])
 
 
 def side_by_side_html(left: str, right: str, *, left_title: str, right_title: str, legend: str = "") -> str:
     """Two SVG (or HTML) views, each under its escaped title: side by side when both fit the page at a
-    legible size, else one above the other. SVG views are fitted (:func:`figure_html`)."""
+    legible size, else one above the other. SVG views are fitted (:func:`figure_html`).
+
+    >>> html = side_by_side_html("<p>one</p>", "<p>two</p>", left_title="Before", right_title="<After>")
+    >>> "<p>two</p>" in html, "&lt;After&gt;" in html
+    (True, True)
+    """
     left, right = (figure_html(v) if v.lstrip().startswith("<svg") else v for v in (left, right))
     return render("side_by_side.html.j2", left=left, right=right, left_title=left_title, right_title=right_title,
                   legend=legend)
@@ -106,7 +115,11 @@ def fit_width(svg: str, *, smallest: float = SMALLEST_LABEL, drawn: float | None
 
 def figure_html(svg: str, *, max_height: int | None = None) -> str:
     """A view in a frame as wide as the page: fitted by :func:`fit_width`, scrolling inside its frame
-    only when even the smallest legible scale is too wide (or taller than ``max_height``)."""
+    only when even the smallest legible scale is too wide (or taller than ``max_height``).
+
+    >>> figure_html('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"></svg>')[:34]
+    '<div class="flowlib-figure" style='
+    """
     return render("figure.html.j2", svg=fit_width(svg), max_height=max_height)
 
 

@@ -256,7 +256,13 @@ ICONS = {"actor": (28.0, 44.0), "boundary": (38.0, 28.0), "control": (28.0, 30.0
 
 
 def head_size(kind: str, name: TextBlock) -> tuple[float, float]:
-    """Width and height of a participant head of ``kind`` showing ``name``."""
+    """Width and height of a participant head of ``kind`` showing ``name``.
+
+    >>> from flowlib.views.svgtext import block
+    >>> name = block("Alice", 13)
+    >>> head_size("actor", name)[1] > head_size("participant", name)[1]  # a stick figure above the name
+    True
+    """
     text_h = name.count * HEAD_LINE
     if kind in ICONS:
         icon_w, icon_h = ICONS[kind]
@@ -328,7 +334,12 @@ def message_label(message: Message, numbers="diagram") -> TextBlock:
 
 
 def tab_width(title: TextBlock) -> float:
-    """Width of a frame's title tab (``alt``, ``loop``, ``ref``...)."""
+    """Width of a frame's title tab (``alt``, ``loop``, ``ref``...).
+
+    >>> from flowlib.views.svgtext import block
+    >>> tab_width(block("alt", 13)) > block("alt", 13).width
+    True
+    """
     return title.width + 22
 
 

@@ -342,7 +342,12 @@ def block(text: str, size: float, bold: bool = False, note: bool = False) -> Tex
 
 
 def group_text(text: str) -> str:
-    """A group or else label as PlantUML shows it (the model keeps it as written): ``\\n`` starts a new line (``\\\\n`` stays as written)."""
+    """A group or else label as PlantUML shows it (the model keeps it as written): ``\\n`` starts a new line (``\\\\n`` stays as written).
+
+    >>> print(group_text("On retry\\\\nsecond try"))
+    On retry
+    second try
+    """
     if "\\" not in text:
         return text
     out, i = [], 0

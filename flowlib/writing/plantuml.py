@@ -517,7 +517,13 @@ class _Writer:
         color = f"[{m.color}]" if m.color else ""
         label = f" : {escape(m.label)}" if m.label else ""
         tail = f" {suffix}" if suffix else ""
+        if m.stereotype is not None:
+            if not re.fullmatch(r"<<[^<>]*>>", m.stereotype):
+                raise ValueError(f"the message stereotype {m.stereotype!r} cannot be written in PlantUML")
+            tail += f" {m.stereotype}"
         if m.exo is not None:
+            if m.slant is not None:
+                raise ValueError("a slanted message to or from the diagram's edge cannot be written in PlantUML")
             return lead + _exo_arrow(m, color) + tail + label
         body = "-" + color + ("-" if m.dotted else "")
         src, dst = _name(m.source), _name(m.target)
@@ -529,6 +535,10 @@ class _Writer:
             arrow = _HEAD_LEFT[m.head] + body
         else:
             arrow = body + _HEAD_RIGHT[m.head]
+        if m.slant is not None:            # 1.2026: 'A ->(30) B', 'A (30)<- B'
+            if m.head == "crossx":
+                raise ValueError("a slanted arrow with a cross head cannot be written in PlantUML")
+            arrow = f"({m.slant}){arrow}" if reverse and not m.bidirectional else f"{arrow}({m.slant})"
         for other in m.multicast:          # 1.2026: 'A -> B & C' (names there cannot be quoted)
             if not re.fullmatch(r"[\w.@]+", other):
                 raise ValueError(f"a multicast to {other!r} cannot be written in PlantUML: the name needs quotes")
