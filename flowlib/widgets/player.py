@@ -241,12 +241,14 @@ def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: st
     """
     from flowlib.views.svg import sequence_svg
 
+    # Labels and notes wrapped to half the band: a long label would widen the band past the narration's
+    # neighbour column, and the drawing would then be scaled below a legible size.
     if phase is not None:
         svg = sequence_svg(diagram, phase=phase, highlight=step, focus_width=width, colors=colors,
-                           numbers="steps")
+                           numbers="steps", wrap=width / 2)
     else:
         svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=width, colors=colors,
-                           numbers="steps")
+                           numbers="steps", wrap=width / 2)
     return _inline_svg(svg.source)
 
 
