@@ -79,10 +79,14 @@ def test_every_player_keeps_all_its_frames_and_the_diagrams_are_there(built_site
         assert block.count('class="flow-current"') == len(frames)
         assert block.count('class="flow-narration"') == len(frames)
     assert "application/vnd.jupyter.widget" not in page, "a widget was left for a widget manager that is not there"
-    # Every diagram the notebook shows (sequence and communication views) is on the page as an image.
+    # Every diagram the notebook shows is on the page: a communication view as an image, a sequence view as
+    # the HTML that fits it to the page (its SVG inline, with its text alternative).
     nb = nbformat.read(notebook, as_version=4)
-    svgs = sum("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert page.count("<img alt=") >= svgs and page.count('data-mime-type="image/svg+xml"') == svgs
+    outputs = [o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])]
+    images = sum("image/svg+xml" in d and "text/html" not in d for d in outputs)
+    fitted = sum("image/svg+xml" in d and "flowlib-figures" in str(d.get("text/html", "")) for d in outputs)
+    assert images + fitted == sum("image/svg+xml" in d for d in outputs)
+    assert page.count("<img alt=") >= images and page.count('class="flowlib-figures"') >= fitted
 
 
 # ------------------------------------------------------------------------------------------ browser
