@@ -9,7 +9,9 @@ Groups (one table each), then a targets section with PASS/FAIL per target:
 5. render, whole process: ``python -m flowlib render FILE --view sequence -o out.svg`` vs ``plantuml -tsvg``;
 6. the course: each notebook's Run All in a fresh kernel, and the whole nbval run;
 7. a class on JupyterHub: memory per learner and time until the notebook is ready, 1 to 20 learners at once
-   (benchmarks/hub.py; ``--quick``: 1 and 5).
+   (benchmarks/hub.py; ``--quick``: 1 and 5);
+8. the step player in Chromium: key press to the next painted frame on the course's largest players
+   (benchmarks/browser.py), median and p90 against one frame at 60 Hz (16 ms).
 
 Run ``python -m benchmarks --help`` for options (``--quick`` skips PlantUML's 10k SVG, ~16 s and ~5 GB).
 """
@@ -402,6 +404,41 @@ def hub_class(args, targets: Targets, results: dict) -> None:
                   slowest < 180, f"slowest {slowest:.0f} s; {max(largest['rss_mb']):.0f} MB RSS per learner at most")
 
 
+# --------------------------------------------------------------------------- 8. the player in the browser
+
+
+def browser_steps(args, targets: Targets, results: dict) -> None:
+    """The step player's latency in Chromium (benchmarks/browser.py, in a child process: Playwright's own loop)."""
+    from . import browser
+
+    name = f"step player: median key press to painted frame <= {browser.TARGET_MS:.0f} ms (largest players)"
+    steps = 40 if args.quick else 80
+    probes = probe_runs("browser", ["--steps", str(steps), "--lab"], 1)
+    probe = probes[0] if probes else {"error": "browser probe failed"}
+    if probe.get("error"):
+        print(f"\n8. The step player in the browser: skipped, {probe['error']}")
+        targets.check(name, None, probe["error"])
+        return
+    results["browser"] = probe
+    rows = []
+    for player, p in probe["players"].items():
+        size = f"{p['bytes'] / 1e6:.2f}" if p["bytes"] else None
+        rows.append([player, p["frames"], size, len(p["samples_ms"]), p["median_ms"],
+                     p["p90_ms"], p["max_ms"], "; ".join(p["errors"])[:60]])
+    if probe.get("lab_error"):
+        rows.append(["in JupyterLab", None, None, None, None, None, None, probe["lab_error"][:60]])
+    table(f"8. The step player in Chromium {probe.get('chromium', '')} at 1366x900, on a static page running the "
+          f"player's module and in JupyterLab after Run All: ms from a key press to the next painted frame "
+          f"(load average {_load()})",
+          ["player", "frames", "frames MB", "steps", "median ms", "p90 ms", "max ms", "page errors"], rows)
+    worst = max(probe["players"].items(), key=lambda kv: kv[1]["median_ms"])
+    errors = sum(len(p["errors"]) for p in probe["players"].values())
+    detail = ", ".join(f"{k.split()[0]}{' lab' if 'JupyterLab' in k else ''}: median {p['median_ms']:.1f} ms"
+                       for k, p in probe["players"].items())
+    targets.check(name, worst[1]["median_ms"] <= browser.TARGET_MS and not errors,
+                  detail + (f"; {errors} page errors" if errors else ""))
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -413,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default=",".join(map(str, PARSE_SIZES)),
                    help="message counts for the parse benchmarks (default 1000,10000,100000)")
     p.add_argument("--no-plantuml", dest="plantuml", action="store_false", help="time flowlib only")
-    p.add_argument("--only", choices=["parse", "views", "render", "notebooks", "big", "hub"], help="run one part")
+    p.add_argument("--only", choices=["parse", "views", "render", "notebooks", "big", "hub", "browser"], help="run one part")
     p.add_argument("--json", metavar="FILE", help="also write the raw numbers as JSON")
     p.add_argument("--profile", action="store_true", help="also show where flowlib spends its time (cProfile)")
     return p
@@ -447,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
         big_diagrams(targets, results)
     if args.only in (None, "hub"):
         hub_class(args, targets, results)
+    if args.only in (None, "browser"):
+        browser_steps(args, targets, results)
     if args.profile:
         profile()
     failed = targets.print()

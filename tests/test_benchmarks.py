@@ -93,3 +93,15 @@ def test_big_probe_runs_one_call(tmp_path):
     out = tmp_path / "out.json"
     assert main([str(path), "sequence_svg", str(out)]) == 0
     assert json.loads(out.read_text())["view"] == "sequence_svg" and "lint" in VIEWS
+
+
+def test_browser_bench_page_runs_the_players_own_module():
+    from benchmarks.browser import page_html, percentile
+    from flowlib import parse
+    from flowlib.widgets.player import StepPlayer
+
+    player = StepPlayer(parse("A -> B: <hi>\nB --> A: ok"))
+    page = page_html("t", player)
+    assert "window.__flowPlayer = { render };" in page and "export default" not in page
+    assert "</script><" not in page.split('id="state">', 1)[1].split("</script>", 1)[0]
+    assert percentile([1, 2, 3, 4, 5], 0.5) == 3 and percentile([1.0, 2.0], 0.9) == 1.9

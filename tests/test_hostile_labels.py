@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from flowlib import Diagram, Message, Participant, parse
+from flowlib.analysis.groups import branch_marker, message_groups
 from flowlib.model import Divider, GroupElse, GroupEnd, GroupStart, Note
 from flowlib.views.graph import FALLBACK_TITLE, KIND_SHAPES, communication_view
 from flowlib.views.mermaid import to_mermaid
@@ -315,8 +316,11 @@ def test_text_list_has_one_line_per_step_with_the_label(hostile):
     lines = step_list(hostile, highlight=1).splitlines()
     steps = [line for line in lines if not line.startswith("== ")]
     assert len(steps) == len(hostile.messages)
+    where = message_groups(hostile)
     for line, m in zip(steps, hostile.messages):
-        assert line[2:] == describe(hostile, m) and one_line(m.label) in line
+        marks = branch_marker(where[m.step - 1])  # a group's label is hostile text too
+        assert line[2:] == (f"{describe(hostile, m)} {marks}" if marks else describe(hostile, m))
+        assert one_line(m.label) in line
 
 
 def test_html_list_is_only_list_markup_with_the_label_as_text(hostile):
@@ -326,5 +330,8 @@ def test_html_list_is_only_list_markup_with_the_label_as_text(hostile):
         assert element.tag in allowed and set(element.attrib) <= allowed[element.tag], element.tag
     items = root.findall(".//li")
     assert len(items) == len(hostile.messages)
+    where = message_groups(hostile)
     for li, m in zip(items, hostile.messages):
-        assert "".join(li.itertext()).lstrip("▶ ") == describe(hostile, m, number=False)
+        marks = branch_marker(where[m.step - 1])
+        text = describe(hostile, m, number=False)
+        assert "".join(li.itertext()).lstrip("▶ ") == (f"{text} {marks}" if marks else text)

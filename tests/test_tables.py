@@ -37,7 +37,8 @@ DTYPES = {
     messages_table: {
         "step": "int64", "phase": "category", "source": "string", "target": "string",
         "source_name": "string", "target_name": "string", "label": "string", "arrow": "category", "role": "category",
-        "protocol": "string", "source_depth": "Int64", "target_depth": "Int64", "line": "int64",
+        "protocol": "string", "source_depth": "Int64", "target_depth": "Int64", "group": "string",
+        "branch": "string", "line": "int64",
     },
     participants_table: {
         "id": "string", "name": "string", "kind": "category", "service": "string", "role": "string",

@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from flowlib.analysis.arrows import ARROW_STYLES, ROLES, activations, arrow_style, message_depths, message_roles, protocol_tag
+from flowlib.analysis.groups import branch_text, group_text, message_groups
 from flowlib.model import KINDS, Diagram
 from flowlib.views.palette import HIGHLIGHT, colors_key, phase_color
 
@@ -64,16 +65,23 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
     protocol      string    tag such as rpc.cast, rpc.call, REST, socket, or <NA> (:func:`flowlib.analysis.arrows.protocol_tag`)
     source_depth  Int64     open activations of the sender at this step (:func:`flowlib.analysis.arrows.message_depths`)
     target_depth  Int64     open activations of the receiver at this step (a bar the message opens counts)
+    group         string    the innermost group frame around it: keyword and label (``alt ok``, ``loop 3 times``,
+                            a ``group``'s title), <NA> outside every group (:func:`flowlib.analysis.groups.group_text`)
+    branch        string    the branch of that group it is in: ``alt: if ok``, ``else: failure``, ``loop: 3 times``
+                            (:func:`flowlib.analysis.groups.branch_text`), <NA> outside every group
     line          int64     source line of the arrow
     ============  ========  ==============================================================
 
     >>> from flowlib import parse
     >>> messages_table(parse("A -> B: [REST] hi\\nB -> A: ok")).loc[:, ["arrow", "role", "protocol"]].values.tolist()
     [['solid', 'request', 'REST'], ['solid', 'reply', <NA>]]
+    >>> messages_table(parse("alt ok\\nA -> B\\nelse failure\\nB -> A\\nend")).loc[:, ["group", "branch"]].values.tolist()
+    [['alt ok', 'alt: if ok'], ['alt ok', 'else: failure']]
     """
     messages = diagram.messages
     depths = message_depths(diagram)
     roles = message_roles(diagram)
+    where = [g.inner if g is not None else None for g in message_groups(diagram)]
     return _frame(
         {
             "step": ([m.step for m in messages], "int64"),
@@ -88,6 +96,8 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
             "protocol": ([protocol_tag(m.label) for m in messages], "string"),
             "source_depth": ([d[0] for d in depths], "Int64"),
             "target_depth": ([d[1] for d in depths], "Int64"),
+            "group": ([group_text(b) if b is not None else None for b in where], "string"),
+            "branch": ([branch_text(b) if b is not None else None for b in where], "string"),
             "line": ([m.line for m in messages], "int64"),
         }
     )

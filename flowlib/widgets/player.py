@@ -18,6 +18,7 @@ import anywidget
 import traitlets as T
 
 from flowlib.analysis.arrows import message_roles, protocol_tag
+from flowlib.analysis.groups import branch_phrase, message_groups
 from flowlib.model import Diagram, Message
 from flowlib.views.palette import HIGHLIGHT, phase_color, text_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
@@ -289,7 +290,8 @@ def frame_html(
     lane: str = "",
     width: float = FRAME_WIDTH,
 ) -> str:
-    """Everything a player shows at ``step``: a heading, the narration (and ``lane``, HTML shown under it),
+    """Everything a player shows at ``step``: a heading (which says the branch of a group frame the step is
+    in, such as ``in branch 'else: failure' of alt 'reschedule'``, in ``.flow-branch``), the narration (and ``lane``, HTML shown under it),
     the sequence and communication views with the step highlighted, and the message table with its row
     marked. A sequence view wider than ``width`` pixels shows a band of that width around the step.
 
@@ -321,12 +323,21 @@ def frame_html(
         source=_name(diagram, m.source, m.exo),
         target=_name(diagram, m.target, m.exo),
         label=one_line(m.label),
+        branch=_branch(diagram, m),
         narration=narration_html(diagram, step, narration),
         sequence=sequence,
         table=table_html(diagram, shown, step),
         communication=communication,
         lane=lane,
     )
+
+
+def _branch(diagram: Diagram, m: Message) -> str:
+    """The group branch ``m`` is in, as a phrase (:func:`flowlib.analysis.groups.branch_phrase`), or ""."""
+    where = message_groups(diagram)
+    if 0 < m.step <= len(where) and diagram.messages[m.step - 1] is m:
+        return branch_phrase(where[m.step - 1])
+    return ""
 
 
 #: The most steps a :class:`StepPlayer` draws frames for unless told otherwise (each frame is drawn up front).

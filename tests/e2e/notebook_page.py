@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page
 
-# In-page helpers, installed before JupyterLab loads. A player's "current frame" is the one frame that takes
-# up space: the player keeps the frames it has shown in the DOM, hidden.
+# In-page helpers, installed before JupyterLab loads. A player's "current frame" is the one frame a reader
+# sees: the player keeps its other frames in the DOM, laid out but hidden (content-visibility: hidden).
 PAGE_JS = r"""
 window.__e2e = {
+  seen(e) {
+    return e.checkVisibility ? e.checkVisibility({visibilityProperty: true}) : e.getClientRects().length > 0;
+  },
   frame(player) {
     for (const f of player.querySelectorAll('.flow-frame')) {
-      if (f.getClientRects().length) return f;
+      if (this.seen(f)) return f;
     }
     return null;
   },

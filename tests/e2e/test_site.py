@@ -96,13 +96,15 @@ def _site_state(page, index: int = 0) -> dict:
     return page.evaluate(
         """i => {
           const p = document.querySelectorAll('.site-widget .flow-player')[i];
-          const f = Array.from(p.querySelectorAll('.flow-frame')).find(e => e.getClientRects().length);
+          // The frame a reader sees: the player keeps the others laid out but hidden (content-visibility).
+          const seen = e => e.checkVisibility ? e.checkVisibility({visibilityProperty: true}) : e.getClientRects().length > 0;
+          const f = Array.from(p.querySelectorAll('.flow-frame')).find(seen);
           const row = f && f.querySelector('tr.flow-current');
           const hl = f && f.querySelector('.flow-sequence g.msg.highlight');
           const nar = f && f.querySelector('.flow-narration');
           return {step: f && f.dataset.step, row: row && row.dataset.step, highlight: hl && hl.dataset.step,
                   narration: nar && nar.textContent, where: p.querySelector('.flow-where').textContent,
-                  visible: Array.from(p.querySelectorAll('.flow-frame')).filter(e => e.getClientRects().length).length};
+                  visible: Array.from(p.querySelectorAll('.flow-frame')).filter(seen).length};
         }""",
         index,
     )
