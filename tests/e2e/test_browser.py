@@ -167,7 +167,8 @@ def _smallest_svg_text(page) -> list[dict]:
         """() => {
           const small = [];
           for (const t of document.querySelectorAll('.jp-Notebook .jp-OutputArea-output svg text')) {
-            if (!t.getClientRects().length || !t.textContent.trim()) continue;
+            // Only what a reader sees: the player parks its other frames unseen (content-visibility: hidden).
+            if (!t.checkVisibility() || !t.getClientRects().length || !t.textContent.trim()) continue;
             const ctm = t.getScreenCTM();
             const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 1;
             const px = parseFloat(getComputedStyle(t).fontSize) * scale;
