@@ -182,7 +182,7 @@ def test_cli_prints_a_summary_and_csv(capsys):
     out = io.StringIO()
     assert main(["diff", str(THEN), str(NOW)], out) == 0
     text = out.getvalue()
-    assert text.startswith(f"old: {THEN}") and "== scheduling ==" in text and "rerouted" in text
+    assert text.startswith(f"old: {THEN.name} (") and "== scheduling ==" in text and "rerouted" in text
     out = io.StringIO()
     assert main(["diff", str(THEN), str(NOW), "--format", "csv"], out) == 0
     lines = out.getvalue().splitlines()

@@ -169,3 +169,9 @@ def test_restart_run_all_then_run_every_cell_again_in_reverse(path, monkeypatch)
             if nb.cells[index].cell_type == "code":
                 client.execute_cell(nb.cells[index], index)
     print(f"{path.stem}: Run All in {seconds:.2f} s (the 5 s target is checked by make bench)")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_stored_outputs_do_not_depend_on_where_the_checkout_lives(path):
+    # A path such as /home/me/course/... in an output would differ in every clone (and fail nbval there).
+    assert str(ROOT) not in path.read_text(encoding="utf-8"), f"{path.name} stores the checkout's path"

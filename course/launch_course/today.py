@@ -279,7 +279,7 @@ class BugHuntResult(Displayable):
         return "\n".join(lines) + "\n"
 
     def _mime_types(self) -> dict:
-        return {"text/html": self._repr_html_}
+        return {"text/html": self._repr_html_, "text/plain": self.text}
 
     def _repr_html_(self) -> str:
         return render("bughunt.html.j2", r=self, url=reference_url)

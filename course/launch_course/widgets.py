@@ -125,7 +125,7 @@ class Shown(Displayable):
         self.text = text
 
     def _mime_types(self) -> dict:
-        return {"text/html": self.html}
+        return {"text/html": self.html, "text/plain": self.text}
 
     def _repr_html_(self) -> str:
         return self.html

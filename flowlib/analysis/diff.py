@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from flowlib.reading.yamlfile import load_yaml, require
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message
-from flowlib.analysis.wording import count_noun, message_text
+from flowlib.analysis.wording import diagram_name, count_noun, message_text
 
 __all__ = [
     "KINDS",
@@ -430,7 +430,7 @@ _SIGNS = {"unchanged": "=", "changed": "~", "rerouted": ">", "removed": "-", "ad
 
 
 def _name(diagram: Diagram) -> str:
-    return diagram.file or diagram.title or "(untitled)"
+    return diagram_name(diagram)
 
 
 def _row_text(change: MessageChange) -> str:

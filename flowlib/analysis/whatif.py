@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 from flowlib.analysis.arrows import arrow_kind
 from flowlib.reading.yamlfile import load_yaml, require
+from flowlib.analysis.wording import diagram_name
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram, GroupElse, GroupEnd, GroupStart, Message
 
@@ -571,7 +572,7 @@ def _summary_lines(impact: Impact) -> list[str]:
 
 
 def _name(diagram: Diagram) -> str:
-    return diagram.title or diagram.file or "(untitled)"
+    return diagram_name(diagram, title_first=True)
 
 
 #: First words of a condition that read in lower case after "What if" (never a component's name).

@@ -117,3 +117,18 @@ def step_ranges(steps: Iterable[int], most: int | None = None) -> str:
     if most is not None and len(texts) > most:
         texts = texts[: most - 1] + ["\u2026", texts[-1]]
     return ", ".join(texts)
+
+
+def diagram_name(diagram: Diagram, *, title_first: bool = False) -> str:
+    """What a diagram is called in a summary: its file's name (not its folder: outputs do not depend on
+    where a checkout lives), or its title; ``title_first`` prefers the title.
+
+    >>> from flowlib import parse
+    >>> diagram_name(parse("A -> B", file="/some/where/flow.puml")), diagram_name(parse("title Login\\nA -> B"))
+    ('flow.puml', 'Login')
+    """
+    import os
+
+    file = os.path.basename(diagram.file) if diagram.file else None
+    names = (diagram.title, file) if title_first else (file, diagram.title)
+    return next((n for n in names if n), "(untitled)")

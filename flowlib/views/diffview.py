@@ -128,7 +128,8 @@ class DiffView(Displayable):
         return _html_table(self._rows(phase, changes_only))
 
     def _mime_types(self) -> dict:
-        return {"text/html": self._repr_html_}
+        # text/plain is the summary: without it IPython would show the dataclass, both diagrams and all.
+        return {"text/html": self._repr_html_, "text/plain": self.summary}
 
     def _repr_html_(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in self.diff.counts().items())
@@ -188,7 +189,7 @@ class SideBySide(Displayable):
     text: str
 
     def _mime_types(self) -> dict:
-        return {"text/html": self.html}
+        return {"text/html": self.html, "text/plain": self.text}
 
     def _repr_html_(self) -> str:
         return self.html

@@ -93,7 +93,8 @@ class ImpactView(Displayable):
         return _impact_html(self.impact, affected_only)
 
     def _mime_types(self) -> dict:
-        return {"text/html": self.html}
+        # text/plain is the report: without it IPython would show the dataclass, diagram and all.
+        return {"text/html": self.html, "text/plain": self.summary}
 
     def _repr_html_(self) -> str:
         return self.html()
