@@ -10,6 +10,7 @@ Rule 2: this module needs only PyYAML and the parser; pandas is imported by exer
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -385,6 +386,31 @@ def _as_choice(value) -> str:
 # ---------------------------------------------------------------------------------------- the course
 
 
+def _content(kind: str, path: Path):
+    """A content file read once while it is unchanged: today's diagram, the scenarios, the equivalences
+    (frozen values, so every caller may share them; an edited file is read again).
+
+    >>> _content("diagram", Path(DEFAULT_DATA_DIR) / TODAY_FILE) is _content("diagram", Path(DEFAULT_DATA_DIR) / TODAY_FILE)
+    True
+    """
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = None  # not cached: the loader reports the missing file as a located DiagramError
+    if mtime is None:
+        _read_content.__wrapped__(kind, str(path), 0)
+    return _read_content(kind, str(path), mtime)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_content(kind: str, path: str, mtime_ns: int):
+    from flowlib import parse_file
+    from flowlib.analysis.diff import load_equivalences
+    from flowlib.analysis.whatif import load_scenarios
+
+    return {"diagram": parse_file, "scenarios": load_scenarios, "equivalences": load_equivalences}[kind](path)
+
+
 @dataclass(frozen=True, slots=True)
 class Course:
     """The whole course: the parsed seed diagram and the content that goes with it."""
@@ -425,9 +451,7 @@ class Course:
         bank = bank.phase if isinstance(bank, Question) else bank
         if bank != TODAY:
             return self.diagram
-        from flowlib import parse_file
-
-        return parse_file(str(Path(self.data_dir or DEFAULT_DATA_DIR) / TODAY_FILE))
+        return _content("diagram", Path(self.data_dir or DEFAULT_DATA_DIR) / TODAY_FILE)
 
     def exercises(self, phase: str | None) -> tuple[Exercise, ...]:
         """The exercises of one phase, or of the capstone when ``phase`` is None or ``"capstone"``."""
@@ -449,17 +473,14 @@ class Course:
     @property
     def scenarios(self) -> tuple:
         """The failure scenarios (``failures.yaml``) for :func:`flowlib.what_if` and its explorer."""
-        from flowlib.analysis.whatif import load_scenarios
 
-        return load_scenarios(Path(self.data_dir or DEFAULT_DATA_DIR) / "failures.yaml")
+        return _content("scenarios", Path(self.data_dir or DEFAULT_DATA_DIR) / "failures.yaml")
 
     @property
     def equivalences(self):
         """Which participants of 2014 and today name one component (``equivalences.yaml``), for
         :func:`flowlib.diff_flows`."""
-        from flowlib.analysis.diff import load_equivalences
-
-        return load_equivalences(Path(self.data_dir or DEFAULT_DATA_DIR) / "equivalences.yaml")
+        return _content("equivalences", Path(self.data_dir or DEFAULT_DATA_DIR) / "equivalences.yaml")
 
     def narration_with_glossary(self, step: int):
         """The narration of ``step`` as HTML with its glossary terms in ``<abbr title=...>`` (a
