@@ -166,7 +166,8 @@ def _geometry(svg: str) -> dict:
 @pytest.mark.parametrize("aggregate", [False, True], ids=["per-step", "aggregate"])
 @pytest.mark.parametrize("step", [1, 16, 27, 54])
 def test_recoloured_layout_equals_what_dot_draws(seed, step, aggregate):
-    view = communication_view(seed, highlight=step, aggregate=aggregate)
+    # .source is the first layout; max_width=None draws that one too (the recolouring is the same in all).
+    view = communication_view(seed, highlight=step, aggregate=aggregate, max_width=None)
     fast, direct = _geometry(view.svg()), _geometry(view.pipe(format="svg", encoding="utf-8"))
     assert fast.keys() == direct.keys() and len(direct) > 40
     assert fast == direct
@@ -194,8 +195,12 @@ def test_stepping_the_highlight_runs_dot_once(seed, monkeypatch):
     started = time.perf_counter()
     for step in range(1, len(seed.messages) + 1):
         assert "<desc>" in communication_view(seed, highlight=step).svg()
+        if step == 1:
+            # The layouts tried for the page's width (each once), the first one that fits kept ...
+            tried = len(calls)
+            assert 1 <= tried <= len(graph.LAYOUTS) and set(calls) == {("dot", "-Tsvg")}
     per_step = (time.perf_counter() - started) / len(seed.messages)
-    assert calls == [("dot", "-Tsvg")]  # the layout without highlight, once; every step reuses it
+    assert len(calls) == tried  # ... and every later step reuses it
     assert per_step < 0.1, f"{per_step * 1000:.1f} ms per highlighted step"
 
 
@@ -248,3 +253,47 @@ def test_big_views_place_labels_after_layout_and_still_recolour_exactly():
     assert [t.text for t in hot.iter(SVG + "text")] == ["7. message 6"]
     assert len(edges(communication_view(d, steps=(1, graph.LABEL_LIMIT)).source)) == graph.LABEL_LIMIT
     assert "xlabel" not in communication_view(d, steps=(1, graph.LABEL_LIMIT)).source
+
+
+@pytest.mark.dot
+@requires_dot
+def test_a_view_draws_the_first_layout_that_fits_the_width_with_legible_labels(seed):
+    from flowlib.views.overlay import PAGE_ROOM, legible_width
+
+    def width(view, layout):
+        return legible_width(graph._layout(graph._layout_dot(view.plan, layout))[0].decode())
+
+    from launch_course import service_groups
+
+    # The course's overview map: one edge per pair, clustered by service (00-overview shows it).
+    view = communication_view(seed, aggregate=True, groups=service_groups(seed))
+    widths = [width(view, layout) for layout in graph.LAYOUTS]
+    assert widths[0] > PAGE_ROOM, "the overview no longer needs a narrower layout: pick a harder case"
+    chosen = view.layout()
+    first_fit = next(i for i, w in enumerate(widths) if w <= PAGE_ROOM)
+    assert chosen == graph.LAYOUTS[first_fit]
+    assert legible_width(view.svg()) == widths[first_fit] <= PAGE_ROOM
+    assert f"rankdir={chosen.rankdir}" in view.layout_source
+    assert communication_view(seed, aggregate=True, groups=service_groups(seed), max_width=None).layout() == graph.LAYOUTS[0]
+    # Nothing fits 50 px: the narrowest is drawn.
+    narrow = communication_view(seed, aggregate=True, groups=service_groups(seed), max_width=50)
+    assert narrow.layout() == graph.LAYOUTS[widths.index(min(widths))]
+
+
+@pytest.mark.dot
+@requires_dot
+def test_a_notebook_shows_the_view_as_wide_as_the_page_never_below_11px_labels(seed):
+    from flowlib.views.overlay import legible_width
+
+    view = communication_view(seed, phase="auth", highlight=2)
+    bundle = view._repr_mimebundle_()
+    assert bundle["text/plain"] == view.text and bundle["image/svg+xml"] == view.svg()
+    page = bundle["text/html"]
+    assert page.startswith('<div class="flowlib-figures"')
+    root = re.search(r"<svg\b[^>]*>", page).group(0)
+    low, high = (float(x) for x in re.search(r"min-width:([\d.]+)px;max-width:([\d.]+)px", root).groups())
+    assert round(low) == round(legible_width(view.svg())) and high > low
+    # Every text is 11 pt (14.7 px) as drawn, so 3/4 of the drawing's width keeps it at 11 px.
+    assert set(re.findall(r'font-size="([\d.]+)"', page)) == {"11.00"}
+    assert high == pytest.approx(low * 4 / 3, abs=1)
+    assert "<desc>" in page and 'role="img"' in page  # the text alternative stays with it

@@ -9,6 +9,9 @@ diagram reaches DOT through :func:`dot_string` (a quoted string with backslashes
 Building and drawing are kept apart: :func:`communication_view` only writes DOT. Drawing runs ``dot`` once
 per diagram and filter set (the layout of the view without a highlight); a highlighted step is then
 recoloured into that layout without running ``dot`` again, so a step player pays for ``dot`` once.
+
+A view fits a width: the first of :data:`LAYOUTS` (left to right, then tighter, then top to bottom) that
+``dot`` draws narrow enough to show in ``max_width`` pixels with every label at least 11 px is drawn.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from flowlib.analysis.select import check_highlight, check_steps, select_message
 from flowlib.analysis.wording import count_noun, describe, display_name, one_line, step_ranges
 from flowlib.views.text import step_list
 from flowlib.views.display import Displayable
+from flowlib.views.overlay import PAGE_ROOM, figures_html, legible_width
 
 #: Node shape for each participant kind (Graphviz has no stick figure: an actor is an ellipse).
 KIND_SHAPES = {
@@ -64,6 +68,21 @@ INSTALL_HINT = (
 )
 
 _LABEL_WIDTH = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How ``dot`` lays a view out: ``rankdir`` (LR or TB), ``ranksep`` (inches between ranks) and
+    ``wrap`` (the characters of an edge label's line)."""
+
+    rankdir: str = "LR"
+    ranksep: float = 0.6
+    wrap: int = _LABEL_WIDTH
+
+
+#: The layouts a view tries in turn, until one fits its width: left to right as first drawn, then with
+#: closer ranks and narrower labels (an edge label is a rank of its own), then top to bottom.
+LAYOUTS = (Layout(), Layout("LR", 0.4, 16), Layout("LR", 0.3, 12), Layout("TB", 0.5, 30), Layout("TB", 0.4, 16))
 
 #: Above this many messages a communication view draws one edge per pair unless told otherwise.
 AGGREGATE_ABOVE = 300
@@ -253,7 +272,7 @@ def plan_view(
             color = palette.phase_color(m.phase, phases, colors)
             edges.append(
                 GraphEdge(
-                    f"s{m.step}", source, target, _wrap(label), describe(diagram, m), (m.step,), (color,),
+                    f"s{m.step}", source, target, label, describe(diagram, m), (m.step,), (color,),
                     dashed=m.dotted, head=m.head, both=m.bidirectional,
                 )
             )
@@ -275,7 +294,7 @@ def plan_view(
             heads = {m.head for m in messages}
             edges.append(
                 GraphEdge(
-                    f"e{index}", source, target, _wrap(label), title, step_numbers, edge_colors,
+                    f"e{index}", source, target, label, title, step_numbers, edge_colors,
                     dashed=all(m.dotted for m in messages),
                     head=heads.pop() if len(heads) == 1 else "normal",
                     both=any(m.bidirectional for m in messages),
@@ -303,18 +322,21 @@ def _title(diagram: Diagram, phase, steps, participants) -> str:
     return "; ".join(parts)
 
 
-def _dot_lines(plan: GraphPlan, highlighted: bool) -> list[str]:
-    """The body of the DOT source; with ``highlighted``, the highlight's colours, else the phase colours."""
+def _dot_lines(plan: GraphPlan, highlighted: bool, layout: Layout = LAYOUTS[0]) -> list[str]:
+    """The body of the DOT source in ``layout``; with ``highlighted``, the highlight's colours, else the
+    phase colours."""
     hot_edge, hot_nodes = plan.highlight_edge, plan.highlight_nodes
     # dot ranks a "label" as a node of its own: past a hundred edges that costs seconds, so labels are
     # placed after the layout instead ("xlabel"), less tidy but a hundred times cheaper.
     label_key = "label" if len(plan.edges) <= LABEL_LIMIT else "xlabel"
     lines = [
-        f"\tgraph [rankdir=LR fontname={dot_string(FONT)} fontsize=11 nodesep=0.35 ranksep=0.6"
+        f"\tgraph [rankdir={layout.rankdir} fontname={dot_string(FONT)} fontsize=11 nodesep=0.35"
+        f" ranksep={layout.ranksep:g}"
         f" labelloc=b label={_legend(plan.legend)}]\n",
         f"\tnode [fontname={dot_string(FONT)} fontsize=11 style=filled fillcolor={dot_string(NODE_FILL)}"
         f" color={dot_string('#444444')} margin=\"0.12,0.05\"]\n",
-        f"\tedge [fontname={dot_string(FONT)} fontsize=9 fontcolor={dot_string(LABEL_TEXT)} arrowsize=0.7]\n",
+        # Every text at 11 pt (14.7 px): a page may show the view at 3/4 of its size, labels still 11 px.
+        f"\tedge [fontname={dot_string(FONT)} fontsize=11 fontcolor={dot_string(LABEL_TEXT)} arrowsize=0.7]\n",
     ]
 
     def node_line(node: GraphNode, indent: str = "\t\t") -> str:
@@ -349,7 +371,7 @@ def _dot_lines(plan: GraphPlan, highlighted: bool) -> list[str]:
     lines.extend(node_line(n, "\t") for n in plan.nodes if n.group is None)
 
     for edge in plan.edges:
-        attrs: dict = {"id": dot_string(edge.id), label_key: dot_string(edge.label)}
+        attrs: dict = {"id": dot_string(edge.id), label_key: dot_string(_wrap(edge.label, layout.wrap))}
         attrs["color"] = dot_string(":".join(edge.colors))  # several phases: one parallel line each
         if len(edge.steps) > 1:
             attrs["penwidth"] = f"{min(1 + 0.5 * (len(edge.steps) - 1), 4):g}"
@@ -383,23 +405,38 @@ def _legend(legend: tuple[tuple[str, str], ...]) -> str:
 class CommunicationView(Displayable, graphviz.Digraph):
     """A ``graphviz.Digraph`` of one communication view, with its text alternative and a cached renderer.
 
-    ``.source`` is the DOT; :meth:`svg` draws it (``<title>``/``<desc>`` included); ``.text`` is the step
-    list; shown in Jupyter without ``dot``, it falls back to a Mermaid flowchart and the install hint.
+    ``.source`` is the DOT in the first of :data:`LAYOUTS`; :meth:`svg` draws the first layout that fits
+    ``max_width`` pixels (see :meth:`layout`), with ``<title>``/``<desc>``; ``.text`` is the step list.
+    A notebook shows the drawing as wide as the page (labels never under 11 px); without ``dot``, a
+    Mermaid flowchart and the install hint.
     """
 
-    def __init__(self, plan: GraphPlan, text: str, *, name: str = "communication", body=None, **kwargs):
+    def __init__(self, plan: GraphPlan, text: str, *, max_width: float | None = PAGE_ROOM,
+                 name: str = "communication", body=None, **kwargs):
         self.plan = plan
         self._text = text
-        self.layout_source = f"digraph communication {{\n{''.join(_dot_lines(plan, highlighted=False))}}}\n"
+        self.max_width = max_width
         if body is None:
             body = _dot_lines(plan, highlighted=plan.highlight is not None)
         super().__init__(name, body=body, **kwargs)
 
     def _copy_kwargs(self, **kwargs):
-        """graphviz's ``copy()`` rebuilds through ``__init__``: hand it the plan and the text too."""
+        """graphviz's ``copy()`` rebuilds through ``__init__``: hand it the plan, the text and the width too."""
         kwargs = super()._copy_kwargs(**kwargs)
-        kwargs.update(plan=self.plan, text=self._text)
+        kwargs.update(plan=self.plan, text=self._text, max_width=self.max_width)
         return kwargs
+
+    def layout(self) -> Layout:
+        """The layout :meth:`svg` draws: the first of :data:`LAYOUTS` whose drawing fits ``max_width``
+        pixels with its labels at least 11 px, else the narrowest (the first when ``max_width`` is None,
+        or past :data:`LABEL_LIMIT` edges, where each try costs seconds). Runs ``dot``.
+        """
+        return _choose(self.plan, self.max_width)
+
+    @property
+    def layout_source(self) -> str:
+        """The DOT ``dot`` lays out (no highlight: every highlight is painted into this layout)."""
+        return _layout_dot(self.plan, self.layout())
 
     @property
     def text(self) -> str:
@@ -428,7 +465,9 @@ class CommunicationView(Displayable, graphviz.Digraph):
             self.svg()  # laid out once and kept; a layout past its time limit shows as text instead
         except GraphvizTimeout as err:
             return {"text/plain": f"{err}\n{self._text}"}
-        return {"image/svg+xml": self.svg, "text/plain": self._text}
+        # The HTML follows the page's width, never below 11 px labels; the SVG stays for other readers.
+        return {"text/html": lambda: figures_html([(self.svg(), "")]), "image/svg+xml": self.svg,
+                "text/plain": self._text}
 
     def mermaid(self) -> str:
         """This view as a Mermaid flowchart (what Jupyter shows when ``dot`` is missing)."""
@@ -466,6 +505,7 @@ def communication_view(
     steps=None,
     highlight: int | None = None,
     colors: Mapping[str, str] | None = None,
+    max_width: float | None = PAGE_ROOM,
 ) -> CommunicationView:
     """Who talks to whom: participants as nodes (shape by kind), messages as edges coloured by phase.
 
@@ -475,7 +515,9 @@ def communication_view(
     :data:`AGGREGATE_ABOVE` messages and says so in the title. phase, participants (codes; messages touching any of them),
     steps (``(first, last)``): filters, as in :func:`flowlib.analysis.select.select_messages`. highlight: one
     step drawn in :data:`flowlib.views.palette.HIGHLIGHT` with its two ends, the rest greyed.
-    colors: phase name -> colour, overriding the palette's phase colours.
+    colors: phase name -> colour, overriding the palette's phase colours. max_width: the pixels the
+    drawing must fit in with its labels at least 11 px (by default a notebook's width on a laptop): the
+    first of :data:`LAYOUTS` that does is drawn (None: always the first, left to right).
 
     >>> from flowlib import parse
     >>> view = communication_view(parse("== login ==\\nAlice -> Bob: hi"), phase="login", highlight=1)
@@ -487,7 +529,7 @@ def communication_view(
         steps=steps, highlight=highlight, colors=colors,
     )
     text = step_list(diagram, phase=phase, steps=steps, highlight=highlight, participants=participants)
-    return CommunicationView(plan, text)
+    return CommunicationView(plan, text, max_width=max_width)
 
 
 def dot_available() -> bool:
@@ -520,11 +562,28 @@ def _report(stderr: bytes) -> None:
                   stacklevel=3)
 
 
-@lru_cache(maxsize=64)
-def _layout(layout_source: str) -> bytes:
-    """``dot``'s SVG for a view without highlight (cached: the layout every highlight reuses).
+def _layout_dot(plan: GraphPlan, layout: Layout) -> str:
+    """The DOT of ``plan`` in ``layout`` without highlight: what ``dot`` lays out."""
+    return f"digraph communication {{\n{''.join(_dot_lines(plan, highlighted=False, layout=layout))}}}\n"
 
-    ``dot`` runs under :data:`DOT_TIMEOUT`; its warnings are reported once, in words (:func:`_report`).
+
+def _choose(plan: GraphPlan, max_width: float | None) -> Layout:
+    """The first of :data:`LAYOUTS` that ``dot`` draws within ``max_width`` legible pixels, else the narrowest."""
+    if max_width is None or len(plan.edges) > LABEL_LIMIT:
+        return LAYOUTS[0]
+    widths = []
+    for layout in LAYOUTS:
+        width = legible_width(_layout(_layout_dot(plan, layout))[0].decode("utf-8"))
+        if width <= max_width:
+            return layout
+        widths.append(width)
+    return LAYOUTS[widths.index(min(widths))]
+
+
+@lru_cache(maxsize=64)
+def _layout(layout_source: str) -> tuple[bytes, bytes]:
+    """``dot``'s SVG for a view without highlight and its warnings (cached: the layout every highlight
+    reuses, or one a view tried for its width). ``dot`` runs under :data:`DOT_TIMEOUT`.
     """
     command = ["dot", "-Tsvg"]
     if shutil.which("dot") is None:
@@ -539,13 +598,15 @@ def _layout(layout_source: str) -> bytes:
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(f"Graphviz's dot failed: {detail[-1] if detail else done.returncode}")
-    _report(done.stderr)
-    return done.stdout
+    return done.stdout, done.stderr
 
 
 @lru_cache(maxsize=16)
 def _layout_tree(layout_source: str) -> ET.Element:
-    return ET.fromstring(_layout(layout_source))
+    """The drawn layout as a tree; ``dot``'s warnings about it are reported once, in words (:func:`_report`)."""
+    svg, warned = _layout(layout_source)
+    _report(warned)
+    return ET.fromstring(svg)
 
 
 def _tag(name: str) -> str:
@@ -652,7 +713,7 @@ def mermaid_flowchart(plan: GraphPlan, *, title: str | None = None) -> str:
         head = {"async": ">", "crossx": "x"}.get(edge.head, ">")
         tail = {">": "<", "x": "x"}[head] if edge.both else ""
         arrow = f"{tail}-.-{head}" if edge.dashed else f"{tail}--{head}"
-        out.append(f"    {edge.source} {arrow}|{label(edge.label)}| {edge.target}")
+        out.append(f"    {edge.source} {arrow}|{label(_wrap(edge.label))}| {edge.target}")
         if plan.highlight is None:
             color, width = edge.colors[0], 1.5
         else:

@@ -78,12 +78,18 @@ def side_by_side_html(left: str, right: str, *, left_title: str, right_title: st
 
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
-_SIZE = re.compile(r'\s(width|height)="([\d.]+)(?:px)?"')
+_SIZE = re.compile(r'\s(width|height)="([\d.]+)(px|pt)?"')
+_VIEWBOX = re.compile(r'\sviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)')
 _FONT_SIZE = re.compile(r'\bfont-size="([\d.]+)(?:px)?"')
+#: CSS pixels per point (Graphviz sizes its drawings in points).
+PX_PER_PT = 4 / 3
 
 #: Smallest label a fitted view may show, in CSS pixels at 100% zoom, and the size labels are drawn at.
 SMALLEST_LABEL = 11.0
 DRAWN_LABEL = 13.0
+#: The room, in CSS pixels, an output has in JupyterLab on a 1366 px laptop with the file browser open
+#: (934 px), less a frame's margins: what a view must fit, its labels still :data:`SMALLEST_LABEL` px.
+PAGE_ROOM = 880.0
 
 
 def fit_width(svg: str, *, smallest: float = SMALLEST_LABEL, drawn: float | None = None) -> str:
@@ -93,24 +99,54 @@ def fit_width(svg: str, *, smallest: float = SMALLEST_LABEL, drawn: float | None
     smallest ``font-size`` in ``svg`` or 13, stay at least ``smallest`` px) and a ``max-width`` of its
     own width; the height follows the viewBox. A drawing wider than that minimum scrolls inside
     :func:`figure_html`'s frame: :func:`flowlib.views.svg.fitted` draws views narrow enough not to.
+    A width in points (Graphviz's) counts as 4/3 px each; font sizes are read in the viewBox's units.
 
     >>> fit_width('<svg width="1300" height="200" viewBox="0 0 1300 200"><g/></svg>')
     '<svg width="100%" style="min-width:1100px;max-width:1300px;height:auto" viewBox="0 0 1300 200"><g/></svg>'
+    >>> fit_width('<svg width="600pt" height="90pt" viewBox="0 0 600 90"><text font-size="11.00">a</text></svg>')[:68]
+    '<svg width="100%" style="min-width:600px;max-width:800px;height:auto'
     """
     match = _ROOT.search(svg)
-    if match is None:
+    sizes = _sizes(svg, drawn)
+    if match is None or sizes is None:
         return svg
     root = match.group(0)
-    sizes = dict(_SIZE.findall(root))
-    if "width" not in sizes:
-        return svg
-    width = float(sizes["width"])
-    if drawn is None:
-        drawn = min([DRAWN_LABEL] + [float(v) for v in _FONT_SIZE.findall(svg)])
+    width, drawn = sizes
     lowest = width * min(1.0, smallest / drawn)
     fitted = _SIZE.sub("", root)
     fitted = fitted.replace("<svg", f'<svg width="100%" style="min-width:{lowest:.0f}px;max-width:{width:.0f}px;height:auto"', 1)
     return svg[: match.start()] + fitted + svg[match.end() :]
+
+
+def _sizes(svg: str, drawn: float | None = None) -> tuple[float, float] | None:
+    """(the drawing's width, its smallest text), in CSS pixels at its own size; None without a width."""
+    match = _ROOT.search(svg)
+    if match is None:
+        return None
+    root = match.group(0)
+    sizes = {name: (float(value), unit) for name, value, unit in _SIZE.findall(root)}
+    if "width" not in sizes:
+        return None
+    width = sizes["width"][0] * (PX_PER_PT if sizes["width"][1] == "pt" else 1)
+    if drawn is None:
+        box = _VIEWBOX.search(root)
+        per_unit = width / float(box.group(1)) if box and float(box.group(1)) else 1.0
+        drawn = min([float(v) * per_unit for v in _FONT_SIZE.findall(svg)] or [DRAWN_LABEL])
+    return width, drawn
+
+
+def legible_width(svg: str, *, smallest: float = SMALLEST_LABEL) -> float:
+    """The narrowest ``svg`` may be shown (px) with its smallest text still ``smallest`` px: the least
+    room :func:`fit_width` needs to show it without a scrollbar.
+
+    >>> legible_width('<svg width="600pt" height="90pt" viewBox="0 0 600 90"><text font-size="11">a</text></svg>')
+    600.0
+    """
+    sizes = _sizes(svg)
+    if sizes is None:
+        return 0.0
+    width, drawn = sizes
+    return width * min(1.0, smallest / drawn)
 
 
 def figure_html(svg: str, *, max_height: int | None = None) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from flowlib.model import Diagram
 from flowlib.views.display import Displayable
+from flowlib.views.overlay import DRAWN_LABEL, PAGE_ROOM, SMALLEST_LABEL
 from flowlib.views.palette import HIGHLIGHT, colors_key, phase_color
 from flowlib.views.svglayout import (
     BAR,
@@ -153,8 +154,8 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
 
 #: The widest drawing a page shows whole. Labels are drawn at 13 px and may be scaled down to 11 px
 #: (:data:`flowlib.views.overlay.SMALLEST_LABEL`): 1040 px then fit 880 px, the room an output has in
-#: JupyterLab on a 1366 px laptop with the file browser open (934 px), with a frame's margins.
-PAGE_WIDTH = 1040.0
+#: JupyterLab on a 1366 px laptop with the file browser open (:data:`flowlib.views.overlay.PAGE_ROOM`).
+PAGE_WIDTH = PAGE_ROOM * DRAWN_LABEL / SMALLEST_LABEL
 #: Label widths tried, widest first, to draw a view narrower (None: as written).
 WRAPS = (None, 320.0, 240.0, 180.0, 140.0)
 

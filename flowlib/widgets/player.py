@@ -255,10 +255,11 @@ def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: st
 
 def communication_html(
     diagram: Diagram, step: int | None, steps: tuple[int, ...], *, phase: str | None = None, groups=None,
-    colors: Mapping[str, str] | None = None,
+    colors: Mapping[str, str] | None = None, width: float = FRAME_WIDTH,
 ) -> str:
     """The communication view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline
-    SVG; a one-line hint instead when Graphviz's dot is missing. dot lays each view out once; highlights reuse it.
+    SVG laid out to fit ``width`` pixels if it can and shrunk no further than 11 px labels; a one-line hint
+    instead when Graphviz's dot is missing. dot lays each view out once; highlights reuse it.
 
     >>> from flowlib import parse
     >>> html = communication_html(parse("Alice -> Bob: hi"), 1, (1,))
@@ -266,14 +267,13 @@ def communication_html(
     True
     """
     from flowlib.views.graph import INSTALL_HINT, communication_view, dot_available
+    from flowlib.views.overlay import fit_width
 
     if not dot_available():
         return render("hint.html.j2", text=f"Communication view skipped. {INSTALL_HINT}")
-    if phase is not None:
-        view = communication_view(diagram, groups=groups, phase=phase, highlight=step, colors=colors)
-    else:
-        view = communication_view(diagram, groups=groups, steps=_window(steps), highlight=step, colors=colors)
-    return _inline_svg(view.svg())
+    window = {"phase": phase} if phase is not None else {"steps": _window(steps)}
+    view = communication_view(diagram, groups=groups, highlight=step, colors=colors, max_width=width, **window)
+    return fit_width(_inline_svg(view.svg()))
 
 
 def frame_html(
@@ -311,7 +311,8 @@ def frame_html(
         phase = None  # a big phase: the views show the window around the step, as the table does
     where = f"Step {position} of {total} · " if position is not None and total is not None else ""
     if communication is None:
-        communication = communication_html(diagram, step, shown, phase=phase, groups=groups, colors=colors)
+        communication = communication_html(diagram, step, shown, phase=phase, groups=groups, colors=colors,
+                                           width=width)
     sequence = sequence_html(diagram, step, shown, phase, colors, width)
     return render(
         "frame.html.j2",

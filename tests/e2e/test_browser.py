@@ -133,13 +133,7 @@ def _latency(page, stem: str) -> None:
     assert median < 250, f"stepping took {median:.0f} ms (median): does the player still step in the browser?"
 
 
-#: Outputs known to be wider than the notebook, by notebook: (CSS class of the output's renderer, why).
-#: The communication views are Graphviz layouts shown as images (00's is 1,264 px wide, 06's 1,011, 07's 1,239)
-#: whose 9 pt edge labels cannot shrink to 934 px and stay 11 px: they need a narrower layout (issue 10, left).
-KNOWN_WIDE = {stem: ("jp-RenderedSVG", "Graphviz communication view") for stem in ("00-overview", "06-metadata", "07-capstone")}
-
-
-def _too_wide(page, stem: str) -> list[dict]:
+def _too_wide(page) -> list[dict]:
     """Every output that scrolls sideways: the output area itself wider than the notebook, or anything in
     it that scrolls in its own frame (a fitted view that could not shrink enough, a table, a widget)."""
     found = page.evaluate(
@@ -157,8 +151,7 @@ def _too_wide(page, stem: str) -> list[dict]:
           return wide;
         }"""
     )
-    known = KNOWN_WIDE.get(stem)
-    return [w for w in found if not (known and known[0] in w["cls"])]
+    return found
 
 
 def _smallest_svg_text(page) -> list[dict]:
@@ -223,7 +216,7 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
     not_run = [(c["index"], c["source"]) for c in cells if c["count"] is None]
     assert not not_run, f"cells Run All did not reach: {not_run}"
 
-    too_wide = _too_wide(page, stem)
+    too_wide = _too_wide(page)
     assert not too_wide, f"outputs wider than the notebook (they scroll sideways): {too_wide}"
     small = _smallest_svg_text(page)
     assert not small, f"diagram text smaller than 11 px at 100% zoom: {small}"

@@ -142,10 +142,16 @@ def test_a_phase_page_offline_shows_its_diagrams_and_its_player_steps(built_site
     name = _phase_page(built_site)
     page.goto(f"{site_server}/{name}")
     page.wait_for_selector(".site-widget.site-js .flow-player")
-    # The diagrams outside the player are images that loaded (data: URIs), with their steps as alt text.
+    # The diagrams outside the player are drawn (images from data: URIs, or inline SVG fitted to the page),
+    # each with its text alternative (alt text; an SVG's <desc>, its steps, or its aria-label).
     diagrams = page.evaluate(
-        """() => Array.from(document.querySelectorAll('.jp-RenderedSVG img'))
-             .map(i => ({ok: i.complete && i.naturalWidth > 0, alt: i.alt.length}))"""
+        """() => [
+          ...Array.from(document.querySelectorAll('.jp-RenderedSVG img'))
+             .map(i => ({ok: i.complete && i.naturalWidth > 0, alt: i.alt.length})),
+          ...Array.from(document.querySelectorAll('.jp-OutputArea-output .flowlib-figure > svg'))
+             .map(s => ({ok: s.getBoundingClientRect().width > 0,
+                         alt: ((s.querySelector(':scope > desc') || {}).textContent || s.getAttribute('aria-label') || '').length})),
+        ]"""
     )
     assert diagrams and all(d["ok"] and d["alt"] > 0 for d in diagrams), diagrams
     start = _site_state(page)
