@@ -332,16 +332,33 @@ def test_frames_precompute_one_view_per_choice():
     assert all("<svg" in body for _, body in frames)
 
 
-def test_the_explorer_switches_frames_in_the_browser():
+def test_the_explorer_ships_every_frame_and_switches_them_in_the_browser():
     box = what_if_explorer(NOW, ["placement", "dhcp-agent"], SCENARIOS, phase="network")
-    dropdown, stack = box.children
-    assert [label for label, _ in dropdown.options] == ["Placement", "Neutron-DHCP-agent"]
-    assert len(stack.children) == 2 and stack.selected_index == 0
-    link = box._links[0]
-    assert link.source == (dropdown, "index") and link.target == (stack, "selected_index")
+    frames = what_if_frames(NOW, ["placement", "dhcp-agent"], SCENARIOS, phase="network")
+    assert box.labels == [label for label, _ in frames] == ["Placement", "Neutron-DHCP-agent"]
+    assert box.frames == [body for _, body in frames] and box.index == 0
     assert repr(box) == "WhatIfExplorer(2 choices)"
-    fallback = box._repr_mimebundle_()["text/html"]
+    # One ES module, the same in JupyterLab and on the static site; the choice happens in it.
+    assert box._esm.rstrip().endswith("export default { render };")
+    assert 'addEventListener("change"' in box._esm and "label.htmlFor = id" in box._esm
+    assert "option.textContent = labels[i]" in box._esm  # labels are text, never markup
+    bundle = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    fallback = bundle["text/html"]
     assert "Placement" in fallback and "Neutron-DHCP-agent" in fallback and "<svg" not in fallback
+    box.choose("Neutron-DHCP-agent")
+    assert box.index == 1
+    with pytest.raises(ValueError, match="the choices are: 'Placement', 'Neutron-DHCP-agent'"):
+        box.choose("Glance")
+
+
+def test_the_explorer_keeps_hostile_labels_as_text():
+    hostile = parse('participant "<img src=x onerror=alert(1)> & co" as X\nA -> X: <script>alert(2)</script>')
+    box = what_if_explorer(hostile, ["X"])
+    assert box.labels == ["X"]
+    frame = box.frames[0]
+    assert "<script>" not in frame and "<img src=x" not in frame
+    assert "&lt;script&gt;" in frame or "&lt;script&gt;" in box._repr_mimebundle_()["text/html"]
 
 
 def test_one_line_summary_agrees_in_number():

@@ -202,3 +202,26 @@ def measure_latency(page: Page, press, *, steps: int = 20, index: int = 0) -> li
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+def choose_failure(page: Page, scope: str, *, keyboard: bool = False) -> dict:
+    """In the first what-if explorer under ``scope``, choose another failure (with the mouse's select, or
+    ArrowDown on the focused select); return the frame shown before and after, and the select's label."""
+    explorer = page.locator(f"{scope} .flow-whatif").first
+    explorer.scroll_into_view_if_needed()
+    select = explorer.locator("select.flow-whatif-select")
+    stage = explorer.locator(".flow-whatif-stage")
+    before = {"index": stage.get_attribute("data-index"), "text": stage.inner_text()}
+    options = select.locator("option").all_inner_texts()
+    assert len(options) >= 2, f"the explorer offers {options}"
+    if keyboard:
+        select.focus()
+        page.keyboard.press("ArrowDown")
+    else:
+        select.select_option(str((int(before["index"] or 0) + 1) % len(options)))
+    page.wait_for_function("([s, i]) => document.querySelector(s).dataset.index !== i",
+                           arg=[f"{scope} .flow-whatif .flow-whatif-stage", before["index"]], timeout=5_000)
+    after = {"index": stage.get_attribute("data-index"), "text": stage.inner_text()}
+    label = explorer.evaluate("e => { const s = e.querySelector('select'); const l = e.querySelector(`label[for='${s.id}']`);"
+                              " return {label: l && l.textContent, chosen: s.selectedOptions[0].textContent}; }")
+    return {"before": before, "after": after, "options": options, **label}

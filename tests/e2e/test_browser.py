@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from notebook_page import measure_latency, open_notebook, player_state, run_all, step_until_changed
+from notebook_page import choose_failure, measure_latency, open_notebook, player_state, run_all, step_until_changed
 
 pytestmark = pytest.mark.browser
 
@@ -175,11 +175,19 @@ def _smallest_svg_text(page) -> list[dict]:
 def _no_broken_link_icons(page) -> None:
     shown = page.evaluate(
         """() => Array.from(document.querySelectorAll('.jp-Notebook .jupyter-widgets-disconnected'))
-             .filter(e => e.matches('.flow-player, .flow-quiz, .flow-progress, .flow-checked'))
+             .filter(e => e.matches('.flow-player, .flow-quiz, .flow-progress, .flow-checked, .flow-whatif'))
              .filter(e => getComputedStyle(e, '::before').content !== 'none')
              .map(e => e.className)"""
     )
     assert not shown, f"widgets show a broken-link icon though they need no kernel: {shown}"
+
+
+def _what_if(page) -> None:
+    """Choosing another failure in the what-if explorer shows its frame (in the browser: no kernel needed)."""
+    chosen = choose_failure(page, ".jp-Notebook")
+    assert chosen["label"] and chosen["label"].strip() == "What goes wrong:", chosen
+    assert chosen["after"]["text"] != chosen["before"]["text"], chosen
+    assert chosen["chosen"] == chosen["options"][int(chosen["after"]["index"])], chosen
 
 
 def _quiz(page, course) -> tuple[dict, dict]:
@@ -227,6 +235,10 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
         assert height <= 760, f"the player is {height:.0f} px tall: it no longer fits one screen"
         page.screenshot(path=str(out_dir / f"{stem}-player.png"))
         _latency(page, stem)
+    if _calls(notebook, "what_if_explorer"):
+        _what_if(page)
+        page.locator(".jp-Notebook .flow-whatif").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(out_dir / f"{stem}-whatif.png"))
     # Every notebook has a quiz (tests/test_notebooks.py checks the generated code too).
     assert _calls(notebook, "Quiz"), f"{stem} has no quiz to answer"
     page.wait_for_selector(QUESTIONS)
@@ -254,6 +266,8 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
         button = page.locator(PLAYERS).first.locator(".flow-prev" if before.position == before.total else ".flow-next")
         after = step_until_changed(page, before, lambda: button.click())
         assert after.row == after.step == after.highlight
+    if _calls(notebook, "what_if_explorer"):
+        _what_if(page)
     again = _answer(page, 0, page.evaluate("() => __e2e.question(0)")["choices"][0])
     assert again["correct"] in ("true", "false") and again["feedback"], again
     _no_broken_link_icons(page)

@@ -181,6 +181,28 @@ def test_a_phase_page_offline_shows_its_diagrams_and_its_player_steps(built_site
 
 
 @pytest.mark.browser
+def test_the_what_if_explorer_switches_failures_on_the_page(built_site, site_server, static_page, out_dir):
+    from notebook_page import choose_failure
+
+    pages = [p for p in NOTEBOOKS if "what_if_explorer(" in p.read_text()]
+    assert pages, "no notebook shows a what-if explorer"
+    page = static_page
+    page.goto(f"{site_server}/{pages[0].stem}.html")
+    page.wait_for_selector(".site-widget.site-js .flow-whatif select")
+    by_mouse = choose_failure(page, ".site-widget")
+    assert by_mouse["after"]["text"] != by_mouse["before"]["text"] and by_mouse["label"].strip() == "What goes wrong:"
+    by_key = choose_failure(page, ".site-widget", keyboard=True)
+    assert by_key["after"]["index"] == str(int(by_key["before"]["index"]) + 1), by_key
+    # It fits the page: nothing in it is wider than the explorer.
+    wide = page.locator(".site-widget .flow-whatif").first.evaluate(
+        "e => Array.from(e.querySelectorAll('*')).filter(c => c.getBoundingClientRect().right > e.getBoundingClientRect().right + 1)"
+        ".map(c => c.tagName + '.' + c.className).slice(0, 5)")
+    assert wide == [], wide
+    page.screenshot(path=str(out_dir / "site-whatif.png"))
+    assert page.blocked == []
+
+
+@pytest.mark.browser
 def test_without_javascript_the_steps_read_one_after_another(built_site, site_server, chromium):
     name = _phase_page(built_site)
     context = chromium.new_context(java_script_enabled=False)
