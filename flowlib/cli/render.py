@@ -114,7 +114,8 @@ def _draw(diagram: Diagram, args, fmt: str, steps) -> str | bytes:
 
         from flowlib.views.graph import INSTALL_HINT, GraphvizTimeout, communication_view
 
-        view = communication_view(diagram, aggregate=args.aggregate, **filters)
+        # A file has no page to fit: one layout (left to right), the same in DOT, SVG and PNG.
+        view = communication_view(diagram, aggregate=args.aggregate, max_width=None, **filters)
         if fmt == "dot":
             return view.source
         if fmt == "mermaid":
