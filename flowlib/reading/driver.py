@@ -176,7 +176,7 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
             offline = [e for e in errors[:preprocessed] if getattr(e, "offline", False)]
             errors = first + [err] + offline + [e for e in errors[preprocessed:] if e.line != number]
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
-    diagram = builder.diagram(block_count, block_index)
+    diagram = builder.diagram(block_count, block_index, options.themes)
     if not diagram.participants and not errors:
         last, raw = block[-1] if block else (1, "")
         errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last,
