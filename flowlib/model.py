@@ -301,6 +301,8 @@ class Diagram:
     boxes: the ``box ... end box`` frames in source order (participants point at them by ``box_index``).
     footbox: False when the diagram hides the participants' feet (``hide footbox``, ``footbox off``,
         ``skinparam style strictuml``).
+    themes: the names of its ``!theme`` lines, in order (PlantUML applies each in turn, so the last one's
+        styles win where they overlap); () when it uses none. Views may ignore a theme's styling.
     """
 
     participants: tuple[Participant, ...]
@@ -318,6 +320,7 @@ class Diagram:
     block: int = 0
     boxes: tuple[Box, ...] = ()
     footbox: bool = True
+    themes: tuple[str, ...] = ()
     _by_code: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
     _phases: tuple = field(default=None, init=False, repr=False, compare=False, hash=False)
 

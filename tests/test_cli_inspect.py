@@ -45,6 +45,14 @@ def test_summary_of_the_seed():
     assert "auth (" in text and "metadata (" in text
 
 
+def test_summary_names_the_themes(tmp_path, good):
+    path = tmp_path / "themed.puml"
+    path.write_text("@startuml\n!theme plain\n!$t = \"toy\"\n!theme $t\nA -> B: hi\n@enduml\n", encoding="utf-8")
+    status, text = run("inspect", str(path), str(good))
+    assert status == 0
+    assert text.count("theme:") == 1 and "  theme:        plain, toy\n" in text
+
+
 def test_json_line_per_file(good):
     status, text = run("inspect", "--json", str(good), str(SEED))
     assert status == 0

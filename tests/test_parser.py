@@ -527,10 +527,24 @@ def test_message_stereotypes_and_slants_are_kept():
     """1.2026's '<<stereotype>>' after the target and slanted arrows are in the model, and written back."""
     from flowlib.writing.plantuml import to_plantuml
 
-    diagram = parse("A ->(30) B : s\nA (20)<- B\nA -> B <<create>> : x\nA -> B ++ <<async>> : y\nA <->(10) B\nA -> B")
+    diagram = parse("A ->(30) B : s\nA (20)<- B\nA -> B <<create>> : x\nA -> B ++ <<async>> : y\nA <->(10) B\nA -> B\n"
+                    "A -> B <<a>> <<b>> : x >> y\nA -> B <<a : b>> : z")
     kept = [(m.source, m.target, m.slant, m.stereotype) for m in diagram.messages]
     assert kept == [("A", "B", 30, None), ("B", "A", 20, None), ("A", "B", None, "<<create>>"),
-                    ("A", "B", None, "<<async>>"), ("A", "B", 10, None), ("A", "B", None, None)]
+                    ("A", "B", None, "<<async>>"), ("A", "B", 10, None), ("A", "B", None, None),
+                    ("A", "B", None, "<<a>> <<b>>"), ("A", "B", None, "<<a : b>>")]
     again = parse(to_plantuml(diagram))
     assert [(m.slant, m.stereotype, m.label) for m in again.messages] == \
         [(m.slant, m.stereotype, m.label) for m in diagram.messages]
+
+
+def test_themes_are_kept_in_the_model(tmp_path):
+    """'!theme' styles a diagram; the model keeps each name, also from an included file or a procedure,
+    but not from a branch that is not taken."""
+    assert parse("A -> B").themes == ()
+    assert parse("!theme cerulean\n!if 0\n!theme toy\n!endif\nA -> B").themes == ("cerulean",)
+    (tmp_path / "style.iuml").write_text("!theme sketchy-outline\n", encoding="utf-8")
+    main = tmp_path / "main.puml"
+    main.write_text("!include style.iuml\n!procedure $p()\n!theme plain\n!endprocedure\n$p()\nA -> B\n",
+                    encoding="utf-8")
+    assert parse_file(main).themes == ("sketchy-outline", "plain")

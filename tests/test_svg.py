@@ -402,3 +402,25 @@ def test_focus_width_shows_a_band_around_the_highlighted_step():
 def test_focus_width_leaves_a_narrow_drawing_whole():
     d = parse("A -> B: hi\nB --> A: ok")
     assert sequence_svg(d, highlight=1, focus_width=2000).source == sequence_svg(d, highlight=1).source
+
+
+def test_slanted_arrows_fall_as_plantuml_draws_them_and_stereotypes_are_not_text():
+    """PlantUML 1.2026.8 draws 'A ->(30) B' from A's lifeline down to a point 30 px lower on B's (either
+    way, and the bar an arrow opens starts there); a self message stays a level loop. It shows no text
+    for a message's <<stereotype>>, and neither does flowlib."""
+    ns = "{http://www.w3.org/2000/svg}"
+    diagram = parse("participant A\nparticipant B\nA ->(30) B <<create>> : one\nB ->(20) A\nA <->(10) B\n"
+                    "A ->(25) A : self\nA ->(15) B ++ : opens\nA -> B <<async>> : level")
+    root = ET.fromstring(sequence_svg(diagram).source)
+    groups = {int(g.get("data-step")): g for g in root.iter(ns + "g") if g.get("class") == "msg"}
+    lines = {step: g.find(ns + "line") for step, g in groups.items()}
+    drops = {step: float(line.get("y2")) - float(line.get("y1")) for step, line in lines.items() if line is not None}
+    assert abs(drops[1] - 30) < 1.5 and abs(drops[2] - 20) < 1.5 and abs(drops[3] - 10) < 1.5
+    assert drops[5] > 13 and drops[6] == 0
+    assert groups[4].find(ns + "line") is None and groups[4].find(ns + "path") is not None   # the self loop
+    for step in (1, 2, 3, 5):   # each slanted head is turned along its line
+        assert any("rotate(" in (g.get("transform") or "") for g in groups[step].iter(ns + "g"))
+    bars = layout(diagram, select(diagram)).bars
+    assert any(abs(b.y1 - float(lines[5].get("y2"))) < 6 for b in bars)
+    text = " ".join("".join(t.itertext()) for t in root.iter(ns + "text"))
+    assert "one" in text and "level" in text and "create" not in text and "async" not in text

@@ -38,7 +38,7 @@ DTYPES = {
         "step": "int64", "phase": "category", "source": "string", "target": "string",
         "source_name": "string", "target_name": "string", "label": "string", "arrow": "category", "role": "category",
         "protocol": "string", "source_depth": "Int64", "target_depth": "Int64", "group": "string",
-        "branch": "string", "line": "int64",
+        "branch": "string", "stereotype": "string", "slant": "Int64", "line": "int64",
     },
     participants_table: {
         "id": "string", "name": "string", "kind": "category", "service": "string", "role": "string",
@@ -313,3 +313,13 @@ def test_tables_on_the_corpus():
         if expected["life_events"]["destroy"] == 0:
             assert bars.end_step.notna().sum() == expected["life_events"]["deactivate"], path.name
     assert checked >= 0.9 * len(_corpus_files())
+
+
+def test_message_stereotypes_and_slants_are_columns_escaped_in_html():
+    frame = messages_table(parse("A ->(30) B <<create>> : x\nA -> B <<a & <b>>>\nB (5)<- A"))
+    assert frame["stereotype"].tolist()[:2] == ["<<create>>", "<<a & <b>>>"]
+    assert frame["stereotype"].isna().tolist() == [False, False, True]
+    assert frame["slant"].tolist()[::2] == [30, 5] and frame["slant"].isna().tolist() == [False, True, False]
+    html = style_messages(frame).to_html()
+    assert "&lt;&lt;create&gt;&gt;" in html and "&lt;&lt;a &amp; &lt;b&gt;&gt;&gt;" in html
+    assert "<<" not in html

@@ -90,6 +90,19 @@ def test_corpus_round_trip(path):
     assert to_plantuml(again) == text  # writing is stable
 
 
+@needs_shared
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_corpus_round_trip_with_themes(path):
+    """A theme is written back as '!theme' lines, which send the text through the preprocessor: the
+    model read back is still the same (no label is taken for a directive or a variable)."""
+    original = dataclasses.replace(parse(path.read_text(encoding="utf-8"), file=str(path)),
+                                   themes=("cerulean", "_none_"))
+    text, again = _round_trip(original)
+    assert text.startswith("@startuml\n!theme cerulean\n!theme _none_\n")
+    assert again.themes == ("cerulean", "_none_")
+    assert_same_model(again, original)
+
+
 def test_seed_round_trip():
     original = parse(SEED.read_text(encoding="utf-8"), file=str(SEED))
     text, again = _round_trip(original)
@@ -318,9 +331,12 @@ def _one(**fields) -> Diagram:
     (_one(label="[[link\nbreak]]"), "link"),
     (_one(label="ok", number='say "1"'), "autonumber"),
     (_one(label="-> x", is_return=True), "arrow"),
+    (_one(label="x", stereotype="<<a>> : <<b>>"), "stereotype"),
+    (dataclasses.replace(_one(), themes=("azure",)), "theme"),
+    (_one(stereotype="<<a>>\n<<b>>"), "stereotype"),
 ], ids=["quoted-name-with-display", "quote-in-display", "quote-in-name", "group-newline",
         "group-backslash", "group-arrow", "group-colour", "trailing-comment", "newline-in-link",
-        "quote-in-number", "return-arrow"])
+        "quote-in-number", "return-arrow", "stereotype-ending-early", "stereotype-newline", "unknown-theme"])
 def test_unwritable_text_is_refused_not_changed(diagram, why):
     with pytest.raises(ValueError, match=why):
         to_plantuml(diagram)

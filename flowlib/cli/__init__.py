@@ -78,6 +78,8 @@ def _summary(diagram, path: str) -> str:
     if diagram.block_count > 1:
         lines.append(f"  blocks:       {diagram.block_count} (this is block {diagram.block}; "
                      f"--block N shows another, 0 to {diagram.block_count - 1})")
+    if diagram.themes:  # a view may ignore a theme's styling; the summary says it is there
+        lines.append(f"  theme:        {', '.join(diagram.themes)}")
     lines.append(f"  participants: {len(diagram.participants)}")
     lines.append(f"  messages:     {len(diagram.messages)}")
     lines.append(f"  notes:        {len(diagram.notes)}")

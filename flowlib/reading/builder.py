@@ -229,7 +229,7 @@ class Builder:
         return linked
 
     # -- result --------------------------------------------------------------------------------
-    def diagram(self, block_count: int = 1, block: int = 0) -> Diagram:
+    def diagram(self, block_count: int = 1, block: int = 0, themes: tuple[str, ...] = ()) -> Diagram:
         people = list(self.participants.values())
         if self.hide_unlinked:
             linked = self._linked()
@@ -250,4 +250,4 @@ class Builder:
             groups=groups,
             title=self.title, header=self.header, footer=self.footer, legend=self.legend,
             caption=self.caption, file=self.file, block_count=block_count,
-            block=block, boxes=tuple(self.boxes), footbox=self.footbox)
+            block=block, boxes=tuple(self.boxes), footbox=self.footbox, themes=themes)

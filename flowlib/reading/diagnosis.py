@@ -80,6 +80,40 @@ def guess_other_kind(lines: list[str]) -> str | None:
     return kind if scores[kind] >= 3 else None
 
 
+# PlantUML 1.2026's activity diagrams end an activity with ';' only: the older endings '<', '>', '|', '/',
+# ']' and '}' became stereotypes written after the ';'. A ':label' line without its ';' opens a multi-line
+# activity that the next line ending in ';' closes, whatever lies between (an 'if', a '}', a note); one
+# that no later line closes is where PlantUML's activity parser fails ("Syntax Error?" at its first line).
+_ACTIVITY_OPEN = re.compile(r"(?:<<[^>]*>>\s*)?(?:#[\w#:/|-]+\s*)?:")  # [<<stereotype>>] [#colour] ':'
+_ACTIVITY_END = re.compile(r".*;\s*(?:<<.*>>)?\s*(?:\[\[.*\]\])?\s*$")    # ... ';' [<<stereotype>>] [[[url]]]
+_NOTE_OPEN = re.compile(r"(?:floating\s+)?note\b[^:]*$", re.I)              # a note without ':' runs to its end
+_NOTE_END = re.compile(r"end\s?note$", re.I)
+
+
+def unclosed_activity(lines: list[str]) -> int | None:
+    """The index of the ``:label`` line whose multi-line activity no later line closes, as PlantUML 1.2026
+    reads an activity diagram (an activity ends with ``;``), or None when every activity is closed.
+
+    >>> unclosed_activity(["start", ":send<", ":wait;", ":receive>", "stop"])
+    3
+    >>> unclosed_activity(["start", ":a;", "stop"]) is None
+    True
+    """
+    opened = None
+    in_note = False
+    for index, line in enumerate(lines):
+        if opened is not None:
+            if _ACTIVITY_END.match(line):
+                opened = None
+        elif in_note:
+            in_note = _NOTE_END.match(line) is None
+        elif _NOTE_OPEN.match(line):
+            in_note = True
+        elif _ACTIVITY_OPEN.match(line) and not _ACTIVITY_END.match(line):
+            opened = index
+    return opened
+
+
 _HYPHENATED = re.compile(r"(?<![\w.@\"-])[\w.@]*\w-[\w.@-]*\w(?![\w.@\"])")
 _DANGLING_ARROW = re.compile(r".*(?:-+>{1,2}|<{1,2}-+|-+[\\/]{1,2}|[\\/]{1,2}-+)\s*$")
 

@@ -21,7 +21,7 @@ from flowlib.reading.actions import do_simple_arrow
 from flowlib.reading.blocks import block_lines
 from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
-from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, why_not
+from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, unclosed_activity, why_not
 from flowlib.reading.lineerror import LineError, column_of, located_error
 from flowlib.reading.lines import Options, logical_lines
 from flowlib.reading.patterns import SIMPLE_ARROW
@@ -164,16 +164,19 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         if kind is not None:
             number, line, raw = first_failure
             raw = dict(block).get(number, raw) if not included else raw
+            message = f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram"
             if kind == "PSystemDot" and not included:
                 number, raw = _dot_blame(text, block, stream, number, raw)
-            err = located_error(f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram",
-                                file_of(number) or file, int(number), column_of(raw), raw)
+            elif kind == "activity" and (at := unclosed_activity([s for _, s, _ in stream])) is not None:
+                number, line, raw = stream[at]   # where PlantUML's own activity parser fails
+                message += f" (and its activity '{line}' is never closed: PlantUML 1.2026 ends one with ';')"
+            err = located_error(message, file_of(number) or file, int(number), column_of(raw), raw)
             # The preprocessor's problems (a missing include...) come first, as in PlantUML.
             first = [e for e in errors[:preprocessed] if not getattr(e, "offline", False)]
             offline = [e for e in errors[:preprocessed] if getattr(e, "offline", False)]
             errors = first + [err] + offline + [e for e in errors[preprocessed:] if e.line != number]
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
-    diagram = builder.diagram(block_count, block_index)
+    diagram = builder.diagram(block_count, block_index, options.themes)
     if not diagram.participants and not errors:
         last, raw = block[-1] if block else (1, "")
         errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last,

@@ -25,11 +25,12 @@ def _joined(block: list[tuple[int, str]]):
 class Options:
     """How a parse reads preprocessor lines: the top file, the folder includes may not leave, the clock."""
 
-    __slots__ = ("file", "include_root", "today", "used")
+    __slots__ = ("file", "include_root", "today", "used", "themes")
 
     def __init__(self, file=None, include_root=None, today=None):
         self.file, self.include_root, self.today = file, include_root, today
         self.used = False          # set when the preprocessor ran (lines may then come from included files)
+        self.themes: tuple[str, ...] = ()   # the preprocessor's !theme names, for the diagram
 
 
 def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file=None,
@@ -62,6 +63,7 @@ def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file
             options.used = True
             pre = Preprocessor(options.file, options.include_root, options.today, errors)
             rest = pre.run([(number, raw), *lines])
+            options.themes = tuple(pre.themes)
             out.extend(_clean(rest))
             return out
         if in_comment:

@@ -77,7 +77,7 @@ def _arrow(newer: bool = False) -> str:
     slant = r"|\(\d+\)" if newer else ""
     under1, under2 = ("_?", "_?") if newer else ("", "")
     multicast = r"(?P<multicast>(?:\s&\s[\w.@]+)*)" if newer else ""
-    stereo = r"(?P<stereo><<[^<>]*>>)?\s*" if newer else ""
+    stereo = r"(?P<stereo><<.+?>>)?\s*" if newer else ""                # as PlantUML: <<.+?>>
     return rf"""
     (?P<parallel>&\s*)?                         # teoz: same height as the previous message
     (?:\{{\w+\}}\s+)?                           # {{anchor}}

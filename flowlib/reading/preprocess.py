@@ -78,6 +78,7 @@ class Preprocessor:
         # The files being read, outermost first: one that includes itself again is a cycle.
         self.including: list[str] = [str(Path(file).resolve())] if file and Path(file).is_file() else []
         self.steps = 0
+        self.themes: list[str] = []      # the !theme names read, in order: the diagram keeps them
         self.evaluator = Evaluator(self.variable, self._call)
         self.evaluator.today = today
         self.evaluator.has_function = lambda name: name in self.functions
@@ -317,13 +318,14 @@ class Preprocessor:
             self.macros.append((re.compile(rf"\b{name}\b"), body, [], name))
 
     def _theme(self, text: str):
-        name = text.split()[0] if text else ""
-        if " from " in f" {text} ".lower():
-            raise LineError(f"cannot load theme {text}: flowlib knows only the themes bundled with PlantUML "
+        name = self.expand_text(text).strip()       # '!theme $name' reads the variable, as in PlantUML
+        if " from " in f" {name} ".lower():
+            raise LineError(f"cannot load theme {name}: flowlib knows only the themes bundled with PlantUML "
                             "1.2026.8, not themes from a folder or URL")
-        if name not in THEMES:
+        if name not in THEMES:                      # the whole rest of the line: '!theme plain junk' is refused
             raise LineError(f"cannot load theme {name}: PlantUML 1.2026.8 bundles no theme of that name "
                             f"(it has {', '.join(sorted(THEMES))})")
+        self.themes.append(name)
 
     def _include(self, s: str, number, out):
         im = _INCLUDE.match(s)

@@ -10,6 +10,7 @@ colours are checked against #hex and CSS names.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -251,6 +252,20 @@ def _scene(diagram: Diagram, phase, window, numbers: str, footbox: bool, colors=
 
 # ---------------------------------------------------------------------------------------------------
 # Drawing.
+
+
+def _horizontal_head(x: float, y: float, direction: int, head: str, color: str) -> str:
+    """An arrow head with its tip at (x, y), pointing right (``direction`` 1) or left (-1)."""
+    back = x - direction * 10
+    if head == "async":
+        return (f'<polyline points="{_f(back)},{_f(y - 5)} {_f(x)},{_f(y)} {_f(back)},{_f(y + 5)}" '
+                f'fill="none" stroke="{color}" stroke-width="1.4"/>')
+    if head == "crossx":
+        cx = x - direction * 5
+        return (f'<path d="M{_f(cx - 5)},{_f(y - 5)} l10,10 M{_f(cx - 5)},{_f(y + 5)} l10,-10" '
+                f'stroke="{color}" stroke-width="2"/>')
+    return (f'<polygon points="{_f(back)},{_f(y - 4.5)} {_f(x)},{_f(y)} {_f(back)},{_f(y + 4.5)}" '
+            f'fill="{color}" stroke="none"/>')
 
 
 def _f(v: float) -> str:
@@ -609,27 +624,25 @@ class _Scene:
         else:
             direction = 1 if a.x2 >= a.x1 else -1
             end = a.x2 - direction * (5 if a.head == "crossx" else 0)
-            out.append(f'<line x1="{_f(a.x1)}" y1="{_f(y)}" x2="{_f(end)}" y2="{_f(y)}" {stroke}/>')
-            out.append(self._arrowhead(a.x2, y, direction, a.head, color))
+            slope = (a.y2 - y) / abs(a.x2 - a.x1) if a.x2 != a.x1 else 0.0   # a slanted arrow: y2 below y
+            out.append(f'<line x1="{_f(a.x1)}" y1="{_f(y)}" x2="{_f(end)}" y2="{_f(a.y2 - slope * abs(a.x2 - end))}" '
+                       f'{stroke}/>')
+            out.append(self._arrowhead(a.x2, a.y2, direction, a.head, color, slope))
             if a.bidirectional:
-                out.append(self._arrowhead(a.x1, y, -direction, a.head, color))
+                out.append(self._arrowhead(a.x1, y, -direction, a.head, color, -slope))
         if a.label.count:
             _text(out, a.label_x, a.label_y, a.label, fill=highlight or INK)
         out.append("</g>")
         return "".join(out)
 
     @staticmethod
-    def _arrowhead(x: float, y: float, direction: int, head: str, color: str) -> str:
-        back = x - direction * 10
-        if head == "async":
-            return (f'<polyline points="{_f(back)},{_f(y - 5)} {_f(x)},{_f(y)} {_f(back)},{_f(y + 5)}" '
-                    f'fill="none" stroke="{color}" stroke-width="1.4"/>')
-        if head == "crossx":
-            cx = x - direction * 5
-            return (f'<path d="M{_f(cx - 5)},{_f(y - 5)} l10,10 M{_f(cx - 5)},{_f(y + 5)} l10,-10" '
-                    f'stroke="{color}" stroke-width="2"/>')
-        return (f'<polygon points="{_f(back)},{_f(y - 4.5)} {_f(x)},{_f(y)} {_f(back)},{_f(y + 4.5)}" '
-                f'fill="{color}" stroke="none"/>')
+    def _arrowhead(x: float, y: float, direction: int, head: str, color: str, slope: float = 0.0) -> str:
+        """The head at (x, y) of an arrow going ``direction`` (1: rightward) that falls ``slope`` px per px."""
+        head_svg = _horizontal_head(x, y, direction, head, color)
+        if not slope:
+            return head_svg
+        angle = math.degrees(math.atan(slope)) * direction   # turned about its tip, along the slanted line
+        return f'<g transform="rotate({_f(angle)} {_f(x)} {_f(y)})">{head_svg}</g>'
 
     # --- title and extras ---------------------------------------------------------------------------
 

@@ -91,7 +91,7 @@ class Arrow:
     x1: float
     x2: float
     y: float
-    y2: float  # differs from y for self messages (the loop's return)
+    y2: float  # differs from y for self messages (the loop's return) and slanted ones (the target's end)
     loop_x: float  # right side of a self-message loop
     label: TextBlock
     label_x: float
@@ -663,6 +663,8 @@ class _Builder:
                 half = self.sizes[target_col][0] / 2
                 x2 = self.xs[target_col] + (-half if rightward else half)
             label_x = min(x1, x2) + LABEL_PAD + (0 if rightward else 6)
+            if m.slant:
+                y2 = y + m.slant   # as PlantUML 1.2026 draws 'A ->(30) B': the target's end 30 px lower
         if creates and target_col is not None:
             self.created_at[dst] = y - self.sizes[target_col][1] / 2
             self.pending_create.discard(dst)

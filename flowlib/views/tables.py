@@ -69,6 +69,8 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
                             a ``group``'s title), <NA> outside every group (:func:`flowlib.analysis.groups.group_text`)
     branch        string    the branch of that group it is in: ``alt: if ok``, ``else: failure``, ``loop: 3 times``
                             (:func:`flowlib.analysis.groups.branch_text`), <NA> outside every group
+    stereotype    string    the ``<<stereotype>>`` written after the target (``A -> B <<create>>``), <NA> when none
+    slant         Int64     how far the arrow falls, in pixels (``A ->(30) B``: 30), <NA> for a level arrow
     line          int64     source line of the arrow
     ============  ========  ==============================================================
 
@@ -77,6 +79,8 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
     [['solid', 'request', 'REST'], ['solid', 'reply', <NA>]]
     >>> messages_table(parse("alt ok\\nA -> B\\nelse failure\\nB -> A\\nend")).loc[:, ["group", "branch"]].values.tolist()
     [['alt ok', 'alt: if ok'], ['alt ok', 'else: failure']]
+    >>> messages_table(parse("A ->(30) B <<create>>\\nA -> B")).loc[:, ["stereotype", "slant"]].values.tolist()
+    [['<<create>>', 30], [<NA>, <NA>]]
     """
     messages = diagram.messages
     depths = message_depths(diagram)
@@ -98,6 +102,8 @@ def messages_table(diagram: Diagram) -> pd.DataFrame:
             "target_depth": ([d[1] for d in depths], "Int64"),
             "group": ([group_text(b) if b is not None else None for b in where], "string"),
             "branch": ([branch_text(b) if b is not None else None for b in where], "string"),
+            "stereotype": ([m.stereotype for m in messages], "string"),
+            "slant": ([m.slant for m in messages], "Int64"),
             "line": ([m.line for m in messages], "int64"),
         }
     )

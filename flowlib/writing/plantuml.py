@@ -35,6 +35,7 @@ from flowlib.model import (
     Spacer,
 )
 from flowlib.reading.escaping import TRAILING_COMMENT, continues, escape, unescape
+from flowlib.reading.themes import THEMES
 
 __all__ = ["to_plantuml"]
 
@@ -376,6 +377,11 @@ class _Writer:
         return self.out
 
     def _head(self, d: Diagram) -> None:
+        for theme in d.themes:
+            if theme not in THEMES:
+                raise ValueError(f"the theme {theme!r} cannot be written: PlantUML 1.2026.8 bundles no theme of "
+                                 "that name and would refuse the text")
+            self.out.append(f"!theme {theme}")
         if not d.footbox:
             self.out.append("hide footbox")
         if d.title is not None:
@@ -518,7 +524,7 @@ class _Writer:
         label = f" : {escape(m.label)}" if m.label else ""
         tail = f" {suffix}" if suffix else ""
         if m.stereotype is not None:
-            if not re.fullmatch(r"<<[^<>]*>>", m.stereotype):
+            if not _reads_back_whole(m.stereotype):
                 raise ValueError(f"the message stereotype {m.stereotype!r} cannot be written in PlantUML")
             tail += f" {m.stereotype}"
         if m.exo is not None:
@@ -571,6 +577,21 @@ class _Writer:
         self.out.append(_autonumber_line(c))
         self.counter = c
         c.advance()
+
+
+# PlantUML reads a message's stereotype as '<<.+?>>': the shortest one the rest of the line allows. A
+# '>>' inside it that blanks and a ':' (the label), a '[[' (a link) or the line's end could follow would end it early.
+_EARLY_END = re.compile(r">>\s*(?::|\[\[|$)")
+
+
+def _reads_back_whole(stereotype: str) -> bool:
+    """True when PlantUML reads ``A -> B <stereotype> : x`` with this whole stereotype.
+
+    >>> _reads_back_whole("<<a>> <<b>>"), _reads_back_whole("<<a>> : <<b>>"), _reads_back_whole("<<>>")
+    (True, False, False)
+    """
+    return (len(stereotype) > 4 and stereotype.startswith("<<") and stereotype.endswith(">>")
+            and "\n" not in stereotype and _EARLY_END.search(stereotype, 0, len(stereotype) - 2) is None)
 
 
 _HEAD_RIGHT = {"normal": ">", "async": ">>", "crossx": "x"}
