@@ -261,7 +261,8 @@ def test_style_messages_colours_and_escapes(seed):
     css = html.split("</style>")[0]
     (selectors,) = [rule.split("{")[0] for rule in css.split("}") if HIGHLIGHT in rule]
     assert {int(n) for n in re.findall(r"_row(\d+)_", selectors)} == {2}
-    assert len(re.findall(r"_row2_col\d+", selectors)) == len(frame.columns)
+    shown = [c for c in frame.columns if frame[c].notna().any()]
+    assert len(re.findall(r"_row2_col\d+", selectors)) == len(shown) < len(frame.columns)
     evil = messages_table(parse('A -> B: <b>bold</b> & "q"\n'))
     html = style_messages(evil).to_html()
     assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in html and "<b>bold" not in html
@@ -323,3 +324,12 @@ def test_message_stereotypes_and_slants_are_columns_escaped_in_html():
     html = style_messages(frame).to_html()
     assert "&lt;&lt;create&gt;&gt;" in html and "&lt;&lt;a &amp; &lt;b&gt;&gt;&gt;" in html
     assert "<<" not in html
+
+
+def test_style_messages_leaves_out_empty_columns_only():
+    frame = messages_table(parse("A ->(30) B: slanted\nA -> B: level"))
+    headers = lambda styler: re.findall(r'<th [^>]*class="col_heading[^"]*"[^>]*>([^<]+)</th>', styler.to_html())
+    shown = headers(style_messages(frame))
+    assert "slant" in shown and "stereotype" not in shown and "label" in shown
+    assert headers(style_messages(frame, hide_empty=False)) == list(frame.columns)
+    assert "stereotype" in frame.columns  # the frame keeps it

@@ -301,8 +301,11 @@ MAX_STYLED_ROWS = 500
 
 def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
                    colors: Mapping[str, str] | None = None, rows: tuple[int, int] | None = None,
-                   max_rows: int | None = MAX_STYLED_ROWS):
+                   max_rows: int | None = MAX_STYLED_ROWS, hide_empty: bool = True):
     """A notebook view of a messages table: each row tinted with its phase colour, labels HTML-escaped.
+
+    With ``hide_empty``, a column with no value in any row of ``frame`` (``stereotype`` and ``slant`` in a
+    diagram that uses neither) is left out of the view; the frame keeps it.
 
     ``highlight`` is a step to outline in the highlight colour; ``colors`` (phase name -> colour)
     overrides the palette's phase colours. A table longer than ``max_rows`` shows a window of that many
@@ -315,8 +318,8 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
 
     >>> from flowlib import parse
     >>> styler = style_messages(messages_table(parse("== login ==\\nAlice -> Bob: hi")), highlight=1)
-    >>> "#E69F00" in styler.to_html()
-    True
+    >>> "#E69F00" in styler.to_html(), "slant" in styler.to_html()
+    (True, False)
     """
     if isinstance(frame.get("phase", None), pd.Series) and isinstance(frame["phase"].dtype, pd.CategoricalDtype):
         phases = tuple(frame["phase"].cat.categories)
@@ -355,7 +358,9 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
     # Text cells wrap (JupyterLab keeps table cells on one line): the table fits the notebook's width.
     styler = styler.set_table_styles([{"selector": "td", "props": WRAP_CELLS},
                                       {"selector": "th", "props": WRAP_CELLS}], overwrite=False)
-    return styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
+    styler = styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
+    empty = [column for column in frame.columns if hide_empty and frame[column].isna().all()]
+    return styler.hide(subset=empty, axis="columns") if empty else styler
 
 
 #: CSS that lets a table cell's text wrap (a long word breaks too) instead of widening the table.
