@@ -91,3 +91,38 @@ def report(title: str, violations: list[Violation], shown: int = 5) -> str:
     if not violations:
         return f"{title}: no axe violation"
     return "\n".join([f"{title}: {len(violations)} axe rule(s) broken", *(v.describe(shown) for v in violations)])
+
+
+_NEXT_PAINT = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+_SHOW_VIEW = """([scope, view]) => {
+  const button = document.querySelector(`${scope} .flow-player .flow-tabs button[data-view="${view}"]`);
+  if (button) button.click();
+  return !!button;
+}"""
+
+_CHECK_FIRST_QUESTION = """scope => {
+  const card = document.querySelector(`${scope} .flow-quiz .flow-question`);
+  const choice = card && card.querySelector('.flow-choices input');
+  if (!choice) return false;
+  choice.click();
+  card.querySelector('.flow-check').click();
+  return true;
+}"""
+
+
+def widget_states(page, scope: str):
+    """Put the first player and quiz under ``scope`` (a CSS selector) through what a learner makes them show,
+    yielding, in each state, what to check: the selector of the part that changed.
+
+    The states: the player's table view, its communication view (then back to the diagram), and the first
+    quiz question checked with its first choice (its feedback shown). A page without them yields nothing.
+    """
+    for view in ("table", "communication"):
+        if page.evaluate(_SHOW_VIEW, [scope, view]):
+            page.evaluate(_NEXT_PAINT)
+            yield f"{scope} .flow-player"
+    page.evaluate(_SHOW_VIEW, [scope, "sequence"])
+    if page.evaluate(_CHECK_FIRST_QUESTION, scope):
+        page.wait_for_selector(f"{scope} .flow-quiz .flow-feedback")
+        yield f"{scope} .flow-quiz"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from axe import blocking, report, run_axe
+from axe import blocking, report, run_axe, widget_states
 from notebook_page import open_notebook, run_all
 
 pytestmark = pytest.mark.browser
@@ -28,12 +28,15 @@ def _site_pages() -> list[str]:
 
 @pytest.mark.parametrize("name", _site_pages())
 def test_a_site_page_has_no_serious_accessibility_violation(name, built_site, site_server, static_page):
-    """The whole page: the site is all the course's (its template, the notebook's cells, the widgets)."""
+    """The whole page: the site is all the course's (its template, the notebook's cells, the widgets); then
+    the first player's other views and the first quiz question's feedback."""
     page = static_page
     page.goto(f"{site_server}/{name}.html")
     if name != "index":
         page.wait_for_selector(".site-widget.site-js", state="attached")
     found = run_axe(page)
+    for part in widget_states(page, ".site-widget"):
+        found += run_axe(page, include=[part])
     print("\n" + report(f"{name}.html", found))
     assert not blocking(found), report(f"{name}.html: serious or critical", blocking(found))
     assert page.blocked == []
@@ -44,13 +47,16 @@ def test_a_notebook_run_in_jupyterlab_has_no_serious_accessibility_violation(not
     """Scope: the course answers for its own output, the rendered Markdown cells and the code cells' outputs
     (its diagrams, tables, players, quizzes, panels), after Run All. JupyterLab's own chrome (menus, the file
     browser, the cell editors, the toolbar) is JupyterLab's to fix: what axe finds there is printed for the
-    record, never failed on."""
+    record, never failed on. Checked as Run All leaves the page, then with the first player's other views and
+    the first quiz question's feedback shown."""
     page = lab_page
     open_notebook(page, f"notebooks/{notebook.name}")
     cells = run_all(page)
     assert cells and all(c["count"] is not None for c in cells), "Run All did not reach every cell"
     page.wait_for_selector(".jp-Notebook .jp-OutputArea-output")
     ours = run_axe(page, include=COURSE_OUTPUT)
+    for part in widget_states(page, ".jp-Notebook"):
+        ours += run_axe(page, include=[part])
     print("\n" + report(f"{notebook.stem}, the course's output", ours))
     chrome = run_axe(page, exclude=COURSE_OUTPUT)
     print(report(f"{notebook.stem}, JupyterLab's own chrome (not failed on)", chrome, shown=1))
