@@ -29,10 +29,13 @@ system-test:
 	@scripts/ensure-system-deps dot plantuml java npm chromium
 	@scripts/ensure-plantuml-jar >/dev/null
 	@scripts/ensure-mermaid >/dev/null
+	@scripts/ensure-axe >/dev/null
 
 PLANTUML_JAR_2026 = $$(scripts/ensure-plantuml-jar)
 # mermaid 11 and jsdom (npm, into the same cache): the Mermaid exports are parsed by mermaid itself.
 MERMAID_DIR = $$(scripts/ensure-mermaid)
+# axe-core (npm, into the same cache): the browser tests run its accessibility rules on the site and in JupyterLab.
+AXE_DIR = $$(scripts/ensure-axe)
 
 # JupyterHub's proxy (npm's configurable-http-proxy) for the hub test and benchmark: installed beside the
 # virtual environment (make clean removes it), never in git.
@@ -54,7 +57,7 @@ lab: $(STAMP) system-lab
 test: $(STAMP) system-test $(CHP)
 	@status=0; \
 	scripts/offline $(BIN)/python -m pytest notebooks || status=1; \
-	PLANTUML_JAR=$(PLANTUML_JAR_2026) MERMAID_DIR=$(MERMAID_DIR) $(BIN)/python -m pytest tests flowlib course/launch_course \
+	PLANTUML_JAR=$(PLANTUML_JAR_2026) MERMAID_DIR=$(MERMAID_DIR) AXE_DIR=$(AXE_DIR) $(BIN)/python -m pytest tests flowlib course/launch_course \
 		|| status=1; \
 	exit $$status
 

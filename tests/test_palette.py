@@ -1,4 +1,5 @@
-"""Colours: phase hues stay for fills, and every colour used as text reads on white with at least 4.5:1."""
+"""Colours: phase hues stay for fills, and every colour used as text reads with at least 4.5:1 on white and on the
+striped rows of a table (SURFACE, the darkest background a view's text sits on)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flowlib.views.palette import (
     MIN_TEXT_CONTRAST,
     NO_PHASE,
     PHASE_PALETTE,
+    SURFACE,
     contrast_ratio,
     text_color,
 )
@@ -31,10 +33,11 @@ COLOURS = {
 
 
 @pytest.mark.parametrize("color", COLOURS.values(), ids=COLOURS.keys())
-def test_text_color_reads_on_white_and_keeps_the_hue(color):
+def test_text_color_reads_on_white_and_on_striped_rows_and_keeps_the_hue(color):
     shade = text_color(color)
     assert contrast_ratio(shade, "#FFFFFF") >= MIN_TEXT_CONTRAST
-    if contrast_ratio(color) >= MIN_TEXT_CONTRAST:
+    assert contrast_ratio(shade, SURFACE) >= MIN_TEXT_CONTRAST
+    if contrast_ratio(color, SURFACE) >= MIN_TEXT_CONTRAST:
         assert shade == color.upper()          # dark enough already: unchanged
     else:
         r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
@@ -66,11 +69,11 @@ def test_the_player_header_uses_readable_phase_colours():
     for step in (1, 3, 5):
         found |= _text_colours(frame_html(FLOW, step, colors=None))
         found |= _text_colours(frame_html(FLOW, step, colors={"login": "#E69F00", "work": "#56B4E9"}))
-    assert found and all(contrast_ratio(c) >= MIN_TEXT_CONTRAST for c in found), found
+    assert found and all(contrast_ratio(c, SURFACE) >= MIN_TEXT_CONTRAST for c in found), found
 
 
 def test_diff_and_what_if_views_use_readable_text_colours():
     newer = parse("== login ==\nA -> B: hi\nB --> A: ok\n== work ==\nA -> D: go\n== end ==\nA -> B: bye")
     html = diff_view(diff_flows(FLOW, newer))._repr_html_() + impact_view(what_if(FLOW, "C"))._repr_html_()
     found = _text_colours(html)
-    assert found and all(contrast_ratio(c) >= MIN_TEXT_CONTRAST for c in found), found
+    assert found and all(contrast_ratio(c, SURFACE) >= MIN_TEXT_CONTRAST for c in found), found

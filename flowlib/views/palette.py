@@ -7,7 +7,8 @@ through :func:`phase_color` only.
 
 Rule 1: the palette's colours are for fills and strokes. Text drawn in a phase (or status) colour goes
 through :func:`text_color`, which darkens it, hue kept, until it reads on its background with at least
-WCAG's 4.5:1 contrast; several of the colours (orange, sky blue, the greys) do not on white.
+WCAG's 4.5:1 contrast; several of the colours (orange, sky blue, the greys) do not on white. The
+background is :data:`SURFACE` unless told: the darkest a view's text sits on, so it reads on white too.
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ def colors_key(colors: Mapping[str, str] | None) -> tuple[tuple[str, str], ...] 
 #: WCAG 2's minimum contrast for normal text (level AA).
 MIN_TEXT_CONTRAST = 4.5
 
+#: The darkest background a view's text sits on: JupyterLab's and the course site's striped table rows
+#: (JupyterLab's grey 100). A colour that reads on it reads on white as well.
+SURFACE = "#F5F5F5"
+
 
 def _rgb(color: str) -> tuple[int, int, int]:
     """``#RRGGBB`` or ``#RGB`` as three 0-255 integers."""
@@ -113,13 +118,13 @@ def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
     return (a + 0.05) / (b + 0.05)
 
 
-def text_color(color: str, background: str = "#FFFFFF", minimum: float = MIN_TEXT_CONTRAST) -> str:
+def text_color(color: str, background: str = SURFACE, minimum: float = MIN_TEXT_CONTRAST) -> str:
     """``color`` for text on ``background``: itself when it reads well enough, else darkened (its hue kept,
     mixed with black in small steps) to the first shade with at least ``minimum`` contrast.
 
     >>> text_color(ORANGE), text_color(BLUE)
-    ('#9C6C00', '#0072B2')
-    >>> contrast_ratio(text_color(SKY_BLUE)) >= 4.5
+    ('#966700', '#0072B2')
+    >>> contrast_ratio(text_color(SKY_BLUE), SURFACE) >= 4.5
     True
     """
     if contrast_ratio(color, background) >= minimum:

@@ -172,9 +172,10 @@ def test_a_phase_page_offline_shows_its_diagrams_and_its_player_steps(built_site
     player.locator(".flow-ui").focus()
     page.keyboard.press("ArrowRight")
     assert _site_state(page)["where"].startswith("Step 4 of")
+    player.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(out_dir / f"site-{Path(name).stem}.png"))
     # The quiz checks on the page, and a right answer counts in the progress card.
     _site_quiz_checks(page, name)
-    page.screenshot(path=str(out_dir / f"site-{Path(name).stem}.png"))
     if os.environ.get("E2E_DOCS"):
         shutil.copy(out_dir / f"site-{Path(name).stem}.png", DOCS / "browser-site-player.png")
     assert page.blocked == [], "the site asked for something outside 127.0.0.1"

@@ -228,6 +228,8 @@ function render({ model, el }) {
   });
   root.addEventListener("keydown", (e) => {
     if (e.target === range || e.altKey || e.ctrlKey || e.metaKey) return;  // the slider steps on its own
+    // A part of the frame that scrolls (it takes the focus, for keyboards) keeps its arrow keys to scroll.
+    if (e.target !== root && stage.contains(e.target)) return;
     const to = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1,
                  Home: 0, End: n - 1 }[e.key];
     if (to === undefined) return;
