@@ -126,3 +126,26 @@ def widget_states(page, scope: str):
     if page.evaluate(_CHECK_FIRST_QUESTION, scope):
         page.wait_for_selector(f"{scope} .flow-quiz .flow-feedback")
         yield f"{scope} .flow-quiz"
+
+
+#: The course's own output in JupyterLab: what its Markdown cells render and what its code cells print.
+COURSE_OUTPUT = [".jp-Notebook .jp-MarkdownOutput", ".jp-Notebook .jp-OutputArea-output"]
+
+
+def check_course_output(page, name: str) -> None:
+    """Fail on any serious or critical violation in the course's output of the notebook open in JupyterLab.
+
+    Scope: the course answers for its own output, the rendered Markdown cells and the code cells' outputs
+    (its diagrams, tables, players, quizzes, panels), as the page is, then with the first player's other
+    views and the first quiz question's feedback shown. JupyterLab's own chrome (menus, the file browser, the
+    cell editors, the toolbar) is JupyterLab's to fix: what axe finds there is printed for the record, never
+    failed on.
+    """
+    page.wait_for_selector(".jp-Notebook .jp-OutputArea-output")
+    ours = run_axe(page, include=COURSE_OUTPUT)
+    for part in widget_states(page, ".jp-Notebook"):
+        ours += run_axe(page, include=[part])
+    print("\n" + report(f"{name}, the course's output", ours))
+    chrome = run_axe(page, exclude=COURSE_OUTPUT)
+    print(report(f"{name}, JupyterLab's own chrome (not failed on)", chrome, shown=1))
+    assert not blocking(ours), report(f"{name}: serious or critical", blocking(ours))

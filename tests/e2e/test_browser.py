@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from axe import check_course_output
 from notebook_page import choose_failure, measure_latency, open_notebook, player_state, run_all, step_until_changed
 
 pytestmark = pytest.mark.browser
@@ -271,6 +272,9 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
     again = _answer(page, 0, page.evaluate("() => __e2e.question(0)")["choices"][0])
     assert again["correct"] in ("true", "false") and again["feedback"], again
     _no_broken_link_icons(page)
+
+    # axe-core over the course's output (last: it answers the first question and switches the player's views).
+    check_course_output(page, stem)
 
     assert page.blocked[blocked_before:] == [], "JupyterLab asked for something outside 127.0.0.1"
     # No notification either: neither the news prompt (turned off) nor a kernel or save failure.
