@@ -34,28 +34,48 @@ class Pattern:
 
     Most diagrams use a handful of the table's commands; compiling the rest would cost more than
     parsing a large diagram. The compiled regex is a cache: it never changes what a parse returns.
+
+    ``needs``: a small regex the line must contain for the pattern to match (the pattern starts with
+    the look-ahead ``(?=.*needs)``). A line without it is refused by that small regex alone, so the
+    big pattern is neither compiled nor run for it.
     """
 
-    __slots__ = ("source", "_compiled")
+    __slots__ = ("source", "needs", "match", "_whole")
 
-    def __init__(self, source: str):
-        self.source = source
-        self._compiled = None
+    def __init__(self, source: str, needs: str | None = None):
+        self.source = source if needs is None else f"(?=.*(?:{needs}))" + source
+        self.needs = needs
+        self._whole = self._compile
+        # ``match(line)``: after the first call, the compiled regex's own method (or the guard's test).
+        self.match = self._compile if needs is None else self._first_guarded
 
-    def match(self, text: str):
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(self.source, _F)
-        return compiled.match(text)
+    def _compile(self, text: str):
+        self._whole = re.compile(self.source, _F).match
+        if self.needs is None:
+            self.match = self._whole
+        return self._whole(text)
+
+    def _first_guarded(self, text: str):
+        needed = re.compile(self.needs, _F).search
+
+        def match(text: str):
+            return self._whole(text) if needed(text) is not None else None
+
+        self.match = match
+        return match(text)
 
 
-def rx(pattern: str) -> Pattern:
+def rx(pattern: str, needs: str | None = None) -> Pattern:
     """A line pattern, matched against the whole trimmed line (each pattern ends with ``$``).
+
+    ``needs``: what the line must hold somewhere for the pattern to match (see :class:`Pattern`).
 
     >>> rx(r"activate \\s+ (?P<name>\\w+) $").match("ACTIVATE Alice").group("name")
     'Alice'
+    >>> rx(r"\\w+ \\s* -> \\s* \\w+ $", needs=r"_").match("A -> B") is None
+    True
     """
-    return Pattern(pattern)
+    return Pattern(pattern, needs)
 
 
 def _part(prefix: str) -> str:
@@ -106,11 +126,11 @@ def _arrow(newer: bool = False) -> str:
 
 
 ARROW = rx(_arrow())
-# 1.2026's additions, one command each; a cheap look-ahead skips lines without the construct.
-ARROW_SLANTED = rx(r"(?=.*\(\d+\))" + _arrow(newer=True))       # A ->(30) B: drawn slanted
-ARROW_MULTICAST = rx(r"(?=.*\s&\s)" + _arrow(newer=True))           # A -> B & C: one message to several
-ARROW_STEREOTYPE = rx(r"(?=.*<<)" + _arrow(newer=True))              # A -> B <<create>> : x
-ARROW_UNDERSCORE = rx(r"(?=.*(?:_>|<_))" + _arrow(newer=True))        # A -_> B
+# 1.2026's additions, one command each; a small regex (``needs``) skips lines without the construct.
+ARROW_SLANTED = rx(_arrow(newer=True), needs=r"\(\d+\)")       # A ->(30) B: drawn slanted
+ARROW_MULTICAST = rx(_arrow(newer=True), needs=r"\s&\s")           # A -> B & C: one message to several
+ARROW_STEREOTYPE = rx(_arrow(newer=True), needs=r"<<")              # A -> B <<create>> : x
+ARROW_UNDERSCORE = rx(_arrow(newer=True), needs=r"_>|<_")        # A -_> B
 
 
 # Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>).
