@@ -39,15 +39,18 @@ def checked_color(m: re.Match, group: str) -> str | None:
     return value
 
 
+_PART_GROUPS = {p: tuple(p + g for g in ("code", "long", "lcc", "lcl", "clc", "cll")) for p in "ab"}
+
+
 def _arrow_part(b: Builder, m: re.Match, p: str) -> str:
-    g = m.group
-    if g(p + "code") is not None:
-        return b.participant(g(p + "code"))
-    if g(p + "long") is not None:
-        return b.participant(g(p + "long"))
-    if g(p + "lcc") is not None:
-        return b.participant(g(p + "lcc"), g(p + "lcl"))
-    return b.participant(g(p + "clc"), g(p + "cll"))
+    code, long, lcc, lcl, clc, cll = m.group(*_PART_GROUPS[p])
+    if code is not None:
+        return b.participant(code)
+    if long is not None:
+        return b.participant(long)
+    if lcc is not None:
+        return b.participant(lcc, lcl)
+    return b.participant(clc, cll)
 
 
 def _style_of(m: re.Match) -> tuple[bool, str | None]:
@@ -67,17 +70,25 @@ def _style_of(m: re.Match) -> tuple[bool, str | None]:
     return dotted, color
 
 
+# The characters of an arrow's ends (its d1 and d2 groups) that make a head.
+_HEAD_RIGHT = frozenset(">\\/x")      # at the right end: > \\ / or a cross
+_HEAD_LEFT = frozenset("x<\\/")       # at the left end: < \\ / or a cross
+_POINTED_RIGHT = frozenset(">\\/")    # a head that points (not only a cross)
+_POINTED_LEFT = frozenset("<\\/")
+
+
 def do_arrow(b: Builder, m: re.Match):
-    d1 = (m.group("d1") or "").lower().replace("_", "")
-    d2 = (m.group("d2") or "").lower().replace("_", "")
+    d1, d2 = m.group("d1", "d2")
+    d1 = d1.lower().replace("_", "") if d1 else ""
+    d2 = d2.lower().replace("_", "") if d2 else ""
     slant = None
     if "(" in d1 or "(" in d2:                  # the slant: A ->(30) B, A (30)<- B
         slant = int(re.search(r"\((\d+)\)", d1 + d2).group(1))
         d1, d2 = re.sub(r"\(\d+\)", "", d1), re.sub(r"\(\d+\)", "", d2)
-    has2 = any(c in d2 for c in ">\\/x")
-    has1 = any(c in d1 for c in "x<\\/")
+    has2 = not _HEAD_RIGHT.isdisjoint(d2)
+    has1 = not _HEAD_LEFT.isdisjoint(d1)
     head = None
-    if "x" in d2 and "x" not in d1 and not any(c in d2 for c in ">\\/") and any(c in d1 for c in "<\\/"):
+    if "x" in d2 and "x" not in d1 and _POINTED_RIGHT.isdisjoint(d2) and not _POINTED_LEFT.isdisjoint(d1):
         # 1.2026: 'A <-x B' goes from B to A, both ways, its cross at the start (1.2020: from A to B, crossx)
         target = _arrow_part(b, m, "a")
         source = _arrow_part(b, m, "b")
@@ -92,7 +103,8 @@ def do_arrow(b: Builder, m: re.Match):
     else:
         raise LineError("this arrow has no head: write '->' or '<-'",
                          (m.start("ba1") if m.group("ba1") is not None else m.start("bb2")) + 1)
-    body = len(m.group("ba1") or m.group("ba2") or "") + len(m.group("bb1") or m.group("bb2") or "")
+    ba1, ba2, bb1, bb2 = m.group("ba1", "ba2", "bb1", "bb2")
+    body = len(ba1 or ba2 or "") + len(bb1 or bb2 or "")
     style_dotted, color = _style_of(m)
     if head is None:
         head = "normal"
@@ -100,15 +112,16 @@ def do_arrow(b: Builder, m: re.Match):
             head = "async"
         if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
             head = "crossx"
-    act = m.group("act")
-    multicast = m.groupdict().get("multicast")
+    act, label, parallel = m.group("act", "label", "parallel")
+    groups = m.re.groupindex                    # (only 1.2026's newer arrow forms have these two)
+    multicast = m.group("multicast") if "multicast" in groups else None
     others = tuple(b.participant(p) for p in multicast.split("&") if p.strip() for p in [p.strip()]) \
         if multicast else ()
     _send(b, source, target, act, checked_color(m, "lifecolor"), m.start("act") + 1 if act else 1,
-          label=display_text(m.group("label")) if m.group("label") is not None else "",
+          label=display_text(label) if label is not None else "",
           dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
-          parallel=m.group("parallel") is not None, color=color, multicast=others,
-          stereotype=m.groupdict().get("stereo"), slant=slant)
+          parallel=parallel is not None, color=color, multicast=others,
+          stereotype=m.group("stereo") if "stereo" in groups else None, slant=slant)
 
 
 def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):

@@ -190,14 +190,16 @@ class Builder:
                 exo_short=None, parallel=False, is_return=False, color=None, multicast=(), stereotype=None,
                 slant=None) -> Message:
         """Add a message; PlantUML checks a pending ``create`` on every message but a ``return``."""
-        raw = self.raw
-        number = self.numbering.next() if self.numbering.on else None
+        numbering = self.numbering
+        number = numbering.next() if numbering.on else None
         if "%autonumber%" in label:  # PlantUML puts the number in the label, without its bold tags
             label = label.replace("%autonumber%", (number or "").replace("<b>", "").replace("</b>", ""))
-        msg = _NewMessage(len(self.messages) + 1, source, target, label, dotted, head, bidirectional, exo,
+        raw = self.raw
+        messages = self.messages
+        msg = _NewMessage(len(messages) + 1, source, target, label, dotted, head, bidirectional, exo,
                           exo_short, parallel, number, self.phase, is_return, color, self.line,
                           len(raw) - len(raw.lstrip()) + 1, self.source, multicast, stereotype, slant)
-        self.messages.append(msg)
+        messages.append(msg)
         self.events.append(msg)
         self.last_with_deactivate = msg
         self.deactivated_after_last = NONE_DEACTIVATED

@@ -230,11 +230,11 @@ _NEED_DASH = (ARROW, ARROW_SLANTED, ARROW_MULTICAST, ARROW_STEREOTYPE, ARROW_UND
 
 def _dispatch_table(commands) -> dict[str, tuple]:
     """First token -> the commands worth trying for a line starting with it, in table order."""
-    tokens = {k for c in commands for k in c.keys.split()}
-    table = {"": tuple(c for c in commands if not c.keys)}
-    for token in tokens:
-        table[token] = tuple(c for c in commands if not c.keys or token in c.keys.split())
-    return table
+    lists: dict[str, list] = {token: [] for c in commands for token in ["", *c.keys.split()]}
+    for command in commands:   # in table order: each list keeps it
+        for token in (lists if not command.keys else command.keys.split()):
+            lists[token].append(command)
+    return {token: tuple(found) for token, found in lists.items()}
 
 
 def _without_dash(table: dict[str, tuple]) -> dict[str, tuple]:

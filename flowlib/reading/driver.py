@@ -21,9 +21,8 @@ from flowlib.reading.actions import do_simple_arrow
 from flowlib.reading.blocks import block_lines
 from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
-from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, why_not
 from flowlib.reading.lineerror import LineError, column_of, located_error
-from flowlib.reading.lines import Options, logical_lines
+from flowlib.reading.lines import Options, has_continuation, logical_lines
 from flowlib.reading.patterns import SIMPLE_ARROW
 
 if TYPE_CHECKING:
@@ -90,16 +89,17 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         block, block_count = block_lines(text, file, block_index)
     except DiagramError as err:
         return builder.diagram(), (err,)
-    stream = logical_lines(block, errors, file, joined="\\" in text, options=options, percent="%" in text)
+    stream = logical_lines(block, errors, file, joined=has_continuation(text), options=options, percent="%" in text)
     included = options.used      # lines may come from included files: each element records its file
     preprocessed = len(errors)
     i = 0
     n = len(stream)
     first_failure: tuple[int, str] | None = None
+    simple_arrow, early_words = SIMPLE_ARROW.fullmatch, EARLY_WORDS    # (locals: read on every line)
     while i < n:
         number, line, raw = stream[i]
+        i += 1
         if not line:
-            i += 1
             continue
         if included:
             builder.line = int(number)
@@ -107,13 +107,13 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         else:
             builder.line = number
         builder.raw = raw
-        i += 1
         try:
             # (an arrow has a '-': other lines skip the regex)
-            m = SIMPLE_ARROW.fullmatch(line) if "-" in line else None
-            if m is not None and m.group(1).lower() not in EARLY_WORDS:
-                do_simple_arrow(builder, m)
-                continue
+            if "-" in line:
+                m = simple_arrow(line)
+                if m is not None and m.group(1).lower() not in early_words:
+                    do_simple_arrow(builder, m)
+                    continue
             for command in candidates(line):
                 if type(command) is Single:
                     m = command.pattern.match(line)
@@ -150,6 +150,8 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
                         raise
                 break
             else:
+                from flowlib.reading.diagnosis import why_not   # (only a refused line needs it)
+
                 if first_failure is None:
                     first_failure = (number, line, raw)
                 message, column = why_not(line)
@@ -160,6 +162,8 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
             if not lenient:
                 break
     if first_failure is not None:
+        from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind
+
         kind = guess_other_kind([s for _, s, _ in stream])
         if kind is not None:
             number, line, raw = first_failure

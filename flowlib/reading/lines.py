@@ -5,6 +5,19 @@ from __future__ import annotations
 import re
 
 _BUILTIN_CALL = re.compile(r"%[A-Za-z_]\w*\s*\(")
+# A backslash at the end of a line, with every line break str.splitlines knows.
+_CONTINUED = re.compile(r"\\(?:[\n\r\v\f\x1c-\x1e\x85]|\u2028|\u2029|\Z)")
+
+
+def has_continuation(text: str) -> bool:
+    r"""True when some line of ``text`` ends with a backslash, so that it may be joined to the next one.
+
+    A test on the whole text at once: most diagrams have no such line and skip joining line by line.
+
+    >>> has_continuation("A -> B: one \\\nB -> C"), has_continuation("A -\\ B: one")
+    (True, False)
+    """
+    return "\\" in text and _CONTINUED.search(text) is not None
 
 
 def _joined(block: list[tuple[int, str]]):
@@ -37,7 +50,7 @@ def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file
                   percent: bool = False) -> list[tuple[int, str, str]]:
     """(line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank).
 
-    ``joined=False`` when the block has no backslash: no line needs joining to the next. ``percent``
+    ``joined=False`` when no line ends with a backslash (:func:`has_continuation`): none needs joining. ``percent``
     when the text holds a ``%``: a built-in call such as ``%date()`` needs the preprocessor too.
 
     >>> logical_lines([(1, "Alice -> Bob ' a comment"), (2, "' a whole-line comment"), (3, "  Bob -> Alice")])
