@@ -77,8 +77,11 @@ _POINTED_RIGHT = frozenset(">\\/")    # a head that points (not only a cross)
 _POINTED_LEFT = frozenset("<\\/")
 
 
+_ARROW_GROUPS = ("d1", "d2", "ba1", "ba2", "bb1", "bb2", "act", "label", "parallel", "lifecolor")
+
+
 def do_arrow(b: Builder, m: re.Match):
-    d1, d2 = m.group("d1", "d2")
+    d1, d2, ba1, ba2, bb1, bb2, act, label, parallel, lifecolor = m.group(*_ARROW_GROUPS)
     d1 = d1.lower().replace("_", "") if d1 else ""
     d2 = d2.lower().replace("_", "") if d2 else ""
     slant = None
@@ -102,8 +105,7 @@ def do_arrow(b: Builder, m: re.Match):
         source = _arrow_part(b, m, "b")
     else:
         raise LineError("this arrow has no head: write '->' or '<-'",
-                         (m.start("ba1") if m.group("ba1") is not None else m.start("bb2")) + 1)
-    ba1, ba2, bb1, bb2 = m.group("ba1", "ba2", "bb1", "bb2")
+                         (m.start("ba1") if ba1 is not None else m.start("bb2")) + 1)
     body = len(ba1 or ba2 or "") + len(bb1 or bb2 or "")
     style_dotted, color = _style_of(m)
     if head is None:
@@ -112,23 +114,24 @@ def do_arrow(b: Builder, m: re.Match):
             head = "async"
         if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
             head = "crossx"
-    act, label, parallel = m.group("act", "label", "parallel")
     groups = m.re.groupindex                    # (only 1.2026's newer arrow forms have these two)
     multicast = m.group("multicast") if "multicast" in groups else None
     others = tuple(b.participant(p) for p in multicast.split("&") if p.strip() for p in [p.strip()]) \
         if multicast else ()
-    _send(b, source, target, act, checked_color(m, "lifecolor"), m.start("act") + 1 if act else 1,
-          label=display_text(label) if label is not None else "",
-          dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
-          parallel=parallel is not None, color=color, multicast=others,
-          stereotype=m.group("stereo") if "stereo" in groups else None, slant=slant)
+    if lifecolor is not None:
+        checked_color(m, "lifecolor")
+    _send(b, source, target, act, lifecolor, m.start("act") + 1 if act else 1,
+          display_text(label) if label is not None else "", body > 1 or style_dotted, head, has1 and has2,
+          parallel is not None, color, others, m.group("stereo") if "stereo" in groups else None, slant)
 
 
-def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
+def _send(b: Builder, source, target, act, lifecolor, act_col, label, dotted, head, bidirectional, parallel, color,
+          multicast, stereotype, slant):
     """Add a message and the life events its ``++ -- ** !!`` suffix (or autoactivate) implies."""
     if act and act[0] == "*":
         b.life("create", target, implicit=True)
-    msg = b.message(source=source, target=target, **fields)
+    msg = b.message(source, target, label, dotted, head, bidirectional, None, None, parallel, False, color, multicast,
+                    stereotype, slant)
     try:
         if act:
             for sign in (act[0], act[2]) if len(act) == 4 else act[0]:    # --++ and ++--: two changes

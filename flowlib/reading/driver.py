@@ -22,7 +22,7 @@ from flowlib.reading.blocks import block_lines
 from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
 from flowlib.reading.lineerror import LineError, column_of, located_error
-from flowlib.reading.lines import Options, has_continuation, logical_lines
+from flowlib.reading.lines import Options, has_continuation, is_plain, logical_lines
 from flowlib.reading.patterns import SIMPLE_ARROW
 
 if TYPE_CHECKING:
@@ -89,7 +89,8 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         block, block_count = block_lines(text, file, block_index)
     except DiagramError as err:
         return builder.diagram(), (err,)
-    stream = logical_lines(block, errors, file, joined=has_continuation(text), options=options, percent="%" in text)
+    stream = logical_lines(block, errors, file, joined=has_continuation(text), options=options, percent="%" in text,
+                           plain=is_plain(text))
     included = options.used      # lines may come from included files: each element records its file
     preprocessed = len(errors)
     i = 0

@@ -20,6 +20,16 @@ def has_continuation(text: str) -> bool:
     return "\\" in text and _CONTINUED.search(text) is not None
 
 
+def is_plain(text: str) -> bool:
+    """True when ``text`` holds no comment and nothing for the preprocessor: no ``'``, no ``!``, no built-in
+    call such as ``%date()``. Each line of a plain text is then kept as it is, trimmed.
+
+    >>> is_plain("A -> B: 100%"), is_plain("A -> B ' a comment"), is_plain("!$x = 1"), is_plain("title %date()")
+    (True, False, False, False)
+    """
+    return "'" not in text and "!" not in text and ("%" not in text or _BUILTIN_CALL.search(text) is None)
+
+
 def _joined(block: list[tuple[int, str]]):
     """Join lines ending with a single backslash to the next line, as PlantUML does."""
     pending = None
@@ -47,15 +57,18 @@ class Options:
 
 def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file=None,
                   joined: bool = True, options: Options | None = None,
-                  percent: bool = False) -> list[tuple[int, str, str]]:
+                  percent: bool = False, plain: bool = False) -> list[tuple[int, str, str]]:
     """(line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank).
 
     ``joined=False`` when no line ends with a backslash (:func:`has_continuation`): none needs joining. ``percent``
-    when the text holds a ``%``: a built-in call such as ``%date()`` needs the preprocessor too.
+    when the text holds a ``%``: a built-in call such as ``%date()`` needs the preprocessor too. ``plain`` when
+    the text holds neither comments nor preprocessor lines (:func:`is_plain`): every line is kept, trimmed.
 
     >>> logical_lines([(1, "Alice -> Bob ' a comment"), (2, "' a whole-line comment"), (3, "  Bob -> Alice")])
     [(1, "Alice -> Bob ' a comment", "Alice -> Bob ' a comment"), (3, 'Bob -> Alice', '  Bob -> Alice')]
     """
+    if plain and not joined:
+        return [(number, raw.strip(), raw) for number, raw in block]
     out: list[tuple[int, str, str]] = []
     append = out.append
     in_comment = False
