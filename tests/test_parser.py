@@ -534,3 +534,37 @@ def test_message_stereotypes_and_slants_are_kept():
     again = parse(to_plantuml(diagram))
     assert [(m.slant, m.stereotype, m.label) for m in again.messages] == \
         [(m.slant, m.stereotype, m.label) for m in diagram.messages]
+
+
+def test_a_guarded_pattern_refuses_a_line_without_its_construct_before_compiling():
+    """1.2026's newer arrow forms are tried only on lines holding their construct (a '(30)', ' & ', '<<', '_>')."""
+    import re
+
+    from flowlib.reading.patterns import ARROW_SLANTED, rx
+
+    broken = rx("(", needs="x")             # compiling this pattern would raise re.error
+    assert broken.match("A -> B") is None
+    with pytest.raises(re.error):
+        broken.match("A -x B")
+    assert ARROW_SLANTED.match('note right of "Nova-api": x') is None
+    assert ARROW_SLANTED.match("A ->(30) B").group("acode") == "A"
+
+
+def test_the_parsed_model_is_not_left_for_the_next_young_collection():
+    """The parse pauses the cyclic collector; the model it made goes to the oldest generation, unscanned."""
+    import gc
+
+    from benchmarks.generate import generate
+
+    text = generate(2000)
+    gc.collect()
+    assert gc.isenabled()
+    diagram = parse(text)
+    assert gc.isenabled() and gc.get_count()[0] < 50 and len(diagram.messages) == 2000
+    gc.freeze()                              # a program that froze its own objects keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        parse(text)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

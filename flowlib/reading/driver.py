@@ -54,6 +54,12 @@ def _run(text: str, file: str | None, lenient: bool, options: Options | None = N
         return _parse_text(text, file, lenient, options or Options(file), block)
     finally:
         if collecting:
+            if not gc.get_freeze_count():
+                # The model goes straight to the oldest generation (freeze then unfreeze moves every
+                # tracked object there and scans none): the next young collection would scan it all
+                # (some 2 ms at 10k messages) to find nothing. Skipped if the program froze objects itself.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
