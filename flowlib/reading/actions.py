@@ -262,10 +262,12 @@ def do_decl_a4(b, m):
 
 
 def do_activate(b: Builder, m: re.Match):
-    back = checked_color(m, "back")
-    checked_color(m, "line")
-    who = b.participant(unquote(m.group("who")))
-    b.life(m.group("action").lower(), who, implicit=False, color=back)
+    action, who, back, line = m.group("action", "who", "back", "line")
+    if back is not None or line is not None:
+        checked_color(m, "back")
+        checked_color(m, "line")
+    who = b.participant(unquote(who))
+    b.life(action.lower(), who, implicit=False, color=back)
 
 
 def do_activate2(b: Builder, m: re.Match):
@@ -338,10 +340,11 @@ def do_box_end(b: Builder, m: re.Match):
 
 
 def do_group(b: Builder, m: re.Match):
-    checked_color(m, "colors")
-    kind = m.group("type").lower()
-    comment = m.group("comment")
-    parallel = m.group("parallel") is not None
+    colors, kind, comment, parallel = m.group("colors", "type", "comment", "parallel")
+    if colors is not None:
+        checked_color(m, "colors")
+    kind = kind.lower()
+    parallel = parallel is not None
     if kind in ("else", "also", "end"):
         if not b.open_groups:
             raise LineError(f"'{kind}' without an open group (alt, opt, loop, par, break, critical, group)")

@@ -8,7 +8,7 @@ pattern matches the whole (trimmed) line wins. A new command is one entry here, 
 from __future__ import annotations
 
 import re
-from typing import Callable, NamedTuple
+from collections import namedtuple
 
 from flowlib.reading.actions import (
     do_activate,
@@ -114,27 +114,24 @@ from flowlib.reading.patterns import (
 )
 
 
-class Single(NamedTuple):
-    """A one-line command; ``keys``: the first words (or characters) its lines start with ("" = any line)."""
+class Single(namedtuple("Single", "name keys pattern action")):
+    """A one-line command: its ``name``, ``keys`` (the first words, or characters, its lines start with; ""
+    = any line), its ``pattern`` and its ``action``."""
 
-    name: str
-    keys: str
-    pattern: re.Pattern
-    action: Callable
+    __slots__ = ()
 
 
-class Block(NamedTuple):
-    """A multi-line command: ``start`` opens it, ``end`` closes it; the lines between are its text."""
+class Block(namedtuple("Block", "name keys start end action closing raw nested keep_empty",
+                       defaults=("end", False, False, True))):
+    """A multi-line command: ``start`` opens it, ``end`` closes it; the lines between are its text.
 
-    name: str
-    keys: str
-    start: re.Pattern
-    end: re.Pattern
-    action: Callable
-    closing: str = "end"       # what closes it, for the error message
-    raw: bool = False          # styling (skinparam, sprite): no text is stored
-    nested: bool = False       # braces nest: the block ends at the ``}`` matching its ``{``
-    keep_empty: bool = True    # False: a block with no line at all adds nothing (PlantUML's notes)
+    closing: what closes it, for the error message ("end" by default).
+    raw: styling (skinparam, sprite): no text is stored.
+    nested: braces nest: the block ends at the ``}`` matching its ``{``.
+    keep_empty: False when a block with no line at all adds nothing (PlantUML's notes).
+    """
+
+    __slots__ = ()
 
 
 def _single_text(action):
