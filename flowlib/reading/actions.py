@@ -157,11 +157,9 @@ def do_simple_arrow(b: Builder, m: re.Match):
         source = source[1:-1]
     if target[0] == '"':
         target = target[1:-1]
-    people = b.participants
-    if source not in people:
-        b.participant(source)
-    if target not in people:
-        b.participant(target)
+    codes = b.codes
+    source = codes.get(source) or b.participant(source)
+    target = codes.get(target) or b.participant(target)
     msg = b.message(source, target, "" if label is None else display_text(label), len(body) > 1,
                     "normal" if len(head) == 1 else "async")
     if act is not None:

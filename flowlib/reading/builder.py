@@ -107,6 +107,7 @@ class Builder:
     def __init__(self, file: str | None):
         self.file = file
         self.participants: dict[str, dict] = {}    # code -> fields of Participant (insertion = display order)
+        self.codes: dict[str, str] = {}            # code -> the one string of it that every message shares
         self.events: list = []
         self.messages: list[Message] = []
         self.notes: list[Note] = []
@@ -137,12 +138,20 @@ class Builder:
 
     # -- participants ------------------------------------------------------------------------
     def participant(self, code: str, display: str | None = None) -> str:
-        """The code of an existing participant, or of a new implied one."""
+        """The code of an existing participant, or of a new implied one.
+
+        The same string object each time: the messages of a large diagram share a few names instead of
+        holding a copy each (a new string for every match).
+        """
+        known = self.codes.get(code)
+        if known is not None:
+            return known
         if code not in self.participants:
             self.participants[code] = dict(
                 code=code, display=display_text(code if display is None else display), kind="participant",
                 stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line,
                 file=self.source, box_index=self.box_index)
+        self.codes[code] = code
         return code
 
     # -- life events ---------------------------------------------------------------------------
