@@ -133,8 +133,11 @@ ARROW_STEREOTYPE = rx(_arrow(newer=True), needs=r"<<")              # A -> B <<c
 ARROW_UNDERSCORE = rx(_arrow(newer=True), needs=r"_>|<_")        # A -_> B
 
 
-# Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>).
-SIMPLE_ARROW = re.compile(r"""(\w+|"[^"]+")\s*(--?)(>>?)\s*(\w+|"[^"]+")\s*(\+\+|--)?\s*(?::\s*(.*))?""", re.ASCII)
+# Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>). Possessive
+# repeats (*+ ++): what follows each one cannot start with what it repeats, so giving characters back
+# never helps, and a line that is not this simple arrow is refused without trying.
+SIMPLE_ARROW = re.compile(r"""(\w++|"[^"]++")\s*+(--?)(>>?)\s*+(\w++|"[^"]++")\s*+(\+\+|--)?\s*+(?::\s*+(.*+))?""",
+                          re.ASCII)
 
 
 EXO_LEFT = rx(rf"""
