@@ -568,3 +568,21 @@ def test_the_parsed_model_is_not_left_for_the_next_young_collection():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("name", ["Message", "LifeEvent", "Note", "GroupStart", "GroupElse", "GroupEnd"])
+def test_the_builders_fast_twins_build_exactly_the_model_records(name):
+    """The builder makes these records with plain assignments (a twin class); they are the model's, frozen."""
+    import dataclasses
+
+    from flowlib import model
+    from flowlib.reading import builder
+
+    cls, twin = getattr(model, name), getattr(builder, "New" + name)
+    values = tuple(f"v{i}" for i in range(len(dataclasses.fields(cls))))
+    built = twin(*values)
+    assert type(built) is cls and built == cls(*values) and repr(built) == repr(cls(*values))
+    required = {f.name: f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING}
+    assert twin(**required) == cls(**required)        # the same defaults
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.line = 1

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from flowlib.model import Box, Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
-from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState
+from flowlib.model import Box, Delay, Divider, Message, NewPage, Reference, Spacer
+from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState, NewGroupElse, NewGroupEnd, NewGroupStart
 from flowlib.reading.colors import is_color
 from flowlib.reading.display import display_text, unquote
 from flowlib.reading.lineerror import LineError
@@ -351,14 +351,14 @@ def do_group(b: Builder, m: re.Match):
             b.open_groups.pop()
             g.end_line = b.line
             g.after = len(b.messages)
-            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line, file=b.source))
+            b.events.append(NewGroupEnd(level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
             b.last_note_target = ("group", None)
         else:
             label = comment if comment else None
             g.else_labels.append(label)
-            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line, file=b.source))
+            b.events.append(NewGroupElse(label=label, level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
             b.last_note_target = ("group", None)   # 1.2026: a note right after 'else' goes on the branch
@@ -376,7 +376,7 @@ def do_group(b: Builder, m: re.Match):
     g = GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages), b.source)
     b.groups.append(g)
     b.open_groups.append(g)
-    b.events.append(GroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
+    b.events.append(NewGroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
                                parallel=parallel, line=b.line, file=b.source))
 
 
