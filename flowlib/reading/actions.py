@@ -153,15 +153,11 @@ def _send(b: Builder, source, target, act, lifecolor, act_col, label, dotted, he
 
 def do_simple_arrow(b: Builder, m: re.Match):
     source, body, head, target, act, label = m.groups()
-    if source[0] == '"':
-        source = source[1:-1]
-    if target[0] == '"':
-        target = target[1:-1]
     codes = b.codes
-    source = codes.get(source) or b.participant(source)
-    target = codes.get(target) or b.participant(target)
-    msg = b.message(source, target, "" if label is None else display_text(label), len(body) > 1,
-                    "normal" if len(head) == 1 else "async")
+    source = codes.get(source) or b.written(source)
+    target = codes.get(target) or b.written(target)
+    msg = b.message(source, target, "" if label is None else display_text(label), body == "--",
+                    "normal" if head == ">" else "async")
     if act is not None:
         if act == "++":
             b.life("activate", target, implicit=True)

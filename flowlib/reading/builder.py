@@ -80,7 +80,7 @@ class Builder:
     def __init__(self, file: str | None):
         self.file = file
         self.participants: dict[str, dict] = {}    # code -> fields of Participant (insertion = display order)
-        self.codes: dict[str, str] = {}            # code -> the one string of it that every message shares
+        self.codes: dict[str, str] = {}            # code, or name as written -> the code's one shared string
         self.events: list = []
         self.messages: list[Message] = []
         self.notes: list[Note] = []
@@ -125,6 +125,18 @@ class Builder:
                 stereotype=None, color=None, order=None, box=self.box, declared=False, line=self.line,
                 file=self.source, box_index=self.box_index)
         self.codes[code] = code
+        return code
+
+    def written(self, name: str) -> str:
+        """The code of the participant named ``name`` as a simple arrow writes it (``Bob``, ``"Token Store"``),
+        known or new; ``codes`` then knows the written form too, quotes and all.
+
+        >>> b = Builder(None)
+        >>> b.written('"Token Store"'), b.codes['"Token Store"']
+        ('Token Store', 'Token Store')
+        """
+        code = self.participant(name[1:-1] if name[0] == '"' else name)
+        self.codes[name] = code
         return code
 
     # -- life events ---------------------------------------------------------------------------
