@@ -35,15 +35,14 @@ class Pattern:
     Most diagrams use a handful of the table's commands; compiling the rest would cost more than
     parsing a large diagram. The compiled regex is a cache: it never changes what a parse returns.
 
-    ``needs``: a small regex the line must contain for the pattern to match (the pattern starts with
-    the look-ahead ``(?=.*needs)``). A line without it is refused by that small regex alone, so the
-    big pattern is neither compiled nor run for it.
+    ``needs``: a small regex found in every line the pattern matches (a necessary condition). A line
+    without it is refused by that small regex alone: the big pattern is neither compiled nor run for it.
     """
 
     __slots__ = ("source", "needs", "match", "_whole")
 
     def __init__(self, source: str, needs: str | None = None):
-        self.source = source if needs is None else f"(?=.*(?:{needs}))" + source
+        self.source = source
         self.needs = needs
         self._whole = self._compile
         # ``match(line)``: after the first call, the compiled regex's own method (or the guard's test).
@@ -68,12 +67,13 @@ class Pattern:
 def rx(pattern: str, needs: str | None = None) -> Pattern:
     """A line pattern, matched against the whole trimmed line (each pattern ends with ``$``).
 
-    ``needs``: what the line must hold somewhere for the pattern to match (see :class:`Pattern`).
+    ``needs``: what every line the pattern matches holds somewhere (see :class:`Pattern`).
 
     >>> rx(r"activate \\s+ (?P<name>\\w+) $").match("ACTIVATE Alice").group("name")
     'Alice'
-    >>> rx(r"\\w+ \\s* -> \\s* \\w+ $", needs=r"_").match("A -> B") is None
-    True
+    >>> note = rx(r"note \\s+ over \\s+ (?P<who>\\w+) \\s* : .* $", needs=":")
+    >>> note.match("note over Bob: hi").group("who"), note.match("note over Bob") is None
+    ('Bob', True)
     """
     return Pattern(pattern, needs)
 
@@ -127,10 +127,15 @@ def _arrow(newer: bool = False) -> str:
 
 ARROW = rx(_arrow())
 # 1.2026's additions, one command each; a small regex (``needs``) skips lines without the construct.
-ARROW_SLANTED = rx(_arrow(newer=True), needs=r"\(\d+\)")       # A ->(30) B: drawn slanted
-ARROW_MULTICAST = rx(_arrow(newer=True), needs=r"\s&\s")           # A -> B & C: one message to several
-ARROW_STEREOTYPE = rx(_arrow(newer=True), needs=r"<<")              # A -> B <<create>> : x
-ARROW_UNDERSCORE = rx(_arrow(newer=True), needs=r"_>|<_")        # A -_> B
+def _newer(construct: str) -> Pattern:
+    """1.2026's arrow pattern, for lines holding ``construct`` (a look-ahead, and the guard)."""
+    return rx(rf"(?=.*{construct})" + _arrow(newer=True), needs=construct)
+
+
+ARROW_SLANTED = _newer(r"\(\d+\)")            # A ->(30) B: drawn slanted
+ARROW_MULTICAST = _newer(r"\s&\s")             # A -> B & C: one message to several
+ARROW_STEREOTYPE = _newer(r"<<")                # A -> B <<create>> : x
+ARROW_UNDERSCORE = _newer(r"(?:_>|<_)")         # A -_> B
 
 
 # Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>). Possessive
@@ -139,6 +144,10 @@ ARROW_UNDERSCORE = rx(_arrow(newer=True), needs=r"_>|<_")        # A -_> B
 SIMPLE_ARROW = re.compile(r"""(\w++|"[^"]++")\s*+(--?)(>>?)\s*+(\w++|"[^"]++")\s*+(\+\+|--)?\s*+(?::\s*+(.*+))?""",
                           re.ASCII)
 
+
+# An edge arrow's head touches its body: '->' '-/' '-\\' '-[#red]>' or '<-' '/-' '\\-' '<[#red]-' (a guard:
+# lines without one, such as a note on a hyphenated name, skip compiling and running the edge patterns).
+_EXO_HEAD = r"[-\]][>/\\]|[</\\][-\[]"
 
 EXO_LEFT = rx(rf"""
     (?P<parallel>&\s*)?
@@ -158,7 +167,7 @@ EXO_LEFT = rx(rf"""
     (?P<url>{_URL})?
     \s*
     (?::\s*(?P<label>.*))?
-    $""")
+    $""", needs=_EXO_HEAD)
 
 EXO_RIGHT = rx(rf"""
     (?P<parallel>&\s*)?
@@ -178,7 +187,7 @@ EXO_RIGHT = rx(rf"""
     (?P<url>{_URL})?
     \s*
     (?::\s*(?P<label>.*))?
-    $""")
+    $""", needs=_EXO_HEAD)
 
 _KIND_RX = r"participant|actor|create|boundary|control|entity|queue|database|collections"
 _DECL_TAIL = rf"""
@@ -218,13 +227,13 @@ NOTE = rx(_NOTE_HEAD + rf"""
     (?P<color>{_COLOR})?\s*
     (?P<url>{_URL})?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 NOTE_SEVERAL = rx(_NOTE_HEAD + rf"""
     over\s+(?P<p1>{_NAME})\s*,\s*(?P<p2>{_NAME})\s*
     (?P<color>{_COLOR})?\s*
     (?P<url>{_URL})?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 NOTE_ACROSS = rx(r"""
     (?P<vmerge>/)?\s*
     (?P<style>note|hnote|rnote)\s*
@@ -232,7 +241,7 @@ NOTE_ACROSS = rx(r"""
     (?:across|accross)\s*
     (?P<color>\#\w+(?:[-\\|/]\w+)?)?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 NOTE_ON_ARROW = rx(rf"""
     (?P<style>note|hnote|rnote)\s*
     (?P<stereo><<.*>>)?\s+
@@ -240,7 +249,7 @@ NOTE_ON_ARROW = rx(rf"""
     (?P<color>{_COLOR})?\s*
     (?P<url>{_URL})?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 END_NOTE = rx(r"end\s?(?:note|hnote|rnote)$")
 
 BOX_START = rx(rf"""
