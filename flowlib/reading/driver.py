@@ -44,23 +44,31 @@ def _block_text(lines: list[str]) -> str:
     return "\n".join(s[cut:] if s.strip() else "" for s in body)
 
 
+#: A parse that made this many events moves its model to the collector's oldest generation (see _run).
+PROMOTED_FROM = 5_000
+
+
 def _run(text: str, file: str | None, lenient: bool, options: Options | None = None, block: int = 0
          ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     # A parse allocates many small objects and no reference cycles: pausing the cyclic collector
     # keeps large diagrams linear in time (it would otherwise rescan the growing model again and again).
     collecting = gc.isenabled()
     gc.disable()
+    large = False
     try:
-        return _parse_text(text, file, lenient, options or Options(file), block)
+        diagram, errors = _parse_text(text, file, lenient, options or Options(file), block)
+        large = len(diagram.events) >= PROMOTED_FROM
+        return diagram, errors
     finally:
         if collecting:
-            if not gc.get_freeze_count():
-                # The model goes straight to the oldest generation (freeze then unfreeze moves every
+            if large and not gc.get_freeze_count():
+                # A large model goes straight to the oldest generation (freeze then unfreeze moves every
                 # tracked object there and scans none): the next young collection would scan it all
                 # (some 2 ms at 10k messages) to find nothing. Skipped if the program froze objects itself.
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+
 
 
 def _dot_blame(text: str, block, stream, number, raw) -> tuple[int, str]:
