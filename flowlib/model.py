@@ -12,7 +12,6 @@ note or group never is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 #: Participant kinds PlantUML knows, in the order its documentation lists them.
 KINDS = ("participant", "actor", "boundary", "control", "entity", "database", "collections", "queue")
@@ -282,9 +281,7 @@ class NewPage:
     file: str | None = None
 
 
-Event = Union[
-    Message, Note, GroupStart, GroupElse, GroupEnd, Divider, Delay, Spacer, Reference, LifeEvent, NewPage
-]
+Event = Message | Note | GroupStart | GroupElse | GroupEnd | Divider | Delay | Spacer | Reference | LifeEvent | NewPage
 
 
 @dataclass(frozen=True, slots=True)

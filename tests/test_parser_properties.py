@@ -50,6 +50,22 @@ def test_random_text_raises_only_diagram_errors(text):
     check_only_diagram_errors(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(puml_text, puml_lines))
+def test_the_line_reading_shortcuts_give_what_the_general_reading_gives(text):
+    """The driver skips line joining, comment and preprocessor checks when the whole text shows none is needed."""
+    from flowlib.reading.blocks import block_lines
+    from flowlib.reading.lines import has_continuation, is_plain, logical_lines
+
+    try:
+        block, _ = block_lines(text, None)
+    except DiagramError:
+        return                               # a @startxxx block of another kind: nothing is read
+    general = logical_lines(block, [], joined=True, percent=True)
+    quick = logical_lines(block, [], joined=has_continuation(text), percent="%" in text, plain=is_plain(text))
+    assert quick == general
+
+
 # ------------------------------------------------------------------------------------ mutated corpus
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from flowlib.model import Box, Delay, Divider, GroupElse, GroupEnd, GroupStart, Message, NewPage, Reference, Spacer
-from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState
+from flowlib.model import Box, Delay, Divider, Message, NewPage, Reference, Spacer
+from flowlib.reading.builder import NONE_DEACTIVATED, Builder, GroupState, NewGroupElse, NewGroupEnd, NewGroupStart
 from flowlib.reading.colors import is_color
 from flowlib.reading.display import display_text, unquote
 from flowlib.reading.lineerror import LineError
@@ -39,15 +39,18 @@ def checked_color(m: re.Match, group: str) -> str | None:
     return value
 
 
+_PART_GROUPS = {p: tuple(p + g for g in ("code", "long", "lcc", "lcl", "clc", "cll")) for p in "ab"}
+
+
 def _arrow_part(b: Builder, m: re.Match, p: str) -> str:
-    g = m.group
-    if g(p + "code") is not None:
-        return b.participant(g(p + "code"))
-    if g(p + "long") is not None:
-        return b.participant(g(p + "long"))
-    if g(p + "lcc") is not None:
-        return b.participant(g(p + "lcc"), g(p + "lcl"))
-    return b.participant(g(p + "clc"), g(p + "cll"))
+    code, long, lcc, lcl, clc, cll = m.group(*_PART_GROUPS[p])
+    if code is not None:
+        return b.participant(code)
+    if long is not None:
+        return b.participant(long)
+    if lcc is not None:
+        return b.participant(lcc, lcl)
+    return b.participant(clc, cll)
 
 
 def _style_of(m: re.Match) -> tuple[bool, str | None]:
@@ -67,17 +70,28 @@ def _style_of(m: re.Match) -> tuple[bool, str | None]:
     return dotted, color
 
 
+# The characters of an arrow's ends (its d1 and d2 groups) that make a head.
+_HEAD_RIGHT = frozenset(">\\/x")      # at the right end: > \\ / or a cross
+_HEAD_LEFT = frozenset("x<\\/")       # at the left end: < \\ / or a cross
+_POINTED_RIGHT = frozenset(">\\/")    # a head that points (not only a cross)
+_POINTED_LEFT = frozenset("<\\/")
+
+
+_ARROW_GROUPS = ("d1", "d2", "ba1", "ba2", "bb1", "bb2", "act", "label", "parallel", "lifecolor")
+
+
 def do_arrow(b: Builder, m: re.Match):
-    d1 = (m.group("d1") or "").lower().replace("_", "")
-    d2 = (m.group("d2") or "").lower().replace("_", "")
+    d1, d2, ba1, ba2, bb1, bb2, act, label, parallel, lifecolor = m.group(*_ARROW_GROUPS)
+    d1 = d1.lower().replace("_", "") if d1 else ""
+    d2 = d2.lower().replace("_", "") if d2 else ""
     slant = None
     if "(" in d1 or "(" in d2:                  # the slant: A ->(30) B, A (30)<- B
         slant = int(re.search(r"\((\d+)\)", d1 + d2).group(1))
         d1, d2 = re.sub(r"\(\d+\)", "", d1), re.sub(r"\(\d+\)", "", d2)
-    has2 = any(c in d2 for c in ">\\/x")
-    has1 = any(c in d1 for c in "x<\\/")
+    has2 = not _HEAD_RIGHT.isdisjoint(d2)
+    has1 = not _HEAD_LEFT.isdisjoint(d1)
     head = None
-    if "x" in d2 and "x" not in d1 and not any(c in d2 for c in ">\\/") and any(c in d1 for c in "<\\/"):
+    if "x" in d2 and "x" not in d1 and _POINTED_RIGHT.isdisjoint(d2) and not _POINTED_LEFT.isdisjoint(d1):
         # 1.2026: 'A <-x B' goes from B to A, both ways, its cross at the start (1.2020: from A to B, crossx)
         target = _arrow_part(b, m, "a")
         source = _arrow_part(b, m, "b")
@@ -91,8 +105,8 @@ def do_arrow(b: Builder, m: re.Match):
         source = _arrow_part(b, m, "b")
     else:
         raise LineError("this arrow has no head: write '->' or '<-'",
-                         (m.start("ba1") if m.group("ba1") is not None else m.start("bb2")) + 1)
-    body = len(m.group("ba1") or m.group("ba2") or "") + len(m.group("bb1") or m.group("bb2") or "")
+                         (m.start("ba1") if ba1 is not None else m.start("bb2")) + 1)
+    body = len(ba1 or ba2 or "") + len(bb1 or bb2 or "")
     style_dotted, color = _style_of(m)
     if head is None:
         head = "normal"
@@ -100,22 +114,24 @@ def do_arrow(b: Builder, m: re.Match):
             head = "async"
         if "x" in d2 or ("x" in d1 and not has2):   # PlantUML: 'A x-> B' keeps a normal head
             head = "crossx"
-    act = m.group("act")
-    multicast = m.groupdict().get("multicast")
+    groups = m.re.groupindex                    # (only 1.2026's newer arrow forms have these two)
+    multicast = m.group("multicast") if "multicast" in groups else None
     others = tuple(b.participant(p) for p in multicast.split("&") if p.strip() for p in [p.strip()]) \
         if multicast else ()
-    _send(b, source, target, act, checked_color(m, "lifecolor"), m.start("act") + 1 if act else 1,
-          label=display_text(m.group("label")) if m.group("label") is not None else "",
-          dotted=body > 1 or style_dotted, head=head, bidirectional=has1 and has2,
-          parallel=m.group("parallel") is not None, color=color, multicast=others,
-          stereotype=m.groupdict().get("stereo"), slant=slant)
+    if lifecolor is not None:
+        checked_color(m, "lifecolor")
+    _send(b, source, target, act, lifecolor, m.start("act") + 1 if act else 1,
+          display_text(label) if label is not None else "", body > 1 or style_dotted, head, has1 and has2,
+          parallel is not None, color, others, m.group("stereo") if "stereo" in groups else None, slant)
 
 
-def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
+def _send(b: Builder, source, target, act, lifecolor, act_col, label, dotted, head, bidirectional, parallel, color,
+          multicast, stereotype, slant):
     """Add a message and the life events its ``++ -- ** !!`` suffix (or autoactivate) implies."""
     if act and act[0] == "*":
         b.life("create", target, implicit=True)
-    msg = b.message(source=source, target=target, **fields)
+    msg = b.message(source, target, label, dotted, head, bidirectional, None, None, parallel, False, color, multicast,
+                    stereotype, slant)
     try:
         if act:
             for sign in (act[0], act[2]) if len(act) == 4 else act[0]:    # --++ and ++--: two changes
@@ -137,17 +153,11 @@ def _send(b: Builder, source, target, act, lifecolor, act_col, **fields):
 
 def do_simple_arrow(b: Builder, m: re.Match):
     source, body, head, target, act, label = m.groups()
-    if source[0] == '"':
-        source = source[1:-1]
-    if target[0] == '"':
-        target = target[1:-1]
-    people = b.participants
-    if source not in people:
-        b.participant(source)
-    if target not in people:
-        b.participant(target)
-    msg = b.message(source, target, "" if label is None else display_text(label), len(body) > 1,
-                    "normal" if len(head) == 1 else "async")
+    codes = b.codes
+    source = codes.get(source) or b.written(source)
+    target = codes.get(target) or b.written(target)
+    msg = b.message(source, target, "" if label is None else display_text(label), body == "--",
+                    "normal" if head == ">" else "async")
     if act is not None:
         if act == "++":
             b.life("activate", target, implicit=True)
@@ -246,10 +256,12 @@ def do_decl_a4(b, m):
 
 
 def do_activate(b: Builder, m: re.Match):
-    back = checked_color(m, "back")
-    checked_color(m, "line")
-    who = b.participant(unquote(m.group("who")))
-    b.life(m.group("action").lower(), who, implicit=False, color=back)
+    action, who, back, line = m.group("action", "who", "back", "line")
+    if back is not None or line is not None:
+        checked_color(m, "back")
+        checked_color(m, "line")
+    who = b.participant(unquote(who))
+    b.life(action.lower(), who, implicit=False, color=back)
 
 
 def do_activate2(b: Builder, m: re.Match):
@@ -322,10 +334,11 @@ def do_box_end(b: Builder, m: re.Match):
 
 
 def do_group(b: Builder, m: re.Match):
-    checked_color(m, "colors")
-    kind = m.group("type").lower()
-    comment = m.group("comment")
-    parallel = m.group("parallel") is not None
+    colors, kind, comment, parallel = m.group("colors", "type", "comment", "parallel")
+    if colors is not None:
+        checked_color(m, "colors")
+    kind = kind.lower()
+    parallel = parallel is not None
     if kind in ("else", "also", "end"):
         if not b.open_groups:
             raise LineError(f"'{kind}' without an open group (alt, opt, loop, par, break, critical, group)")
@@ -334,14 +347,14 @@ def do_group(b: Builder, m: re.Match):
             b.open_groups.pop()
             g.end_line = b.line
             g.after = len(b.messages)
-            b.events.append(GroupEnd(level=g.level, index=g.index, line=b.line, file=b.source))
+            b.events.append(NewGroupEnd(level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
             b.last_note_target = ("group", None)
         else:
             label = comment if comment else None
             g.else_labels.append(label)
-            b.events.append(GroupElse(label=label, level=g.level, index=g.index, line=b.line, file=b.source))
+            b.events.append(NewGroupElse(label=label, level=g.level, index=g.index, line=b.line, file=b.source))
             b.last_with_deactivate = b.events[-1]
             b.deactivated_after_last = NONE_DEACTIVATED
             b.last_note_target = ("group", None)   # 1.2026: a note right after 'else' goes on the branch
@@ -359,7 +372,7 @@ def do_group(b: Builder, m: re.Match):
     g = GroupState(kind, title, label, level, parallel, b.line, len(b.groups), len(b.messages), b.source)
     b.groups.append(g)
     b.open_groups.append(g)
-    b.events.append(GroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
+    b.events.append(NewGroupStart(kind=kind, title=title, label=label, level=level, index=g.index,
                                parallel=parallel, line=b.line, file=b.source))
 
 

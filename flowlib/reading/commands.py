@@ -8,7 +8,7 @@ pattern matches the whole (trimmed) line wins. A new command is one entry here, 
 from __future__ import annotations
 
 import re
-from typing import Callable, NamedTuple
+from collections import namedtuple
 
 from flowlib.reading.actions import (
     do_activate,
@@ -114,27 +114,24 @@ from flowlib.reading.patterns import (
 )
 
 
-class Single(NamedTuple):
-    """A one-line command; ``keys``: the first words (or characters) its lines start with ("" = any line)."""
+class Single(namedtuple("Single", "name keys pattern action")):
+    """A one-line command: its ``name``, ``keys`` (the first words, or characters, its lines start with; ""
+    = any line), its ``pattern`` and its ``action``."""
 
-    name: str
-    keys: str
-    pattern: re.Pattern
-    action: Callable
+    __slots__ = ()
 
 
-class Block(NamedTuple):
-    """A multi-line command: ``start`` opens it, ``end`` closes it; the lines between are its text."""
+class Block(namedtuple("Block", "name keys start end action closing raw nested keep_empty",
+                       defaults=("end", False, False, True))):
+    """A multi-line command: ``start`` opens it, ``end`` closes it; the lines between are its text.
 
-    name: str
-    keys: str
-    start: re.Pattern
-    end: re.Pattern
-    action: Callable
-    closing: str = "end"       # what closes it, for the error message
-    raw: bool = False          # styling (skinparam, sprite): no text is stored
-    nested: bool = False       # braces nest: the block ends at the ``}`` matching its ``{``
-    keep_empty: bool = True    # False: a block with no line at all adds nothing (PlantUML's notes)
+    closing: what closes it, for the error message ("end" by default).
+    raw: styling (skinparam, sprite): no text is stored.
+    nested: braces nest: the block ends at the ``}`` matching its ``{``.
+    keep_empty: False when a block with no line at all adds nothing (PlantUML's notes).
+    """
+
+    __slots__ = ()
 
 
 def _single_text(action):
@@ -230,11 +227,11 @@ _NEED_DASH = (ARROW, ARROW_SLANTED, ARROW_MULTICAST, ARROW_STEREOTYPE, ARROW_UND
 
 def _dispatch_table(commands) -> dict[str, tuple]:
     """First token -> the commands worth trying for a line starting with it, in table order."""
-    tokens = {k for c in commands for k in c.keys.split()}
-    table = {"": tuple(c for c in commands if not c.keys)}
-    for token in tokens:
-        table[token] = tuple(c for c in commands if not c.keys or token in c.keys.split())
-    return table
+    lists: dict[str, list] = {token: [] for c in commands for token in ["", *c.keys.split()]}
+    for command in commands:   # in table order: each list keeps it
+        for token in (lists if not command.keys else command.keys.split()):
+            lists[token].append(command)
+    return {token: tuple(found) for token, found in lists.items()}
 
 
 def _without_dash(table: dict[str, tuple]) -> dict[str, tuple]:

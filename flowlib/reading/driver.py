@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import re
-from typing import TYPE_CHECKING
 
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
@@ -21,11 +20,11 @@ from flowlib.reading.actions import do_simple_arrow
 from flowlib.reading.blocks import block_lines
 from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
-from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, unclosed_activity, why_not
 from flowlib.reading.lineerror import LineError, column_of, located_error
-from flowlib.reading.lines import Options, logical_lines
+from flowlib.reading.lines import Options, has_continuation, is_plain, logical_lines
 from flowlib.reading.patterns import SIMPLE_ARROW
 
+TYPE_CHECKING = False  # typing's, without importing typing (3 ms at start); type checkers know the name
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -45,17 +44,31 @@ def _block_text(lines: list[str]) -> str:
     return "\n".join(s[cut:] if s.strip() else "" for s in body)
 
 
+#: A parse that made this many events moves its model to the collector's oldest generation (see _run).
+PROMOTED_FROM = 5_000
+
+
 def _run(text: str, file: str | None, lenient: bool, options: Options | None = None, block: int = 0
          ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     # A parse allocates many small objects and no reference cycles: pausing the cyclic collector
     # keeps large diagrams linear in time (it would otherwise rescan the growing model again and again).
     collecting = gc.isenabled()
     gc.disable()
+    large = False
     try:
-        return _parse_text(text, file, lenient, options or Options(file), block)
+        diagram, errors = _parse_text(text, file, lenient, options or Options(file), block)
+        large = len(diagram.events) >= PROMOTED_FROM
+        return diagram, errors
     finally:
         if collecting:
+            if large and not gc.get_freeze_count():
+                # A large model goes straight to the oldest generation (freeze then unfreeze moves every
+                # tracked object there and scans none): the next young collection would scan it all
+                # (some 2 ms at 10k messages) to find nothing. Skipped if the program froze objects itself.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
+
 
 
 def _dot_blame(text: str, block, stream, number, raw) -> tuple[int, str]:
@@ -90,16 +103,18 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         block, block_count = block_lines(text, file, block_index)
     except DiagramError as err:
         return builder.diagram(), (err,)
-    stream = logical_lines(block, errors, file, joined="\\" in text, options=options, percent="%" in text)
+    stream = logical_lines(block, errors, file, joined=has_continuation(text), options=options, percent="%" in text,
+                           plain=is_plain(text))
     included = options.used      # lines may come from included files: each element records its file
     preprocessed = len(errors)
     i = 0
     n = len(stream)
     first_failure: tuple[int, str] | None = None
+    simple_arrow, early_words = SIMPLE_ARROW.fullmatch, EARLY_WORDS    # (locals: read on every line)
     while i < n:
         number, line, raw = stream[i]
+        i += 1
         if not line:
-            i += 1
             continue
         if included:
             builder.line = int(number)
@@ -107,13 +122,13 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         else:
             builder.line = number
         builder.raw = raw
-        i += 1
         try:
             # (an arrow has a '-': other lines skip the regex)
-            m = SIMPLE_ARROW.fullmatch(line) if "-" in line else None
-            if m is not None and m.group(1).lower() not in EARLY_WORDS:
-                do_simple_arrow(builder, m)
-                continue
+            if "-" in line:
+                m = simple_arrow(line)
+                if m is not None and m.group(1).lower() not in early_words:
+                    do_simple_arrow(builder, m)
+                    continue
             for command in candidates(line):
                 if type(command) is Single:
                     m = command.pattern.match(line)
@@ -150,6 +165,8 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
                         raise
                 break
             else:
+                from flowlib.reading.diagnosis import why_not   # (only a refused line needs it)
+
                 if first_failure is None:
                     first_failure = (number, line, raw)
                 message, column = why_not(line)
@@ -160,6 +177,8 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
             if not lenient:
                 break
     if first_failure is not None:
+        from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, unclosed_activity
+
         kind = guess_other_kind([s for _, s, _ in stream])
         if kind is not None:
             number, line, raw = first_failure

@@ -5,6 +5,29 @@ from __future__ import annotations
 import re
 
 _BUILTIN_CALL = re.compile(r"%[A-Za-z_]\w*\s*\(")
+# A backslash at the end of a line, with every line break str.splitlines knows.
+_CONTINUED = re.compile(r"\\(?:[\n\r\v\f\x1c-\x1e\x85]|\u2028|\u2029|\Z)")
+
+
+def has_continuation(text: str) -> bool:
+    r"""True when some line of ``text`` ends with a backslash, so that it may be joined to the next one.
+
+    A test on the whole text at once: most diagrams have no such line and skip joining line by line.
+
+    >>> has_continuation("A -> B: one \\\nB -> C"), has_continuation("A -\\ B: one")
+    (True, False)
+    """
+    return "\\" in text and _CONTINUED.search(text) is not None
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` holds no comment and nothing for the preprocessor: no ``'``, no ``!``, no built-in
+    call such as ``%date()``. Each line of a plain text is then kept as it is, trimmed.
+
+    >>> is_plain("A -> B: 100%"), is_plain("A -> B ' a comment"), is_plain("!$x = 1"), is_plain("title %date()")
+    (True, False, False, False)
+    """
+    return "'" not in text and "!" not in text and ("%" not in text or _BUILTIN_CALL.search(text) is None)
 
 
 def _joined(block: list[tuple[int, str]]):
@@ -35,15 +58,18 @@ class Options:
 
 def logical_lines(block: list[tuple[int, str]], errors: list | None = None, file=None,
                   joined: bool = True, options: Options | None = None,
-                  percent: bool = False) -> list[tuple[int, str, str]]:
+                  percent: bool = False, plain: bool = False) -> list[tuple[int, str, str]]:
     """(line number, trimmed text, raw line) without comments and preprocessor lines ("" = blank).
 
-    ``joined=False`` when the block has no backslash: no line needs joining to the next. ``percent``
-    when the text holds a ``%``: a built-in call such as ``%date()`` needs the preprocessor too.
+    ``joined=False`` when no line ends with a backslash (:func:`has_continuation`): none needs joining. ``percent``
+    when the text holds a ``%``: a built-in call such as ``%date()`` needs the preprocessor too. ``plain`` when
+    the text holds neither comments nor preprocessor lines (:func:`is_plain`): every line is kept, trimmed.
 
     >>> logical_lines([(1, "Alice -> Bob ' a comment"), (2, "' a whole-line comment"), (3, "  Bob -> Alice")])
     [(1, "Alice -> Bob ' a comment", "Alice -> Bob ' a comment"), (3, 'Bob -> Alice', '  Bob -> Alice')]
     """
+    if plain and not joined:
+        return [(number, raw.strip(), raw) for number, raw in block]
     out: list[tuple[int, str, str]] = []
     append = out.append
     in_comment = False

@@ -34,28 +34,48 @@ class Pattern:
 
     Most diagrams use a handful of the table's commands; compiling the rest would cost more than
     parsing a large diagram. The compiled regex is a cache: it never changes what a parse returns.
+
+    ``needs``: a small regex found in every line the pattern matches (a necessary condition). A line
+    without it is refused by that small regex alone: the big pattern is neither compiled nor run for it.
     """
 
-    __slots__ = ("source", "_compiled")
+    __slots__ = ("source", "needs", "match", "_whole")
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, needs: str | None = None):
         self.source = source
-        self._compiled = None
+        self.needs = needs
+        self._whole = self._compile
+        # ``match(line)``: after the first call, the compiled regex's own method (or the guard's test).
+        self.match = self._compile if needs is None else self._first_guarded
 
-    def match(self, text: str):
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(self.source, _F)
-        return compiled.match(text)
+    def _compile(self, text: str):
+        self._whole = re.compile(self.source, _F).match
+        if self.needs is None:
+            self.match = self._whole
+        return self._whole(text)
+
+    def _first_guarded(self, text: str):
+        needed = re.compile(self.needs, _F).search
+
+        def match(text: str):
+            return self._whole(text) if needed(text) is not None else None
+
+        self.match = match
+        return match(text)
 
 
-def rx(pattern: str) -> Pattern:
+def rx(pattern: str, needs: str | None = None) -> Pattern:
     """A line pattern, matched against the whole trimmed line (each pattern ends with ``$``).
+
+    ``needs``: what every line the pattern matches holds somewhere (see :class:`Pattern`).
 
     >>> rx(r"activate \\s+ (?P<name>\\w+) $").match("ACTIVATE Alice").group("name")
     'Alice'
+    >>> note = rx(r"note \\s+ over \\s+ (?P<who>\\w+) \\s* : .* $", needs=":")
+    >>> note.match("note over Bob: hi").group("who"), note.match("note over Bob") is None
+    ('Bob', True)
     """
-    return Pattern(pattern)
+    return Pattern(pattern, needs)
 
 
 def _part(prefix: str) -> str:
@@ -106,16 +126,28 @@ def _arrow(newer: bool = False) -> str:
 
 
 ARROW = rx(_arrow())
-# 1.2026's additions, one command each; a cheap look-ahead skips lines without the construct.
-ARROW_SLANTED = rx(r"(?=.*\(\d+\))" + _arrow(newer=True))       # A ->(30) B: drawn slanted
-ARROW_MULTICAST = rx(r"(?=.*\s&\s)" + _arrow(newer=True))           # A -> B & C: one message to several
-ARROW_STEREOTYPE = rx(r"(?=.*<<)" + _arrow(newer=True))              # A -> B <<create>> : x
-ARROW_UNDERSCORE = rx(r"(?=.*(?:_>|<_))" + _arrow(newer=True))        # A -_> B
+# 1.2026's additions, one command each; a small regex (``needs``) skips lines without the construct.
+def _newer(construct: str) -> Pattern:
+    """1.2026's arrow pattern, for lines holding ``construct`` (a look-ahead, and the guard)."""
+    return rx(rf"(?=.*{construct})" + _arrow(newer=True), needs=construct)
 
 
-# Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>).
-SIMPLE_ARROW = re.compile(r"""(\w+|"[^"]+")\s*(--?)(>>?)\s*(\w+|"[^"]+")\s*(\+\+|--)?\s*(?::\s*(.*))?""", re.ASCII)
+ARROW_SLANTED = _newer(r"\(\d+\)")            # A ->(30) B: drawn slanted
+ARROW_MULTICAST = _newer(r"\s&\s")             # A -> B & C: one message to several
+ARROW_STEREOTYPE = _newer(r"<<")                # A -> B <<create>> : x
+ARROW_UNDERSCORE = _newer(r"(?:_>|<_)")         # A -_> B
 
+
+# Fast path for the overwhelmingly common ``A -> B : label`` (no dressing beyond > or >>). Possessive
+# repeats (*+ ++): what follows each one cannot start with what it repeats, so giving characters back
+# never helps, and a line that is not this simple arrow is refused without trying.
+SIMPLE_ARROW = re.compile(r"""(\w++|"[^"]++")\s*+(--?)(>>?)\s*+(\w++|"[^"]++")\s*+(\+\+|--)?\s*+(?::\s*+(.*+))?""",
+                          re.ASCII)
+
+
+# An edge arrow's head touches its body: '->' '-/' '-\\' '-[#red]>' or '<-' '/-' '\\-' '<[#red]-' (a guard:
+# lines without one, such as a note on a hyphenated name, skip compiling and running the edge patterns).
+_EXO_HEAD = r"[-\]][>/\\]|[</\\][-\[]"
 
 EXO_LEFT = rx(rf"""
     (?P<parallel>&\s*)?
@@ -135,7 +167,7 @@ EXO_LEFT = rx(rf"""
     (?P<url>{_URL})?
     \s*
     (?::\s*(?P<label>.*))?
-    $""")
+    $""", needs=_EXO_HEAD)
 
 EXO_RIGHT = rx(rf"""
     (?P<parallel>&\s*)?
@@ -155,7 +187,7 @@ EXO_RIGHT = rx(rf"""
     (?P<url>{_URL})?
     \s*
     (?::\s*(?P<label>.*))?
-    $""")
+    $""", needs=_EXO_HEAD)
 
 _KIND_RX = r"participant|actor|create|boundary|control|entity|queue|database|collections"
 _DECL_TAIL = rf"""
@@ -195,13 +227,13 @@ NOTE = rx(_NOTE_HEAD + rf"""
     (?P<color>{_COLOR})?\s*
     (?P<url>{_URL})?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 NOTE_SEVERAL = rx(_NOTE_HEAD + rf"""
     over\s+(?P<p1>{_NAME})\s*,\s*(?P<p2>{_NAME})\s*
     (?P<color>{_COLOR})?\s*
     (?P<url>{_URL})?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 NOTE_ACROSS = rx(r"""
     (?P<vmerge>/)?\s*
     (?P<style>note|hnote|rnote)\s*
@@ -209,7 +241,7 @@ NOTE_ACROSS = rx(r"""
     (?:across|accross)\s*
     (?P<color>\#\w+(?:[-\\|/]\w+)?)?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 NOTE_ON_ARROW = rx(rf"""
     (?P<style>note|hnote|rnote)\s*
     (?P<stereo><<.*>>)?\s+
@@ -217,7 +249,7 @@ NOTE_ON_ARROW = rx(rf"""
     (?P<color>{_COLOR})?\s*
     (?P<url>{_URL})?\s*
     :\s*(?P<text>.*)
-    $""")
+    $""", needs=":")            # (the text after its colon)
 END_NOTE = rx(r"end\s?(?:note|hnote|rnote)$")
 
 BOX_START = rx(rf"""
