@@ -108,3 +108,57 @@ def test_the_table_view_survives_stepping(player_page):
     state = _state(page)
     _check(state, 5)
     assert page.errors == []
+
+
+#: A long flow between four services: a frame shows a window of 24 messages, far taller than its window.
+LONG = "\n".join(
+    ['participant "Web <front> & co" as Web', "participant Api", "participant Queue", "participant Worker"]
+    + [f"Web -> Api: call {i}\nApi -> Queue: put {i}\nQueue -> Worker: job {i}\nWorker --> Web: done {i}"
+       for i in range(1, 16)]
+)
+
+HEADS = """() => {
+  const slot = Array.from(document.querySelectorAll('.flow-slot')).find(s => !s.classList.contains('flow-off'));
+  const win = slot.querySelector('.flow-sequence'), strip = win.querySelector('.flow-heads');
+  const w = win.getBoundingClientRect();
+  const bottom = w.top + win.clientHeight;  // above a horizontal scrollbar, if any
+  const names = Array.from(strip.querySelectorAll('text')).map(t => {
+    const r = t.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {text: t.textContent, inside: r.top >= w.top - 0.5 && r.bottom <= bottom + 0.5 && r.height > 0,
+            onTop: !!hit && strip.contains(hit)};
+  });
+  const own = win.querySelector('svg.flowlib-sequence g.participant text').getBoundingClientRect();
+  return {step: slot.querySelector('.flow-frame').dataset.step, names, scrolled: win.scrollTop,
+          ownHeadsAbove: own.bottom < w.top, ends: strip.querySelectorAll('g.participant[stroke-width="2"]').length};
+}"""
+
+
+def test_the_participant_names_stay_in_the_window_at_a_late_step(static_page, tmp_path):
+    page = static_page
+    diagram = parse(LONG)
+    player = StepPlayer(diagram)
+    path = tmp_path / "long.html"
+    path.write_text(page_html("long player", player), encoding="utf-8")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_selector(".flow-frame")
+    page.focus(".flow-ui")
+    for _ in range(2):  # made on the spot, then made ahead of time and shown again: both keep the names in sight
+        page.keyboard.press("End")
+        page.wait_for_function("n => document.querySelector('.flow-where').textContent.startsWith(`Step ${n} `)",
+                               arg=len(player.frames))
+        page.wait_for_timeout(300)  # the window follows the arrow after the paint
+        heads = page.evaluate(HEADS)
+        assert heads["step"] == str(len(diagram.messages)), heads
+        assert heads["scrolled"] > 0 and heads["ownHeadsAbove"], f"the window did not scroll down: {heads}"
+        assert sorted(n["text"] for n in heads["names"]) == sorted(p.display for p in diagram.participants), heads
+        hidden = [n["text"] for n in heads["names"] if not (n["inside"] and n["onTop"])]
+        assert not hidden, f"participant names out of sight at the last step: {hidden} ({heads})"
+        assert heads["ends"] == 2, heads  # the last arrow's two ends stand out in the strip too
+        page.keyboard.press("Home")
+        page.wait_for_function("() => document.querySelector('.flow-where').textContent.startsWith('Step 1 ')")
+        page.wait_for_function(f"() => document.querySelectorAll('.flow-slot.flow-sized').length === {len(player.frames)}",
+                               timeout=30_000)
+    assert errors == []
