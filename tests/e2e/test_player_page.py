@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.browser import PROBE, page_html
+from notebook_page import heads_in_sight, hidden_heads
 from flowlib import parse
 from flowlib.widgets.player import StepPlayer
 
@@ -117,23 +118,6 @@ LONG = "\n".join(
        for i in range(1, 16)]
 )
 
-HEADS = """() => {
-  const slot = Array.from(document.querySelectorAll('.flow-slot')).find(s => !s.classList.contains('flow-off'));
-  const win = slot.querySelector('.flow-sequence'), strip = win.querySelector('.flow-heads');
-  const w = win.getBoundingClientRect();
-  const bottom = w.top + win.clientHeight;  // above a horizontal scrollbar, if any
-  const names = Array.from(strip.querySelectorAll('text')).map(t => {
-    const r = t.getBoundingClientRect();
-    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return {text: t.textContent, inside: r.top >= w.top - 0.5 && r.bottom <= bottom + 0.5 && r.height > 0,
-            onTop: !!hit && strip.contains(hit)};
-  });
-  const own = win.querySelector('svg.flowlib-sequence g.participant text').getBoundingClientRect();
-  return {step: slot.querySelector('.flow-frame').dataset.step, names, scrolled: win.scrollTop,
-          ownHeadsAbove: own.bottom < w.top, ends: strip.querySelectorAll('g.participant[stroke-width="2"]').length};
-}"""
-
-
 def test_the_participant_names_stay_in_the_window_at_a_late_step(static_page, tmp_path):
     page = static_page
     diagram = parse(LONG)
@@ -150,11 +134,12 @@ def test_the_participant_names_stay_in_the_window_at_a_late_step(static_page, tm
         page.wait_for_function("n => document.querySelector('.flow-where').textContent.startsWith(`Step ${n} `)",
                                arg=len(player.frames))
         page.wait_for_timeout(300)  # the window follows the arrow after the paint
-        heads = page.evaluate(HEADS)
+        heads = heads_in_sight(page.locator(".flow-player"))
         assert heads["step"] == str(len(diagram.messages)), heads
         assert heads["scrolled"] > 0 and heads["ownHeadsAbove"], f"the window did not scroll down: {heads}"
         assert sorted(n["text"] for n in heads["names"]) == sorted(p.display for p in diagram.participants), heads
-        hidden = [n["text"] for n in heads["names"] if not (n["inside"] and n["onTop"])]
+        assert all(n["across"] for n in heads["names"]), heads  # no band: the drawing fits sideways
+        hidden = hidden_heads(heads)
         assert not hidden, f"participant names out of sight at the last step: {hidden} ({heads})"
         assert heads["ends"] == 2, heads  # the last arrow's two ends stand out in the strip too
         page.keyboard.press("Home")
