@@ -5,7 +5,8 @@ joins), so tests need no browser. A :class:`StepPlayer` is an anywidget: it pre-
 and ships them with one small ES module (``assets/player.js``, no network), which JupyterLab, Notebook 7,
 VS Code and Colab all load. Previous, Play, Next, the slider and the arrow keys all step in the browser:
 no round trip, and they keep working after the kernel restarts and on a static page, which runs the same
-module. The narration sits beside the diagram, whose window follows the highlighted arrow.
+module. The narration sits beside the diagram, whose window follows the highlighted arrow; a strip of the
+participants' heads stays at the top of that window, so their names are in sight however far down it is.
 """
 
 from __future__ import annotations
@@ -313,7 +314,7 @@ def frame_html(
     marked. A sequence view wider than ``width`` pixels shows a band of that width around the step.
 
     The root element carries ``data-step``; the table row has class ``flow-current``; the narration sits in
-    ``.flow-narration``. ``narration`` is the step's narration object (or None); ``communication`` is the
+    ``.flow-narration``; the sequence view's window opens with its head strip, ``.flow-heads``. ``narration`` is the step's narration object (or None); ``communication`` is the
     pre-rendered communication view (rendered here when None); ``colors`` (phase name -> colour)
     overrides the palette's phase colours. Every label is escaped.
 
