@@ -399,6 +399,39 @@ def test_focus_width_shows_a_band_around_the_highlighted_step():
     assert first_left < left  # another step, another band
 
 
+def _strip_heads(strip) -> list[str]:
+    """The participant codes a head strip draws, in order."""
+    return [g.get("data-code") for g in ET.fromstring(strip.source).iter(f"{SVG}g") if g.get("data-code")]
+
+
+def test_the_head_strip_shares_the_band_and_keeps_the_heads_in_it():
+    names = [f"P{i}" for i in range(12)]
+    d = parse("\n".join(f"{a} -> {b}: step {i}" for i, (a, b) in enumerate(zip(names, names[1:]), 1)))
+    view = sequence_svg(d, highlight=11, focus_width=300)
+    left, width, attr = _view_box(view.source)
+    strip = view.heads
+    root = ET.fromstring(strip.source)
+    x, top, w, height = (float(v) for v in root.get("viewBox").split())
+    assert (x, w, float(root.get("width"))) == (left, width, attr) and strip.width == pytest.approx(width, abs=0.05)
+    assert (top, top + height) == pytest.approx((strip.top, strip.bottom), abs=0.05)
+    heads = {g.get("data-code"): g for g in ET.fromstring(view.source).iter(f"{SVG}g") if g.get("class") == "participant"}
+    for code in names:  # the drawing's heads: every one in the band is in the strip, at the same height
+        rect = heads[code].find(f"{SVG}rect")
+        cx = float(rect.get("x")) + float(rect.get("width")) / 2
+        assert (code in _strip_heads(strip)) == (left < cx < left + width), code
+        assert strip.top <= float(rect.get("y")) and float(rect.get("y")) + float(rect.get("height")) <= strip.bottom
+    assert _strip_heads(strip)[-2:] == ["P10", "P11"]  # the ends of step 11, drawn last: highlighted
+    assert strip.source.count(f'stroke="{HIGHLIGHT}"') == 2 and "P11" in strip.source.split("</g></g>")[-1]
+    assert "role=" not in strip.source and "<title>" not in strip.source  # the drawing keeps the text
+
+
+def test_the_head_strip_has_a_created_participant_from_its_creation_on():
+    d = parse("A -> B: one\ncreate C\nB -> C: new\nC --> A: two\nA -> B: three\ndestroy B")
+    assert [sorted(_strip_heads(sequence_svg(d, highlight=s).heads)) for s in (1, 2, 3)] == [
+        ["A", "B"], ["A", "B", "C"], ["A", "B", "C"]]
+    assert sorted(_strip_heads(sequence_svg(d).heads)) == ["A", "B"]
+
+
 def test_focus_width_leaves_a_narrow_drawing_whole():
     d = parse("A -> B: hi\nB --> A: ok")
     assert sequence_svg(d, highlight=1, focus_width=2000).source == sequence_svg(d, highlight=1).source

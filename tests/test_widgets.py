@@ -10,6 +10,7 @@ import pytest
 
 from launch_course.course import check_answer, load_course
 from flowlib.reading import parse
+from flowlib.views.palette import HIGHLIGHT
 from flowlib.widgets.player import WINDOW, StepPlayer, context_steps, frame_html, player_steps
 from launch_course.widgets import Quiz, check, components_card, components_html, exercise_card
 
@@ -103,6 +104,22 @@ def test_labels_and_names_are_escaped_everywhere_in_a_frame():
     player = StepPlayer(hostile)
     bundle = player._repr_mimebundle_()
     assert "<script>" not in bundle["text/html"]
+
+
+def test_the_sequence_window_opens_with_a_strip_of_every_participant_name_escaped():
+    d = parse('participant "Web <front> & co" as W\nparticipant "DB \'main\'" as D\nparticipant Cache\n'
+              "W -> D: read\nD --> W: rows\nW -> Cache: put")
+    frame = frame_html(d, 2)
+    window = frame.split('<div class="flow-sequence"', 1)[1]
+    strip = window.split(">", 1)[1].split("</div>", 1)[0]
+    assert strip.startswith('<div class="flow-heads" aria-hidden="true" style="position:sticky;top:0;')
+    names = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", strip)]
+    assert sorted(names) == sorted(p.display for p in d.participants) == ["Cache", "DB 'main'", "Web <front> & co"]
+    assert "Web &lt;front&gt; &amp; co" in strip
+    # The arrow's two ends stand out (outside the faded group, in the highlight colour), as in the drawing.
+    faded, ends = strip.split("</g></g>", 1)
+    assert "Cache" in faded and "Web" not in faded and "DB" not in faded
+    assert ends.count(f'stroke="{HIGHLIGHT}"') == 2
 
 
 def test_a_frame_without_course_narration_describes_the_arrow():

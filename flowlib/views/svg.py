@@ -52,10 +52,23 @@ BOX_FILL = "#EEF1F5"
 FADE = "0.45"  # opacity of everything but the highlighted step
 BAND_MARGIN = 24  # room kept on each side of a focused arrow and its label (sequence_svg's focus_width)
 
-__all__ = ["SequenceSVG", "sequence_svg"]
+__all__ = ["HeadStrip", "SequenceSVG", "sequence_svg"]
 
 #: The most messages :func:`sequence_svg` draws unless told otherwise.
 MAX_STEPS = 2000
+
+
+@dataclass(frozen=True)
+class HeadStrip:
+    """The participants' heads of a drawing alone: an SVG strip to keep their names in sight above a
+    scrolled view. ``source`` is the SVG (no text alternative: the drawing has it), as wide as the view;
+    it shows the view's rows ``top`` to ``bottom`` (px) over ``width`` px (the view's shown width).
+    """
+
+    source: str
+    top: float
+    bottom: float
+    width: float
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,8 @@ class SequenceSVG(Displayable):
     step_y: dict = field(default_factory=dict, repr=False, compare=False)  # step -> arrow y, for scrolling
     #: Makes the drawings that fit a page (:func:`fitted`), for the HTML a notebook shows; None: this one.
     fit: object = field(default=None, repr=False, compare=False)
+    #: The participants' heads of this view (the same band, the same highlight), for a window that scrolls.
+    heads: HeadStrip | None = field(default=None, repr=False, compare=False)
 
     def _repr_svg_(self) -> str:
         return self.source
@@ -150,7 +165,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
             return fitted(diagram, phase=phase, steps=steps, numbers=numbers, footbox=footbox, colors=colors,
                           max_steps=max_steps)
     return SequenceSVG(scene.render(highlight, title, text, band), text, title, scene.steps, highlight,
-                       scene.width, scene.height, scene.step_y, refit)
+                       scene.width, scene.height, scene.step_y, refit, scene.head_strip(highlight, band))
 
 
 #: The widest drawing a page shows whole. Labels are drawn at 13 px and may be scaled down to 11 px
@@ -392,6 +407,41 @@ class _Scene:
         parts += [self.top, "</svg>"]
         return "".join(parts)
 
+    def head_strip(self, highlight: int | None, band: tuple[float, float] | None = None) -> HeadStrip:
+        """The heads row alone (with box titles), as :meth:`render` draws it for ``highlight`` in ``band``.
+        Every participant there at that step is drawn in the row (one created further down once it exists,
+        none destroyed by then), if it shows in the band."""
+        lay = self.layout
+        x, w = band if band is not None else (lay.min_x, self.width)
+        top = max(0.0, lay.box_top - 4)
+        bottom = lay.head_top + lay.head_h + 4
+        at = self.arrows[highlight].y if highlight is not None else None
+        ends = set()
+        if highlight is not None:
+            ends = {self.arrows[highlight].source, self.arrows[highlight].target} - {None}
+        out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{_f(bottom - top)}" '
+               f'viewBox="{_f(x)} {_f(top)} {_f(w)} {_f(bottom - top)}" '
+               f'font-family="{FONT_FAMILY}" font-size="{FONT:g}" fill="{INK}" xml:space="preserve" '
+               f'class="flowlib-heads">'
+               f'<rect x="{_f(lay.min_x)}" y="{_f(top)}" width="{_f(self.width)}" height="{_f(bottom - top)}" '
+               f'fill="#FFFFFF"/>']
+        shown = [c for c in lay.columns
+                 if x - c.width / 2 < c.x < x + w + c.width / 2  # in the band, at least in part
+                 and ((at is None and not c.created)
+                      or (at is not None and c.top <= at and not (c.destroyed and c.line_end < at)))]
+        if highlight is not None:  # faded as render() fades it, so that it lies unseen over the drawing's own
+            out.append(f'<g opacity="{FADE}">')
+        self._boxes(out, bottom)
+        out.append(f'<g class="lifeline" stroke="{LIFELINE}" stroke-width="1">')
+        out += [self._lifeline(c.x, lay.head_top + lay.head_h, bottom, "5,4") for c in shown]
+        out.append("</g>")
+        out += [self._head_group(c, STROKE, 1.0, row=True) for c in shown if c.code not in ends]
+        if highlight is not None:
+            out.append("</g>")
+        out += [self._head_group(c, HIGHLIGHT, 2.0, row=True) for c in shown if c.code in ends]
+        out.append("</svg>")
+        return HeadStrip("".join(out), top, bottom, w)
+
     # --- static layer -------------------------------------------------------------------------------
 
     def _static(self) -> str:
@@ -401,11 +451,7 @@ class _Scene:
             foot_bottom = lay.foot_top + lay.head_h
         else:
             foot_bottom = max((c.line_end for c in lay.columns), default=lay.height)
-        for box in lay.boxes:
-            out.append(f'<rect class="box" x="{_f(box.x1)}" y="{_f(lay.box_top)}" width="{_f(box.x2 - box.x1)}" '
-                       f'height="{_f(foot_bottom + 6 - lay.box_top)}" fill="{box.color or BOX_FILL}" stroke="#C9CFD8"/>')
-            if box.title.count:
-                _text(out, (box.x1 + box.x2) / 2, lay.box_top + 2, box.title, anchor="middle")
+        self._boxes(out, foot_bottom)
         # Lifelines, dotted through delays.
         for c in lay.columns:
             out.append(f'<g class="lifeline" stroke="{LIFELINE}" stroke-width="1">')
@@ -442,6 +488,15 @@ class _Scene:
             out.append(f'<path class="destroy" d="M{_f(x - 8)},{_f(y - 8)} l16,16 M{_f(x - 8)},{_f(y + 8)} '
                        f'l16,-16" stroke="{INK}" stroke-width="2"/>')
         return "".join(out)
+
+    def _boxes(self, out: list, bottom: float) -> None:
+        """Append the ``box ... end box`` backgrounds, from their titles down to ``bottom``."""
+        lay = self.layout
+        for box in lay.boxes:
+            out.append(f'<rect class="box" x="{_f(box.x1)}" y="{_f(lay.box_top)}" width="{_f(box.x2 - box.x1)}" '
+                       f'height="{_f(bottom + 6 - lay.box_top)}" fill="{box.color or BOX_FILL}" stroke="#C9CFD8"/>')
+            if box.title.count:
+                _text(out, (box.x1 + box.x2) / 2, lay.box_top + 2, box.title, anchor="middle")
 
     @staticmethod
     def _bar(x: float, y1: float, y2: float, fill: str) -> str:
@@ -537,12 +592,13 @@ class _Scene:
 
     # --- heads --------------------------------------------------------------------------------------
 
-    def _head_group(self, c: Column, stroke: str, width: float) -> str:
+    def _head_group(self, c: Column, stroke: str, width: float, row: bool = False) -> str:
+        """``c``'s head and foot; with ``row``, its head alone in the heads row (a created one's too)."""
         lay = self.layout
         out = [f'<g class="participant" data-code="{xml_attr(c.code)}" data-kind="{c.kind}" '
                f'stroke-width="{width:g}">']
-        self._head(out, c, c.top, False, stroke)
-        if lay.foot_top is not None:  # a destroyed participant keeps its foot, as PlantUML draws it
+        self._head(out, c, lay.head_top + (lay.head_h - c.height) if row else c.top, False, stroke)
+        if lay.foot_top is not None and not row:  # a destroyed participant keeps its foot, as PlantUML draws it
             self._head(out, c, lay.foot_top, True, stroke)
         out.append("</g>")
         return "".join(out)

@@ -5,7 +5,8 @@ joins), so tests need no browser. A :class:`StepPlayer` is an anywidget: it pre-
 and ships them with one small ES module (``assets/player.js``, no network), which JupyterLab, Notebook 7,
 VS Code and Colab all load. Previous, Play, Next, the slider and the arrow keys all step in the browser:
 no round trip, and they keep working after the kernel restarts and on a static page, which runs the same
-module. The narration sits beside the diagram, whose window follows the highlighted arrow.
+module. The narration sits beside the diagram, whose window follows the highlighted arrow; a strip of the
+participants' heads stays at the top of that window, so their names are in sight however far down it is.
 """
 
 from __future__ import annotations
@@ -234,11 +235,12 @@ def _window(steps: tuple[int, ...]) -> tuple[int, int]:
 
 def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: str | None = None,
                   colors: Mapping[str, str] | None = None, width: float = FRAME_WIDTH) -> str:
-    """The sequence view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline SVG.
+    """The sequence view of ``phase`` (else of the ``steps`` window) with ``step`` highlighted, as inline SVG,
+    after a strip of its participants' heads that stays at the top of the window (:func:`heads_html`).
 
     >>> from flowlib import parse
-    >>> sequence_html(parse("Alice -> Bob: hi"), 1, (1,)).startswith("<svg")
-    True
+    >>> sequence_html(parse("Alice -> Bob: hi"), 1, (1,)).count("<svg")
+    2
     """
     from flowlib.views.svg import sequence_svg
 
@@ -250,7 +252,23 @@ def sequence_html(diagram: Diagram, step: int, steps: tuple[int, ...], phase: st
     else:
         svg = sequence_svg(diagram, steps=_window(steps), highlight=step, focus_width=width, colors=colors,
                            numbers="steps", wrap=width / 2)
-    return _inline_svg(svg.source)
+    return heads_html(svg.heads) + _inline_svg(svg.source)
+
+
+def heads_html(strip) -> str:
+    """A :class:`flowlib.views.svg.HeadStrip` as HTML that stays at the top of the scrolling window it is the
+    first child of, lying exactly over the drawing's own heads until the drawing scrolls under it.
+
+    >>> from flowlib import parse, sequence_svg
+    >>> html = heads_html(sequence_svg(parse("Alice -> Bob: hi"), highlight=1).heads)
+    >>> 'aria-hidden="true"' in html and "position:sticky" in html and ">Alice<" in html
+    True
+    """
+    def at_scale(y: float) -> str:  # y px of the drawing, as shown: at most its width, the window's
+        return f"min({y:.1f}px, {100 * y / strip.width:.3f}%)"
+
+    return render("heads.html.j2", svg=strip.source, top=at_scale(strip.top),
+                  pull=f"calc(-1 * {at_scale(strip.bottom)})")
 
 
 def communication_html(
@@ -296,7 +314,7 @@ def frame_html(
     marked. A sequence view wider than ``width`` pixels shows a band of that width around the step.
 
     The root element carries ``data-step``; the table row has class ``flow-current``; the narration sits in
-    ``.flow-narration``. ``narration`` is the step's narration object (or None); ``communication`` is the
+    ``.flow-narration``; the sequence view's window opens with its head strip, ``.flow-heads``. ``narration`` is the step's narration object (or None); ``communication`` is the
     pre-rendered communication view (rendered here when None); ``colors`` (phase name -> colour)
     overrides the palette's phase colours. Every label is escaped.
 

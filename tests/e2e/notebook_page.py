@@ -137,6 +137,37 @@ window.__e2e = {
 """
 
 
+# Where the names of a player's head strip are: each one's text, whether it lies inside the diagram window
+# (top to bottom), whether its middle is inside it sideways (a band may cut a head at its edge) and, if so,
+# whether it is what the page shows there (nothing covers it); the window's scroll and the drawing's own heads.
+HEADS_IN_SIGHT = """(player) => {
+  const slot = Array.from(player.querySelectorAll('.flow-slot')).find(s => !s.classList.contains('flow-off'));
+  const win = slot.querySelector('.flow-sequence'), strip = win.querySelector('.flow-heads');
+  const w = win.getBoundingClientRect();
+  const bottom = w.top + win.clientHeight, right = w.left + win.clientWidth;  // inside the scrollbars
+  const names = Array.from(strip.querySelectorAll('text')).map(t => {
+    const r = t.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const across = x > w.left && x < right;
+    const hit = across ? document.elementFromPoint(x, y) : null;
+    return {text: t.textContent, inside: r.height > 0 && r.top >= w.top - 0.5 && r.bottom <= bottom + 0.5,
+            across, onTop: !!hit && strip.contains(hit)};
+  });
+  const own = win.querySelector('svg.flowlib-sequence g.participant text').getBoundingClientRect();
+  return {step: slot.querySelector('.flow-frame').dataset.step, names, scrolled: win.scrollTop,
+          ownHeadsAbove: own.bottom < w.top, ends: strip.querySelectorAll('g.participant[stroke-width="2"]').length};
+}"""
+
+
+def heads_in_sight(player) -> dict:
+    """Where the names of the shown frame's head strip are in ``player`` (a locator): see HEADS_IN_SIGHT."""
+    return player.evaluate(HEADS_IN_SIGHT)
+
+
+def hidden_heads(heads: dict) -> list[str]:
+    """The names of a head strip a reader cannot see though they are in the window's width."""
+    return [n["text"] for n in heads["names"] if n["across"] and not (n["inside"] and n["onTop"])]
+
+
 @dataclass(frozen=True)
 class PlayerState:
     """What a player shows: the frame's step and position, the marked table row, the highlighted arrow."""

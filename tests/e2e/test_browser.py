@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from axe import check_course_output
-from notebook_page import choose_failure, measure_latency, open_notebook, player_state, run_all, step_until_changed
+from notebook_page import (choose_failure, heads_in_sight, hidden_heads, measure_latency, open_notebook, player_state,
+                           run_all, step_until_changed)
 
 pytestmark = pytest.mark.browser
 
@@ -116,6 +117,10 @@ def _drive_player(page, stem: str) -> None:
         assert after.narration and after.narration != state.narration, "the narration did not change"
         state = after
     player.evaluate("e => e.scrollIntoView({block: 'start'})")
+    # However far down the window has followed the arrow, the participants' names stay at its top.
+    heads = heads_in_sight(player)
+    assert any(n["across"] for n in heads["names"]) and not hidden_heads(heads), f"names out of sight: {heads}"
+    assert heads["ends"] >= 1, f"the arrow's ends are not highlighted in the strip: {heads}"
 
 
 def _latency(page, stem: str) -> None:

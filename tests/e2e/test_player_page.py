@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.browser import PROBE, page_html
+from notebook_page import heads_in_sight, hidden_heads
 from flowlib import parse
 from flowlib.widgets.player import StepPlayer
 
@@ -108,3 +109,41 @@ def test_the_table_view_survives_stepping(player_page):
     state = _state(page)
     _check(state, 5)
     assert page.errors == []
+
+
+#: A long flow between four services: a frame shows a window of 24 messages, far taller than its window.
+LONG = "\n".join(
+    ['participant "Web <front> & co" as Web', "participant Api", "participant Queue", "participant Worker"]
+    + [f"Web -> Api: call {i}\nApi -> Queue: put {i}\nQueue -> Worker: job {i}\nWorker --> Web: done {i}"
+       for i in range(1, 16)]
+)
+
+def test_the_participant_names_stay_in_the_window_at_a_late_step(static_page, tmp_path):
+    page = static_page
+    diagram = parse(LONG)
+    player = StepPlayer(diagram)
+    path = tmp_path / "long.html"
+    path.write_text(page_html("long player", player), encoding="utf-8")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_selector(".flow-frame")
+    page.focus(".flow-ui")
+    for _ in range(2):  # made on the spot, then made ahead of time and shown again: both keep the names in sight
+        page.keyboard.press("End")
+        page.wait_for_function("n => document.querySelector('.flow-where').textContent.startsWith(`Step ${n} `)",
+                               arg=len(player.frames))
+        page.wait_for_timeout(300)  # the window follows the arrow after the paint
+        heads = heads_in_sight(page.locator(".flow-player"))
+        assert heads["step"] == str(len(diagram.messages)), heads
+        assert heads["scrolled"] > 0 and heads["ownHeadsAbove"], f"the window did not scroll down: {heads}"
+        assert sorted(n["text"] for n in heads["names"]) == sorted(p.display for p in diagram.participants), heads
+        assert all(n["across"] for n in heads["names"]), heads  # no band: the drawing fits sideways
+        hidden = hidden_heads(heads)
+        assert not hidden, f"participant names out of sight at the last step: {hidden} ({heads})"
+        assert heads["ends"] == 2, heads  # the last arrow's two ends stand out in the strip too
+        page.keyboard.press("Home")
+        page.wait_for_function("() => document.querySelector('.flow-where').textContent.startsWith('Step 1 ')")
+        page.wait_for_function(f"() => document.querySelectorAll('.flow-slot.flow-sized').length === {len(player.frames)}",
+                               timeout=30_000)
+    assert errors == []

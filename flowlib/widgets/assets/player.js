@@ -2,6 +2,8 @@
 // frames pre-rendered in Python. Everything runs in the browser: no kernel is needed to step, so the
 // player keeps working after the kernel restarts and on a static page (which calls render() itself).
 // The diagram window follows the step: it scrolls to the highlighted arrow; the narration sits beside it.
+// The participants' names stay in sight: each frame's window opens with a strip of their heads, sticky at
+// its top (CSS only, built in Python: nothing to do here, and no layout work per step).
 
 function clamp(i, n) { return Math.max(0, Math.min(n - 1, i)); }
 
