@@ -446,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true",
                    help="fewer repetitions, and skip PlantUML's SVG of 10k messages (~16 s, ~5 GB)")
-    p.add_argument("--runs", type=int, default=5, help="whole-process runs at 1k messages (median; default 5)")
+    p.add_argument("--runs", type=int, default=9, help="whole-process runs up to 10k messages (median; default 9)")
     p.add_argument("--sizes", default=",".join(map(str, PARSE_SIZES)),
                    help="message counts for the parse benchmarks (default 1000,10000,100000)")
     p.add_argument("--no-plantuml", dest="plantuml", action="store_false", help="time flowlib only")
