@@ -20,16 +20,20 @@ from flowlib.errors import DiagramError
 TRACEBACK_NOTE = "%tb shows the full traceback."
 
 
-def running_shell():
-    """The running IPython shell, or None (IPython is looked up only when something imported it already).
+def running_shell(shell=None):
+    """``shell``, or by default the running IPython shell; None when it is not an IPython shell (IPython is
+    looked up only when something imported it already).
 
     >>> shell = running_shell()
     >>> shell is None or hasattr(shell, "set_custom_exc")
     True
+    >>> running_shell(object()) is None
+    True
     """
-    ipython = sys.modules.get("IPython")
-    get = getattr(ipython, "get_ipython", None)
-    return get() if get is not None else None
+    if shell is None:
+        get = getattr(sys.modules.get("IPython"), "get_ipython", None)
+        shell = get() if get is not None else None
+    return shell if hasattr(shell, "set_custom_exc") else None
 
 
 def show_exceptions(shell, types: tuple[type[BaseException], ...], show: Callable[[BaseException], None]) -> None:
@@ -91,9 +95,7 @@ def show_errors_briefly(shell=None) -> bool:
     >>> show_errors_briefly(object())   # not an IPython shell
     False
     """
-    if shell is None:
-        shell = running_shell()
-    if shell is None or not hasattr(shell, "set_custom_exc"):
+    if (shell := running_shell(shell)) is None:
         return False
     show_exceptions(shell, (DiagramError,), show_diagram_error)
     return True

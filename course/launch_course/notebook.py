@@ -160,9 +160,7 @@ def show_unrun_cell_hints(shell=None) -> bool:
     >>> show_unrun_cell_hints(object())   # not an IPython shell
     False
     """
-    if shell is None:
-        shell = running_shell()
-    if shell is None or not hasattr(shell, "set_custom_exc"):
+    if (shell := running_shell(shell)) is None:
         return False
 
     def show(error):
@@ -214,8 +212,7 @@ def name_every_header(shell=None) -> bool:
     >>> name_every_header(object())   # no display formatter: not an IPython shell
     False
     """
-    if shell is None:
-        shell = running_shell()
+    shell = running_shell(shell)
     formatter = getattr(getattr(shell, "display_formatter", None), "formatters", {}).get("text/html")
     if formatter is None:
         return False
@@ -239,9 +236,7 @@ def install(shell=None) -> bool:
     >>> install(shell), [t.__name__ for t in shell.custom_exceptions]
     (True, ['DiagramError', 'NameError'])
     """
-    if shell is None:
-        shell = running_shell()
-    if shell is None:
+    if (shell := running_shell(shell)) is None:
         return False
     show_errors_briefly(shell)
     show_unrun_cell_hints(shell)
