@@ -137,27 +137,26 @@ def _source(text: str) -> str:
     return text if "@startuml" in text else f"@startuml\n{text}\n@enduml\n"
 
 
-@pytest.fixture(scope="module")
-def plantuml(tmp_path_factory) -> dict[str, dict]:
-    """PlantUML's parse of every case, by case name."""
-    folder = tmp_path_factory.mktemp("quirks")
+def _oracle_of(cases: dict[str, str], folder: Path) -> dict[str, dict]:
+    """Each case written to ``folder`` as NAME.puml, and PlantUML's parse of each, by case name."""
     paths = {}
-    for name, text in CASES.items():
+    for name, text in cases.items():
         path = folder / f"{name}.puml"
         path.write_bytes(_source(text).encode("utf-8"))
         paths[str(path)] = name
     return {paths[file]: record for file, record in oracle(list(paths)).items()}
+
+
+@pytest.fixture(scope="module")
+def plantuml(tmp_path_factory) -> dict[str, dict]:
+    """PlantUML's parse of every case, by case name."""
+    return _oracle_of(CASES, tmp_path_factory.mktemp("quirks"))
 
 
 @pytest.fixture(scope="module")
 def refused(tmp_path_factory) -> dict[str, dict]:
-    folder = tmp_path_factory.mktemp("refused")
-    paths = {}
-    for name, text in REFUSED.items():
-        path = folder / f"{name}.puml"
-        path.write_bytes(_source(text).encode("utf-8"))
-        paths[str(path)] = name
-    return {paths[file]: record for file, record in oracle(list(paths)).items()}
+    """PlantUML's parse (its error) of every refused case, by case name."""
+    return _oracle_of(REFUSED, tmp_path_factory.mktemp("refused"))
 
 
 @pytest.fixture(scope="module")
