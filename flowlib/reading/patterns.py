@@ -91,6 +91,19 @@ def _part(prefix: str) -> str:
 _STYLE = r"(?:\[(?:\#\w+|dotted|dashed|plain|bold|hidden|norank|single|thickness=\d+)" \
          r"(?:,\#\w+|,dotted|,dashed|,plain|,bold|,hidden|,norank|,single|,thickness=\d+)*\])"
 
+def _end(stereo: str = "") -> str:
+    """What ends every arrow line: lifeline changes, a lifeline colour, ``stereo`` (a fragment), a URL, the label."""
+    return rf"""
+    (?P<act>{_ACT})?                            # ++ -- ** !! --++ ++-- lifeline changes
+    \s*
+    (?P<lifecolor>\#\w+)?
+    \s*
+    {stereo}(?P<url>{_URL})?
+    \s*
+    (?::\s*(?P<label>.*))?
+    $"""
+
+
 def _arrow(newer: bool = False) -> str:
     """The arrow command's pattern; ``newer``: with 1.2026's additions (slanted ``->(30)``, multicast
     ``A -> B & C``, a ``<<stereotype>>`` before the label, ``_`` in a head)."""
@@ -115,14 +128,7 @@ def _arrow(newer: bool = False) -> str:
     {multicast}
     (?:\{{\w+\}}\s+)?
     \s*
-    (?P<act>{_ACT})?                            # ++ -- ** !! --++ ++-- lifeline changes
-    \s*
-    (?P<lifecolor>\#\w+)?
-    \s*
-    {stereo}(?P<url>{_URL})?
-    \s*
-    (?::\s*(?P<label>.*))?
-    $"""
+    {_end(stereo)}"""
 
 
 ARROW = rx(_arrow())
@@ -148,46 +154,31 @@ SIMPLE_ARROW = re.compile(r"""(\w++|"[^"]++")\s*+(--?)(>>?)\s*+(\w++|"[^"]++")\s
 # An edge arrow's head touches its body: '->' '-/' '-\\' '-[#red]>' or '<-' '/-' '\\-' '<[#red]-' (a guard:
 # lines without one, such as a note on a hyphenated name, skip compiling and running the edge patterns).
 _EXO_HEAD = r"[-\]][>/\\]|[</\\][-\[]"
+# An edge arrow's body: a head on either side of the dashes, an optional [#red] style.
+_EXO_BODY = rf"""(?:
+        (?P<both><<?|//?|\\\\?)?(?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)(?P<d1>>>?|//?|\\\\?)
+      | (?P<d2><<?|//?|\\\\?)(?P<bb2>-*)(?P<st2>{_STYLE})?(?P<ba2>-+)
+    )"""
 
 EXO_LEFT = rx(rf"""
     (?P<parallel>&\s*)?
     (?P<short>[?\[\]][ox]?)?                    # [ ] or ? : the diagram's edge (none: the left one)
-    (?:
-        (?P<both><<?|//?|\\\\?)?(?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)(?P<d1>>>?|//?|\\\\?)
-      | (?P<d2><<?|//?|\\\\?)(?P<bb2>-*)(?P<st2>{_STYLE})?(?P<ba2>-+)
-    )
+    {_EXO_BODY}
     (?P<supp>[ox]\s+)?
     \s*
     (?P<part>{_NAME})
     \s*
-    (?P<act>{_ACT})?
-    \s*
-    (?P<lifecolor>\#\w+)?
-    \s*
-    (?P<url>{_URL})?
-    \s*
-    (?::\s*(?P<label>.*))?
-    $""", needs=_EXO_HEAD)
+    {_end()}""", needs=_EXO_HEAD)
 
 EXO_RIGHT = rx(rf"""
     (?P<parallel>&\s*)?
     (?P<part>{_NAME})
     (?P<supp>\s+[ox])?
     \s*
-    (?:
-        (?P<both><<?|//?|\\\\?)?(?P<ba1>-+)(?P<st1>{_STYLE})?(?P<bb1>-*)(?P<d1>>>?|//?|\\\\?)
-      | (?P<d2><<?|//?|\\\\?)(?P<bb2>-*)(?P<st2>{_STYLE})?(?P<ba2>-+)
-    )
+    {_EXO_BODY}
     (?P<short>[ox]?[?\]\[])?                    # missing: "A -> : text" goes to the right edge
     \s*
-    (?P<act>{_ACT})?
-    \s*
-    (?P<lifecolor>\#\w+)?
-    \s*
-    (?P<url>{_URL})?
-    \s*
-    (?::\s*(?P<label>.*))?
-    $""", needs=_EXO_HEAD)
+    {_end()}""", needs=_EXO_HEAD)
 
 _KIND_RX = r"participant|actor|create|boundary|control|entity|queue|database|collections"
 _DECL_TAIL = rf"""
