@@ -457,3 +457,15 @@ def test_slanted_arrows_fall_as_plantuml_draws_them_and_stereotypes_are_not_text
     assert any(abs(b.y1 - float(lines[5].get("y2"))) < 6 for b in bars)
     text = " ".join("".join(t.itertext()) for t in root.iter(ns + "text"))
     assert "one" in text and "level" in text and "create" not in text and "async" not in text
+
+
+@pytest.mark.parametrize("text", ["A -> B: " + "x" * 600,
+                                  "\n".join(f"participant P{i}" for i in range(40)) + "\nP0 -> P39: hi"])
+def test_a_single_step_too_wide_for_the_page_is_still_shown(text):
+    """One step cannot be split: fitted() gives the narrowest drawing, and a notebook still shows it."""
+    from flowlib.views.svg import fitted
+
+    diagram = parse(text)
+    (view,) = fitted(diagram, width=400)
+    assert view.width > 400 and view.width <= sequence_svg(diagram).width
+    assert "<svg" in sequence_svg(diagram)._repr_mimebundle_()["text/html"]

@@ -197,6 +197,7 @@ def fitted(diagram: Diagram, *, phase: str | None = None, steps=None, width: flo
         if view.width <= width:
             return (view,)
     shown = whole.steps
+    views = [view]  # one step (or none) cannot be split: the narrowest wrap, which a page then scrolls
     for parts in range(2, len(shown) + 1):
         size = -(-len(shown) // parts)
         chunks = [shown[i : i + size] for i in range(0, len(shown), size)]
