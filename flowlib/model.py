@@ -320,9 +320,12 @@ class Diagram:
     themes: tuple[str, ...] = ()
     _by_code: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
     _phases: tuple = field(default=None, init=False, repr=False, compare=False, hash=False)
+    #: What analyses worked out from this diagram, by analysis (flowlib.analysis.memo): read once, asked often.
+    _memo: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_by_code", {p.code: p for p in self.participants})
+        object.__setattr__(self, "_memo", {})
 
     def participant(self, code: str) -> Participant:
         """The participant with this code; raises KeyError if there is none."""

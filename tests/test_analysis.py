@@ -151,3 +151,24 @@ def test_roles_find_replies_drawn_solid_and_keep_drawn_ones():
     # Labels that say they answer, edges, casts, self messages, lost messages.
     assert message_roles(parse("A -> Q: [rpc.cast] go\nQ -> B: reply IP\nA -> A: think\n[-> A: in\nA ->x B: gone")) == (
         "async", "reply", "self", "found", "lost")
+
+
+def test_message_roles_grow_linearly_and_are_worked_out_once_per_diagram():
+    """Requests that pile up unanswered used to be searched in a list at every message (20k messages: 4 s)."""
+    from benchmarks.generate import generate
+    from flowlib import message_roles, parse
+    from flowlib.analysis import arrows
+
+    calls = []
+    real = arrows._answers
+    diagram = parse(generate(2000))
+    try:
+        arrows._answers = lambda d: calls.append(d) or real(d)
+        first = message_roles(diagram)
+        assert message_roles(diagram) is first and len(calls) == 1
+        assert message_roles(parse(generate(2000))) == first and len(calls) == 2  # an equal diagram: its own
+    finally:
+        arrows._answers = real
+    # Many open requests between the same two participants, then their answers: each answers the latest.
+    flood = parse("\n".join(["A -> B: ask"] * 500 + ["B -> A: data"] * 500))
+    assert message_roles(flood) == ("request",) * 500 + ("reply",) * 500

@@ -7,8 +7,10 @@ means the same thing everywhere.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
+from flowlib.analysis.memo import per_diagram
 from flowlib.model import Diagram, LifeEvent, Message
 
 #: The arrow kinds :func:`arrow_kind` gives.
@@ -68,19 +70,20 @@ def arrow_style(message: Message) -> str:
 def _answers(diagram: Diagram) -> tuple[bool, ...]:
     """For each message, whether it goes back from B to A while A's request to B is still unanswered."""
     out = []
-    waiting: list[tuple[str | None, str | None]] = []     # (asker, asked) of requests not answered yet
+    waiting: Counter[tuple[str | None, str | None]] = Counter()   # (asker, asked): requests not answered yet
     for m in diagram.messages:
         kind = arrow_kind(m)
         pair = (m.target, m.source)
-        answers = kind not in ("lost", "found", "self") and pair in waiting
+        answers = kind not in ("lost", "found", "self") and waiting[pair] > 0
         if answers:
-            del waiting[len(waiting) - 1 - waiting[::-1].index(pair)]   # the latest such request
+            waiting[pair] -= 1
         elif kind == "request" and not _CAST_WORD.search(m.label):
-            waiting.append((m.source, m.target))
+            waiting[(m.source, m.target)] += 1
         out.append(answers)
     return tuple(out)
 
 
+@per_diagram
 def message_roles(diagram: Diagram) -> tuple[str, ...]:
     """What each message does, in step order, whether or not the drawing says so (one of :data:`ROLES`).
 

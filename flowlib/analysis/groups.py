@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flowlib.analysis.memo import per_diagram
 from flowlib.model import Diagram, GroupElse, GroupEnd, GroupStart, Message
 
 
@@ -52,10 +53,7 @@ def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-#: The last few diagrams' answers: a player asks once per frame, a table and a text list once more.
-_CACHE: dict = {}
-
-
+@per_diagram
 def message_groups(diagram: Diagram) -> tuple[MessageGroup | None, ...]:
     """For each message, in step order, the groups around it (None for a message outside every group).
 
@@ -67,9 +65,6 @@ def message_groups(diagram: Diagram) -> tuple[MessageGroup | None, ...]:
     >>> [g and (g.inner.kind, g.inner.branch, g.inner.branch_label) for g in message_groups(d)]
     [None, ('alt', 0, 'ok'), ('alt', 1, 'failure')]
     """
-    hit = _CACHE.get(id(diagram))
-    if hit is not None and hit[0] is diagram:
-        return hit[1]
     out: list[MessageGroup | None] = []
     stack: list[Branch] = []
     groups = diagram.groups
@@ -92,11 +87,7 @@ def message_groups(diagram: Diagram) -> tuple[MessageGroup | None, ...]:
             at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].index == event.index), None)
             if at is not None:
                 del stack[at:]
-    result = tuple(out)
-    if len(_CACHE) >= 4:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(diagram)] = (diagram, result)  # the diagram is kept, so its id is not reused
-    return result
+    return tuple(out)
 
 
 def group_text(branch: Branch) -> str:
