@@ -150,3 +150,15 @@ def test_course_diagrams_mark_their_alt_else_steps(name):
         assert elses and elses < in_alt
         player = StepPlayer(diagram, phase="scheduling")
         assert any("flow-branch" in f and "of alt" in f for f in player.frames)
+
+
+def test_a_multi_line_group_label_reads_as_plantuml_shows_it_everywhere():
+    """``\\n`` in a group or else label is a line break in PlantUML: one line in tables and text, never '\\n'."""
+    from flowlib import messages_table
+    from flowlib.views.text import step_list
+
+    d = parse("A -> B: x\nalt On gathering\\nsame digests\nB -> A: y\nelse other\\nway\nB -> A: z\nend")
+    table = messages_table(d)
+    shown = " ".join(table["group"].dropna()) + " ".join(table["branch"].dropna()) + step_list(d)
+    assert "\\n" not in shown
+    assert "On gathering same digests" in shown and "else: other way" in shown

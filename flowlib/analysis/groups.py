@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flowlib.analysis.memo import per_diagram
+from flowlib.analysis.wording import label_lines, one_line
 from flowlib.model import Diagram, GroupElse, GroupEnd, GroupStart, Message
 
 
@@ -50,7 +51,8 @@ class MessageGroup:
 
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """A group's title or label on one line, as PlantUML shows it (``\\n`` escapes read as line breaks)."""
+    return one_line(label_lines(text or ""))
 
 
 @per_diagram

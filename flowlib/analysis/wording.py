@@ -48,6 +48,29 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def label_lines(text: str) -> str:
+    """A group or else label as PlantUML shows it (the model keeps it as written): ``\\n`` starts a new line (``\\\\n`` stays as written).
+
+    >>> print(label_lines("On retry\\\\nsecond try"))
+    On retry
+    second try
+    """
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("\\\\", i):
+            out.append("\\\\")
+            i += 2
+        elif text.startswith("\\n", i):
+            out.append("\n")
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 def message_kinds(message: Message) -> tuple[str, ...]:
     """Words for the kind of a message: request or reply, then async, lost, self, both ways, outside.
 

@@ -25,10 +25,10 @@ from flowlib.model import (
     Note,
     Reference,
 )
-from flowlib.views.svgtext import group_text, safe_color
+from flowlib.views.svgtext import safe_color
 from flowlib.views.text import MARKER, step_list
 from flowlib.analysis.select import check_highlight, select_messages
-from flowlib.analysis.wording import count_noun, one_line
+from flowlib.analysis.wording import count_noun, label_lines, one_line
 from flowlib.views.display import Displayable
 
 # Mermaid entity codes: names where Mermaid documents them, else decimal code points.
@@ -240,7 +240,7 @@ class _Writer:
 
     def open_group(self, start: GroupStart, label: str | None) -> None:
         keyword, _ = _BLOCKS.get(start.kind, (None, None))
-        text = mermaid_text(one_line(group_text(label or "")))
+        text = mermaid_text(one_line(label_lines(label or "")))
         if keyword is None:
             self.emit("rect rgba(128, 128, 128, 0.08)")
             self.depth += 1
@@ -255,10 +255,10 @@ class _Writer:
         keyword = self.opened.get(event.index)
         branch = _BLOCKS.get(keyword or "group", (None, None))[1] if keyword else None
         if branch is None:
-            self.note_over_all(f"else {one_line(group_text(event.label or ''))}".rstrip())
+            self.note_over_all(f"else {one_line(label_lines(event.label or ''))}".rstrip())
             return
         self.depth -= 1
-        self.emit(f"{branch} {mermaid_text(one_line(group_text(event.label or '')))}".rstrip())
+        self.emit(f"{branch} {mermaid_text(one_line(label_lines(event.label or '')))}".rstrip())
         self.depth += 1
 
     # --- events

@@ -24,7 +24,8 @@ from flowlib.model import (
     Reference,
     Spacer,
 )
-from flowlib.views.svgtext import Run, TextBlock, block, group_text, run_width, runs, safe_color
+from flowlib.analysis.wording import label_lines
+from flowlib.views.svgtext import Run, TextBlock, block, run_width, runs, safe_color
 from flowlib.views.svgtext import wrap as wrap_block
 from flowlib.analysis.select import find_phase
 
@@ -559,7 +560,7 @@ class _Builder:
                     self.y = g["top"]
                 elif self.groups:
                     self.y += 6
-                    label = block(f"[{group_text(event.label)}]", FONT, bold=True) if event.label else _EMPTY
+                    label = block(f"[{label_lines(event.label)}]", FONT, bold=True) if event.label else _EMPTY
                     self.groups[-1]["elses"].append((self.y, label))
                     self.y += max(label.count, 1) * LINE + 4
             elif isinstance(event, GroupEnd):
@@ -781,8 +782,8 @@ class _Builder:
             title_text, label = label, None  # ``group Text`` shows Text in the tab
         if label and label.strip() == title_text:
             label = None
-        title = block(group_text(title_text), FONT, bold=True)
-        label_block = block(f"[{group_text(label)}]", FONT, bold=True) if label else _EMPTY
+        title = block(label_lines(title_text), FONT, bold=True)
+        label_block = block(f"[{label_lines(label)}]", FONT, bold=True) if label else _EMPTY
         self.groups.append({"start": start, "y1": self.y, "min": float("inf"), "max": float("-inf"),
                             "title": title, "label": label_block, "elses": []})
         self.y += TAB_H + max(0, title.count - 1, label_block.count - 1) * LINE + 2

@@ -341,29 +341,6 @@ def block(text: str, size: float, bold: bool = False, note: bool = False) -> Tex
     return TextBlock(tuple(lines), widths, size)
 
 
-def group_text(text: str) -> str:
-    """A group or else label as PlantUML shows it (the model keeps it as written): ``\\n`` starts a new line (``\\\\n`` stays as written).
-
-    >>> print(group_text("On retry\\\\nsecond try"))
-    On retry
-    second try
-    """
-    if "\\" not in text:
-        return text
-    out, i = [], 0
-    while i < len(text):
-        if text.startswith("\\\\", i):
-            out.append("\\\\")
-            i += 2
-        elif text.startswith("\\n", i):
-            out.append("\n")
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
 def plain(text: str) -> str:
     """``text`` with Creole markup removed, for titles, aria labels and the text alternative.
 
