@@ -387,8 +387,8 @@ def _as_choice(value) -> str:
 
 
 def _content(kind: str, path: Path):
-    """A content file read once while it is unchanged: today's diagram, the scenarios, the equivalences
-    (frozen values, so every caller may share them; an edited file is read again).
+    """A content file read once while it is unchanged: today's diagram, the scenarios, the equivalences, the
+    glossary (frozen values, so every caller may share them; an edited file is read again).
 
     >>> _content("diagram", Path(DEFAULT_DATA_DIR) / TODAY_FILE) is _content("diagram", Path(DEFAULT_DATA_DIR) / TODAY_FILE)
     True
@@ -398,7 +398,7 @@ def _content(kind: str, path: Path):
     except OSError:
         mtime = None  # not cached: the loader reports the missing file as a located DiagramError
     if mtime is None:
-        _read_content.__wrapped__(kind, str(path), 0)
+        return _read_content.__wrapped__(kind, str(path), 0)
     return _read_content(kind, str(path), mtime)
 
 
@@ -407,8 +407,11 @@ def _read_content(kind: str, path: str, mtime_ns: int):
     from flowlib import parse_file
     from flowlib.analysis.diff import load_equivalences
     from flowlib.analysis.whatif import load_scenarios
+    from launch_course.glossary import load_glossary
 
-    return {"diagram": parse_file, "scenarios": load_scenarios, "equivalences": load_equivalences}[kind](path)
+    loaders = {"diagram": parse_file, "scenarios": load_scenarios, "equivalences": load_equivalences,
+               "glossary": load_glossary}
+    return loaders[kind](path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,10 +489,10 @@ class Course:
         """The narration of ``step`` as HTML with its glossary terms in ``<abbr title=...>`` (a
         :class:`launch_course.glossary.GlossedNarration`, ``is_html`` true); pass the bound method as a
         step player's ``narration=``. KeyError if the step has none."""
-        from launch_course.glossary import load_glossary, narration_with_glossary
+        from launch_course.glossary import narration_with_glossary
 
         return narration_with_glossary(self.narration(step),
-                                       load_glossary(Path(self.data_dir or DEFAULT_DATA_DIR) / "glossary.yaml"))
+                                       _content("glossary", Path(self.data_dir or DEFAULT_DATA_DIR) / "glossary.yaml"))
 
     def observation(self, step: int, flow: str = "2014"):
         """What a learner would observe at ``step`` of ``flow`` ("2014" or "today"): a frozen

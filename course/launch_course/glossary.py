@@ -106,6 +106,7 @@ def glossary_table(terms: tuple[Term, ...] | None = None):
 render = renderer("launch_course")  # the course's templates/*.html.j2, autoescaping on
 
 
+@lru_cache(maxsize=4)
 def _pattern(terms: tuple[Term, ...]) -> tuple[re.Pattern, dict[str, Term]]:
     by_name = {name.casefold(): t for t in terms for name in t.names}
     names = sorted(by_name, key=len, reverse=True)  # "RPC cast" before "cast"
