@@ -372,7 +372,8 @@ def test_today_questions_are_checked_against_todays_diagram(tmp_path):
     assert q.answer(course.diagram_for(q)) == "nova-api"
     # nova-api is a choice: the edited diagram still answers the question. (observe.yaml names the step
     # as it was, so the observation questions on today's flow say they cannot read it.)
-    assert all("cannot read the observations" in p for p in course.problems())
+    problems = course.problems()
+    assert problems and all("cannot read the observations" in p for p in problems)
     _edit(folder / TODAY_FILE, '"nova-scheduler" -> Placement: GET /allocation_candidates',
           '"nova-scheduler" -> "super-conductor": GET /allocation_candidates')
     problems = load_course(folder).problems()

@@ -174,12 +174,16 @@ def test_a_kernel_started_with_the_course_startup_file_hints_before_the_setup_ce
                 errors.append(msg["content"])
             elif kind == "status" and msg["content"]["execution_state"] == "idle" and msg["parent_header"]:
                 break
-        kc.execute("sorted(n for n in dir() if not n.startswith('_') and n not in ('In', 'Out', 'exit', 'quit', 'get_ipython'))",
-                   )
+        # The start-up file leaves the learner's namespace as it found it.
+        ipython_own = ('In', 'Out', 'exit', 'quit', 'get_ipython', 'open')
+        names = f"sorted(n for n in dir() if not n.startswith('_') and n not in {ipython_own!r})"
+        kc.execute("", user_expressions={"names": names})
         reply = kc.get_shell_msg(timeout=30)
-        while reply["content"].get("status") is None:
+        while reply["parent_header"].get("msg_type") != "execute_request" or not reply["content"].get("user_expressions"):
             reply = kc.get_shell_msg(timeout=30)
+        left = reply["content"]["user_expressions"]["names"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert errors == [] and texts and texts[0].startswith("`course` is not defined yet: it comes from the setup cell")
+    assert left["status"] == "ok" and left["data"]["text/plain"] == "[]", left
