@@ -96,7 +96,15 @@ def test_remote_and_standard_library_includes_say_they_cannot_work_offline(line,
     assert words in info.value.message and info.value.line == 1
 
 
-def test_a_diagram_without_directives_is_not_preprocessed():
-    # The fast path: nothing is expanded in a diagram that never uses the preprocessor.
+def test_a_diagram_without_directives_is_not_preprocessed(monkeypatch):
+    # The fast path: a diagram that never uses the preprocessor never reaches it (and loses nothing).
+    from flowlib.reading.preprocess import Preprocessor
+
+    def refuse(self, lines):
+        raise AssertionError("the preprocessor ran on a diagram without directives")
+
+    monkeypatch.setattr(Preprocessor, "run", refuse)
     d = parse("A -> B : costs $5 (and 10%)\n")
     assert d.messages[0].label == "costs $5 (and 10%)"
+    with pytest.raises(AssertionError, match="preprocessor ran"):
+        parse("!$x = 1\nA -> B : $x\n")  # and one that uses it does

@@ -299,6 +299,7 @@ def test_hostile_text_means_the_same_to_plantuml(tmp_path):
         paths.append(path)
     out = subprocess.run([str(ORACLE), "--jsonl", *map(str, paths)], capture_output=True, text=True,
                          env={**os.environ, "PLANTUML_JAR": str(JAR_2026)}).stdout
+    assert len(out.splitlines()) == len(HOSTILE), out
     for (key, text), line in zip(HOSTILE.items(), out.splitlines()):
         got, want = json.loads(line), to_corpus_json(_hostile_diagram(text))
         assert got["ok"], (key, got["error"])
