@@ -38,7 +38,7 @@ from flowlib.views.svglayout import (
     tab_width,
 )
 from flowlib.views.svgtext import FONT_FAMILY, MONO_FAMILY, block, plain, xml_attr, xml_text
-from flowlib.analysis.select import check_highlight, check_steps, find_phase, select_messages
+from flowlib.analysis.select import check_steps, find_phase
 from flowlib.views.text import step_list
 
 INK = "#1F2328"
@@ -148,10 +148,9 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
     numbers = numbering(numbers)
     if footbox is None:
         footbox = diagram.footbox
-    scene = _scene(diagram, phase, window, numbers, footbox, colors, wrap)
-    if highlight is not None:  # the same check, and the same words, as every other view
-        check_highlight(diagram, highlight, select_messages(diagram, phase=phase, steps=window))
+    # First: the text list checks the highlight, with the same words as every other view, before any layout.
     text = step_list(diagram, phase=phase, steps=window, highlight=highlight)
+    scene = _scene(diagram, phase, window, numbers, footbox, colors, wrap)
     title = scene.title
     if left_out:
         title += left_out
