@@ -53,27 +53,12 @@ def widget_state(nb) -> dict:
     return nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}) or {}
 
 
-def _children(state: dict, model: dict) -> list[dict]:
-    out = []
-    for ref in model.get("state", {}).get("children", []):
-        child = state.get(str(ref).removeprefix("IPY_MODEL_"))
-        if child is not None:
-            out.append(child)
-    return out
-
-
-def _descendants(state: dict, model: dict):
-    for child in _children(state, model):
-        yield child
-        yield from _descendants(state, child)
-
-
-def player_parts(state: dict, model: dict) -> tuple[list[str], int]:
-    """The frames' HTML, in order, and the Play interval (ms) of a stored ``flow-player`` widget."""
+def player_frames(model: dict) -> list[str]:
+    """The frames' HTML, in order, of a stored ``flow-player`` widget."""
     frames = model.get("state", {}).get("frames")
     if not frames or not all(isinstance(f, str) and f for f in frames):
         raise SiteError("a step player whose frames are missing from the widget state")
-    return list(frames), int(model["state"].get("interval", 2500))
+    return list(frames)
 
 
 class Modules(dict):
@@ -140,7 +125,7 @@ def unwidget(nb, modules: Modules | None = None) -> dict[str, int]:
                 used.add(key)
                 fallback = data.get("text/html", "")
                 if "flow-player" in classes:
-                    fallback = frames_fallback(player_parts(state, model)[0])
+                    fallback = frames_fallback(player_frames(model))
                     counts["players"] += 1
                 elif "flow-quiz" in classes:
                     counts["quizzes"] += 1

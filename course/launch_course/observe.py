@@ -116,10 +116,6 @@ class Observation:
             shown["fault"] = self.fault
         return shown
 
-    def event_list(self) -> tuple[str, ...]:
-        """The Action column of ``openstack server event list``."""
-        return self.actions
-
     def _repr_html_(self) -> str:
         """The observation as a short HTML block (what a step player's ``lane=`` shows beside the step)."""
         from launch_course.widgets import render

@@ -1,1 +1,1 @@
-"""Widgets: the step player and the what-if explorer, built from the views with ipywidgets."""
+"""Widgets: the step player and the what-if explorer, anywidgets built from the views (one ES module each)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from scripts.site import offline_problems, player_parts, remote_fetches, widget_state
+from scripts.site import offline_problems, player_frames, remote_fetches, widget_state
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -30,7 +30,7 @@ def _players(notebook: Path) -> list[list[str]]:
             view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
             model = state.get(view["model_id"]) if view else None
             if model and "flow-player" in model["state"].get("_dom_classes", []):
-                found.append(player_parts(state, model)[0])
+                found.append(player_frames(model))
     return found
 
 
