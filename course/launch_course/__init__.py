@@ -12,6 +12,7 @@ installed wheel works anywhere. Quiz answers and exercise checks are computed fr
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # type checkers see where each lazy name comes from
@@ -99,10 +100,12 @@ def __dir__():
 
 
 def _in_ipython() -> None:
-    """Inside IPython, the setup cell (which imports this package) installs the course's notebook helpers."""
-    from launch_course.notebook import install
+    """Inside IPython, the setup cell (which imports this package) installs the course's notebook helpers.
+    Elsewhere (IPython not loaded) nothing is imported: the package's names stay lazy."""
+    if "IPython" in sys.modules:
+        from launch_course.notebook import install
 
-    install()
+        install()
 
 
 _in_ipython()
