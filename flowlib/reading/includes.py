@@ -76,13 +76,18 @@ class Includes:
             raise LineError(f"cannot include {target}: no such file")
         return full
 
-    def lines(self, target: str, number, sub: str | None = None) -> list[tuple[int, str]]:
-        """The numbered lines ``!include target`` brings: its first ``@startuml`` block, or all of it
-        (1.2026.8 reads ``target!N`` and ``target!ID`` as the first block too); ``sub``: the lines between
-        ``!startsub sub`` and ``!endsub``."""
-        if sub is None and "!" in target and not Path(target).exists():
-            target = target.rsplit("!", 1)[0]
-        full = self.resolve(target, number)
+    def locate(self, target: str, number, sub: str | None = None) -> Path:
+        """The file ``!include target`` on line ``number`` names: ``target!N`` and ``target!ID`` name the
+        file before the ``!`` (1.2026.8 reads them as its first block) unless a file has the whole name."""
+        if sub is None and "!" in target:
+            whole = Path(target)
+            if not (whole if whole.is_absolute() else self.folder_of(number) / whole).exists():
+                target = target.rsplit("!", 1)[0]
+        return self.resolve(target, number)
+
+    def lines(self, full: Path, target: str, sub: str | None = None) -> list[tuple[int, str]]:
+        """The numbered lines the include of ``full`` (written ``target``) brings: its first ``@startuml``
+        block, or all of it; ``sub``: the lines between ``!startsub sub`` and ``!endsub``."""
         from flowlib.reading.source import read_text
 
         try:

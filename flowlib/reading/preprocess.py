@@ -342,14 +342,14 @@ class Preprocessor:
             if "!" not in target:
                 raise LineError("write !includesub FILE!NAME")
             target, sub = target.rsplit("!", 1)
-        included = self.includes.lines(target, number, sub)
-        path = str(self.includes.resolve(target.rsplit("!", 1)[0] if sub is None and "!" in target
-                                         and not Path(target).exists() else target, number))
+        full = self.includes.locate(target, number, sub)
+        path = str(full)
         if path in self.including:
             chain = " -> ".join(Path(p).name for p in [*self.including[self.including.index(path):], path])
             raise LineError(f"cannot include {target}: include cycle ({chain})")
         if len(self.including) > MAX_INCLUDE_DEPTH:
             raise LineError(f"cannot include {target}: includes nested more than {MAX_INCLUDE_DEPTH} deep")
+        included = self.includes.lines(full, target, sub)   # read after the cycle and depth checks
         self.including.append(path)
         try:
             self._execute(included, out)
