@@ -20,7 +20,7 @@ from flowlib.reading.actions import do_simple_arrow
 from flowlib.reading.blocks import block_lines
 from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
-from flowlib.reading.lineerror import LineError, column_of, located_error
+from flowlib.reading.lineerror import LineError, column_of, file_of, located_error
 from flowlib.reading.lines import Options, has_continuation, is_plain, logical_lines
 from flowlib.reading.patterns import SIMPLE_ARROW
 
@@ -29,11 +29,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 __all__ = ["parse", "parse_file", "parse_lenient"]
-
-
-def file_of(number) -> str | None:
-    """The included file a line number belongs to (see :class:`flowlib.reading.includes.Located`), or None."""
-    return getattr(number, "file", None)
 
 
 def _block_text(lines: list[str]) -> str:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from flowlib.errors import DiagramError
-from flowlib.reading.lineerror import LineError
+from flowlib.reading.lineerror import LineError, file_of
 
 
 def _offline(err: LineError) -> LineError:
@@ -29,15 +29,6 @@ class Located(int):
         self = super().__new__(cls, number)
         self.file = file
         return self
-
-
-def file_of(number) -> str | None:
-    """The included file a line number belongs to, or None for the top diagram's own lines.
-
-    >>> file_of(Located(3, "style.puml")), file_of(3)
-    ('style.puml', None)
-    """
-    return getattr(number, "file", None)
 
 
 _START = re.compile(r"\s*@start\w*(?:\((?:id=)?(?P<id>[^)]*)\))?", re.I)

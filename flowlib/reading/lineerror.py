@@ -50,3 +50,14 @@ def column_of(raw: str) -> int:
     5
     """
     return len(raw) - len(raw.lstrip()) + 1
+
+
+def file_of(number) -> str | None:
+    """The included file a line number belongs to (a :class:`flowlib.reading.includes.Located` carries it), or
+    None for the top diagram's own lines.
+
+    >>> from flowlib.reading.includes import Located
+    >>> file_of(Located(3, "style.puml")), file_of(3)
+    ('style.puml', None)
+    """
+    return getattr(number, "file", None)

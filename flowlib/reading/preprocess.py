@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from flowlib.reading.expressions import BUILTINS, Evaluator, matching_paren, split_arguments, text_of, truthy
-from flowlib.reading.includes import Includes, file_of
-from flowlib.reading.lineerror import LineError, column_of, located_error
+from flowlib.reading.includes import Includes
+from flowlib.reading.lineerror import LineError, column_of, file_of, located_error
 from flowlib.reading.themes import THEMES
 
 _DIRECTIVE = re.compile(r"!\s*(?P<word>[A-Za-z_]\w*)", re.I)
