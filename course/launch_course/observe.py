@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flowlib.analysis.diff import message_text
+from flowlib.analysis.groups import message_groups
+from flowlib.analysis.wording import message_text
 from flowlib.errors import DiagramError
-from flowlib.model import Diagram, GroupElse, GroupEnd, GroupStart, Message
+from flowlib.model import Diagram
 from flowlib.reading.yamlfile import load_yaml, require
 
 from launch_course.files import content_path
@@ -142,18 +143,8 @@ def branch_paths(diagram: Diagram) -> dict[int, tuple[tuple[int, int], ...]]:
     >>> branch_paths(parse("alt ok\\nA -> B: x\\nelse no\\nA -> B: y\\nend\\nA -> B: z"))
     {1: ((0, 0),), 2: ((0, 1),), 3: ()}
     """
-    stack: list[tuple[int, int]] = []
-    paths = {}
-    for event in diagram.events:
-        if isinstance(event, GroupStart):
-            stack.append((event.index, 0))
-        elif isinstance(event, GroupElse) and stack:
-            stack[-1] = (stack[-1][0], stack[-1][1] + 1)
-        elif isinstance(event, GroupEnd) and stack:
-            stack.pop()
-        elif isinstance(event, Message):
-            paths[event.step] = tuple(stack)
-    return paths
+    return {m.step: tuple((b.index, b.branch) for b in (g.path if g else ()))
+            for m, g in zip(diagram.messages, message_groups(diagram))}
 
 
 def _reaches(source: tuple, target: tuple) -> bool:
