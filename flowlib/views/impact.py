@@ -8,7 +8,7 @@ and :func:`what_if_frames` pre-renders one frame per failure for the explorer
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flowlib.analysis.whatif import STATUSES, Impact, _name, what_if
@@ -148,27 +148,42 @@ def _impact_html(impact: Impact, affected_only: bool) -> str:
     )
 
 
+def what_if_choices(diagram: Diagram, choices: Iterable[str] | None, scenarios) -> list[str]:
+    """``choices`` as a list, or by default every scenario's id (every participant's code without scenarios).
+
+    >>> from flowlib import parse
+    >>> what_if_choices(parse("Alice -> Bob: hi"), None, ())
+    ['Alice', 'Bob']
+    """
+    if choices is not None:
+        return list(choices)
+    return [s.id for s in scenarios or ()] or [p.code for p in diagram.participants]
+
+
 def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scenarios=None,
                    *, phase: str | None = "auto", compare: Diagram | None = None,
-                   colors: Mapping[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+                   colors: Mapping[str, str] | None = None,
+                   impacts: Sequence[Impact] | None = None) -> tuple[tuple[str, str], ...]:
     """One pre-rendered HTML frame per choice: (dropdown label, the impact and its coloured diagram).
 
     choices: scenario ids or participant codes (default: every scenario). phase: the part of the
     diagram drawn: ``"auto"`` (the phase where the first step fails), None (all), or a phase name.
     compare: another flow (such as an earlier version) summarised in one line under each impact.
-    colors: phase name -> colour for the drawings. Computing every frame up front lets a dropdown
-    switch them in the browser, with no kernel.
+    colors: phase name -> colour for the drawings. impacts: the choices' impacts when the caller has them
+    already (one per choice, in order). Computing every frame up front lets a dropdown switch them in the
+    browser, with no kernel.
 
     >>> from flowlib import parse
     >>> [label for label, _ in what_if_frames(parse("Alice -> Bob: hi"))]
     ['Alice', 'Bob']
     """
     scenarios = () if scenarios is None else tuple(scenarios)
-    choices = ([s.id for s in scenarios] or [p.code for p in diagram.participants]) if choices is None else list(choices)
+    choices = what_if_choices(diagram, choices, scenarios)
+    if impacts is None:
+        impacts = [what_if(diagram, choice, scenarios) for choice in choices]
     by_id = {s.id: s for s in scenarios}
     frames = []
-    for choice in choices:
-        impact = what_if(diagram, choice, scenarios)
+    for choice, impact in zip(choices, impacts, strict=True):
         label = by_id[choice].component if choice in by_id else choice
         compare_text = None if compare is None else _one_line(what_if(compare, choice, scenarios))
         shown, nothing = phase, False
@@ -196,16 +211,17 @@ def _one_line(impact: Impact) -> str:
             f"{'never happens' if never == 1 else 'never happen'}; phases that cannot complete: {phases}.")
 
 
-def choices_html(diagram: Diagram, choices, scenarios, labels) -> str:
-    """A summary table of every choice's impact: what a reader without widgets sees of the explorer.
+def choices_html(diagram: Diagram, impacts: Sequence[Impact], labels) -> str:
+    """A summary table of every choice's impact (``labels``: the choices as the dropdown names them): what a
+    reader without widgets sees of the explorer.
 
-    >>> from flowlib import parse
-    >>> "<td>Bob</td><td>1</td>" in choices_html(parse("Alice -> Bob: hi"), ["Bob"], (), ["Bob"])
+    >>> from flowlib import parse, what_if
+    >>> d = parse("Alice -> Bob: hi")
+    >>> "<td>Bob</td><td>1</td>" in choices_html(d, [what_if(d, "Bob")], ["Bob"])
     True
     """
     rows = []
-    for choice, label in zip(choices, labels):
-        impact = what_if(diagram, choice, scenarios)
+    for impact, label in zip(impacts, labels, strict=True):
         counts = impact.counts()
         rows.append((label, counts["fails"], counts["never"], ", ".join(impact.incomplete_phases) or "none",
                      impact.state))

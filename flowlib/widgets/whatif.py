@@ -15,7 +15,8 @@ import traitlets as T
 
 from flowlib.model import Diagram
 from flowlib.views.display import Displayable
-from flowlib.views.impact import choices_html, what_if_frames
+from flowlib.analysis.whatif import what_if
+from flowlib.views.impact import choices_html, what_if_choices, what_if_frames
 from flowlib.widgets.callbacks import widget_mimes
 
 __all__ = ["WhatIfExplorer", "what_if_explorer"]
@@ -72,9 +73,10 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
     ['Alice', 'Bob']
     """
     scenarios = () if scenarios is None else tuple(scenarios)
-    choices = ([s.id for s in scenarios] or [p.code for p in diagram.participants]) if choices is None else list(choices)
-    frames = what_if_frames(diagram, choices, scenarios, phase=phase, compare=compare, colors=colors)
+    choices = what_if_choices(diagram, choices, scenarios)
+    impacts = [what_if(diagram, choice, scenarios) for choice in choices]   # once, for the frames and the table
+    frames = what_if_frames(diagram, choices, scenarios, phase=phase, compare=compare, colors=colors, impacts=impacts)
     labels = [label for label, _ in frames]
     return WhatIfExplorer(labels=labels, frames=[body for _, body in frames],
-                          summary=choices_html(diagram, choices, scenarios, labels),
+                          summary=choices_html(diagram, impacts, labels),
                           title=f"What-if explorer: {len(labels)} failures to choose from")
