@@ -429,10 +429,6 @@ def _ordered(old: Diagram, new: Diagram, pairs: list[_Pair]) -> tuple[MessageCha
 _SIGNS = {"unchanged": "=", "changed": "~", "rerouted": ">", "removed": "-", "added": "+"}
 
 
-def _name(diagram: Diagram) -> str:
-    return diagram_name(diagram)
-
-
 def _row_text(change: MessageChange) -> str:
     sign = _SIGNS[change.kind]
     if change.kind == "added":
@@ -454,9 +450,9 @@ def _phase_lines(diff: FlowDiff, phase) -> list[str]:
 
 def _summary_lines(diff: FlowDiff, phases: bool = True) -> list[str]:
     lines = [
-        f"old: {_name(diff.old)} ({count_noun(len(diff.old.participants), 'participant')}, "
+        f"old: {diagram_name(diff.old)} ({count_noun(len(diff.old.participants), 'participant')}, "
         f"{count_noun(len(diff.old.messages), 'message')})\n",
-        f"new: {_name(diff.new)} ({count_noun(len(diff.new.participants), 'participant')}, "
+        f"new: {diagram_name(diff.new)} ({count_noun(len(diff.new.participants), 'participant')}, "
         f"{count_noun(len(diff.new.messages), 'message')})\n",
     ]
     pcounts = {k: sum(1 for p in diff.participants if p.kind == k) for k in PARTICIPANT_KINDS}

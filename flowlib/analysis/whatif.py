@@ -553,7 +553,7 @@ def _choose_branch(else_labels: tuple, wanted: str | None) -> int:
 def _summary_lines(impact: Impact) -> list[str]:
     from flowlib.analysis.wording import message_text
 
-    lines = [f"{_title(impact)}: {_name(impact.diagram)}\n"]
+    lines = [f"{_title(impact)}: {diagram_name(impact.diagram, title_first=True)}\n"]
     lines.append(f"  down in this diagram: {', '.join(impact.failed) or '(no participant)'}\n")
     lines.append("  steps: " + ", ".join(f"{n} {k}" for k, n in impact.counts().items()) + "\n")
     if impact.taken_branches:
@@ -569,10 +569,6 @@ def _summary_lines(impact: Impact) -> list[str]:
     if impact.user_sees:
         lines.append(f"  the user sees: {impact.user_sees}\n")
     return lines
-
-
-def _name(diagram: Diagram) -> str:
-    return diagram_name(diagram, title_first=True)
 
 
 #: First words of a condition that read in lower case after "What if" (never a component's name).

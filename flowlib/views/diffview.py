@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flowlib.analysis.diff import KINDS, PARTICIPANT_KINDS, FlowDiff, MessageChange, _name
+from flowlib.analysis.diff import KINDS, PARTICIPANT_KINDS, FlowDiff, MessageChange
+from flowlib.analysis.wording import diagram_name
 from flowlib.views.display import Displayable
 from flowlib.views.html import render
 from flowlib.views.palette import BLUISH_GREEN, GREY, HIGHLIGHT, ORANGE, REDDISH_PURPLE, text_color
@@ -133,7 +134,7 @@ class DiffView(Displayable):
 
     def _repr_html_(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in self.diff.counts().items())
-        return render("diff_head.html.j2", old=_name(self.diff.old), new=_name(self.diff.new), counts=counts,
+        return render("diff_head.html.j2", old=diagram_name(self.diff.old), new=diagram_name(self.diff.new), counts=counts,
                       table=self.html(changes_only=True))
 
     def step_colors(self, side: str) -> dict[int, str]:
@@ -172,7 +173,7 @@ class DiffView(Displayable):
             ]))
         legend = legend_html((k, KIND_COLORS[k]) for k in KINDS if k != "unchanged")
         body = side_by_side_html(
-            views[0], views[1], left_title=_name(self.diff.old), right_title=_name(self.diff.new), legend=legend
+            views[0], views[1], left_title=diagram_name(self.diff.old), right_title=diagram_name(self.diff.new), legend=legend
         )
         return SideBySide(body, self.diff.summary() if phase is None else self.diff.phase_summary(phase))
 

@@ -11,8 +11,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from flowlib.analysis.whatif import STATUSES, Impact, _name, what_if
-from flowlib.analysis.wording import count_noun, message_text
+from flowlib.analysis.whatif import STATUSES, Impact, what_if
+from flowlib.analysis.wording import count_noun, diagram_name, message_text
 from flowlib.model import Diagram
 from flowlib.views.display import Displayable
 from flowlib.views.html import render
@@ -195,7 +195,7 @@ def what_if_frames(diagram: Diagram, choices: Iterable[str] | None = None, scena
         svg = None if view is None else view._fitted_html()
         frames.append((label, render(
             "whatif_frame.html.j2", impact=_impact_html(impact, True),
-            compare_name=None if compare is None else _name(compare), compare_text=compare_text,
+            compare_name=None if compare is None else diagram_name(compare, title_first=True), compare_text=compare_text,
             nothing=nothing, shown=shown, svg=svg,
         )))
     return tuple(frames)
@@ -225,4 +225,4 @@ def choices_html(diagram: Diagram, impacts: Sequence[Impact], labels) -> str:
         counts = impact.counts()
         rows.append((label, counts["fails"], counts["never"], ", ".join(impact.incomplete_phases) or "none",
                      impact.state))
-    return render("whatif_choices.html.j2", name=_name(diagram), rows=rows)
+    return render("whatif_choices.html.j2", name=diagram_name(diagram, title_first=True), rows=rows)
