@@ -276,6 +276,8 @@ def test_notebook_runs_and_its_widgets_work_in_jupyterlab(notebook, lab_page, co
         _what_if(page)
     again = _answer(page, 0, page.evaluate("() => __e2e.question(0)")["choices"][0])
     assert again["correct"] in ("true", "false") and again["feedback"], again
+    page.locator(QUESTIONS).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(out_dir / f"{stem}-after-restart.png"))
     _no_broken_link_icons(page)
 
     # axe-core over the course's output (last: it answers the first question and switches the player's views).
