@@ -583,7 +583,9 @@ def test_the_parsed_model_is_not_left_for_the_next_young_collection():
     try:
         frozen = gc.get_freeze_count()
         parse(text)
-        assert gc.get_freeze_count() == frozen
+        # Not thawed (0) and the model not frozen too (+ its thousands of objects); a frozen object that the
+        # parse's imports or caches let go may leave, so the count is not exact.
+        assert abs(gc.get_freeze_count() - frozen) < PROMOTED_FROM // 2, (gc.get_freeze_count(), frozen)
     finally:
         gc.unfreeze()
 
