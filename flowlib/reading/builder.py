@@ -166,7 +166,7 @@ class Builder:
             # 1.2026: a life event on a participant the last message does not deal with stands alone:
             # nothing is checked (1.2020 refused some of them).
             return
-        if action == "activate" and isinstance(last, Message):
+        if action == "activate":
             self.activation_stack.append(last)
         elif action == "deactivate" and self.activation_stack:
             self.activation_stack.pop()

@@ -43,7 +43,7 @@ def _block_text(lines: list[str]) -> str:
 PROMOTED_FROM = 5_000
 
 
-def _run(text: str, file: str | None, lenient: bool, options: Options | None = None, block: int = 0
+def _run(text: str, file: str | None, lenient: bool, options: Options, block: int = 0
          ) -> tuple[Diagram, tuple[DiagramError, ...]]:
     # A parse allocates many small objects and no reference cycles: pausing the cyclic collector
     # keeps large diagrams linear in time (it would otherwise rescan the growing model again and again).
@@ -51,7 +51,7 @@ def _run(text: str, file: str | None, lenient: bool, options: Options | None = N
     gc.disable()
     large = False
     try:
-        diagram, errors = _parse_text(text, file, lenient, options or Options(file), block)
+        diagram, errors = _parse_text(text, file, lenient, options, block)
         large = len(diagram.events) >= PROMOTED_FROM
         return diagram, errors
     finally:

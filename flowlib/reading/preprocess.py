@@ -195,8 +195,6 @@ class Preprocessor:
                 if not active:
                     continue
                 i = self._directive(word, s, m, lines, i, number, raw, out)
-            except _Return:
-                raise
             except LineError as err:
                 self._error(err, number, raw)
         if ifs:
