@@ -1,7 +1,8 @@
 """The diagram model: immutable records of what a PlantUML sequence diagram says.
 
-Rule 1: this module imports nothing from flowlib. The parser builds these objects; tables, views,
-widgets, the writer and the diff only read them. Nothing downstream reaches back into parsing.
+Rule 1: this module imports nothing from flowlib but :mod:`flowlib.records` (frozen dataclass-like
+records, which imports nothing). The parser builds these objects; tables, views, widgets, the writer
+and the diff only read them. Nothing downstream reaches back into parsing.
 
 Rule 2: every element keeps the 1-based source line it came from (``line``), and ``file``, the
 ``!include``-d file that line is in (None: the diagram's own text, :attr:`Diagram.file`), so any view
@@ -11,7 +12,7 @@ note or group never is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from flowlib.records import field, record
 
 #: Participant kinds PlantUML knows, in the order its documentation lists them.
 KINDS = ("participant", "actor", "boundary", "control", "entity", "database", "collections", "queue")
@@ -36,7 +37,7 @@ GROUP_KINDS = ("alt", "opt", "loop", "par", "par2", "break", "critical", "group"
 LIFE_ACTIONS = ("activate", "deactivate", "create", "destroy")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Participant:
     """One lifeline.
 
@@ -65,7 +66,7 @@ class Participant:
     box_index: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Box:
     """``box "Title" #Colour ... end box``: title ("" when untitled), colour as written (or None), its line."""
 
@@ -74,7 +75,7 @@ class Box:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Message:
     """One arrow, in diagram order.
 
@@ -125,7 +126,7 @@ class Message:
         return self.exo is None and self.source is not None and self.source == self.target
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Note:
     """A note: ``note left of A``, ``note over A, B``, ``hnote``, ``rnote``, ``note across``.
 
@@ -150,7 +151,7 @@ class Note:
     color: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GroupStart:
     """Opens a group frame (``alt``, ``loop``, ``group X [Y]``, ...).
 
@@ -169,7 +170,7 @@ class GroupStart:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GroupElse:
     """An ``else`` branch of the group ``index``; label is None when the line gives none."""
 
@@ -180,7 +181,7 @@ class GroupElse:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GroupEnd:
     """Closes the group ``index``."""
 
@@ -190,7 +191,7 @@ class GroupEnd:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Group:
     """Summary of one group frame, in order of opening.
 
@@ -212,7 +213,7 @@ class Group:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Divider:
     """``== text ==``: the raw text between the ``==`` marks (PlantUML keeps trailing blanks)."""
 
@@ -226,7 +227,7 @@ class Divider:
         return self.text.strip()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Delay:
     """``...`` or ``... text ...``; text is "" for a bare delay."""
 
@@ -235,7 +236,7 @@ class Delay:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Spacer:
     """``|||`` or ``||45||``; size in pixels, or None for the default."""
 
@@ -244,7 +245,7 @@ class Spacer:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reference:
     """``ref over A, B : text`` (or the multi-line ``ref over ... end ref``)."""
 
@@ -254,7 +255,7 @@ class Reference:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LifeEvent:
     """A change on a lifeline: one of :data:`LIFE_ACTIONS`.
 
@@ -272,7 +273,7 @@ class LifeEvent:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NewPage:
     """``newpage`` with its optional title."""
 
@@ -284,7 +285,7 @@ class NewPage:
 Event = Message | Note | GroupStart | GroupElse | GroupEnd | Divider | Delay | Spacer | Reference | LifeEvent | NewPage
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diagram:
     """A parsed sequence diagram.
 
@@ -318,10 +319,10 @@ class Diagram:
     boxes: tuple[Box, ...] = ()
     footbox: bool = True
     themes: tuple[str, ...] = ()
-    _by_code: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
-    _phases: tuple = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _by_code: dict = field(default=None, init=False, repr=False, compare=False)
+    _phases: tuple = field(default=None, init=False, repr=False, compare=False)
     #: What analyses worked out from this diagram, by analysis (flowlib.analysis.memo): read once, asked often.
-    _memo: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _memo: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_by_code", {p.code: p for p in self.participants})

@@ -19,7 +19,7 @@ SOURCES = sorted(FLOWLIB.rglob("*.py"))
 #: Libraries that only views and widgets may import (and cli/render.py, which draws).
 HEAVY = {"pandas", "graphviz", "ipywidgets", "anywidget", "jinja2"}
 #: The layers that may not import a heavy library, nor any third-party one.
-CORE = ("flowlib.reading", "flowlib.model", "flowlib.errors")
+CORE = ("flowlib.reading", "flowlib.model", "flowlib.records", "flowlib.errors")
 #: Modules outside views/ and widgets/ that may import a heavy library.
 DRAWING_EDGES = {"flowlib.cli.render"}
 #: The one core module that may import PyYAML.

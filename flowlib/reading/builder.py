@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from flowlib.model import (Diagram, Group, GroupElse, GroupEnd, GroupStart, LifeEvent, Message, Note, Participant,
                            Reference)
 from flowlib.reading.display import display_text
 from flowlib.reading.lineerror import LineError
 from flowlib.reading.numbering import Numbering
+from flowlib.records import twin
 
-# Fast construction of the records a large diagram holds by the thousand.
-#
-# A frozen dataclass's __init__ sets each field through ``object.__setattr__`` (to get past frozen):
-# about 1.5 us for a Message's 20 fields, the largest single cost of parsing a large diagram. A twin
-# class has the same slots as its model class, so its __init__ stores the fields with plain (fast)
-# assignments and then turns the object into the model class: ``__class__`` may change between
-# classes with the same slots. What comes out is an ordinary Message, Note... (same equality, hash,
-# repr and fields), built 3 to 6 times faster. The twin is made from the model class's own fields.
-
-def _twin(cls: type) -> type:
-    """A class whose ``__init__`` takes what ``cls.__init__`` takes (positionally or by name, same defaults)
-    and makes a ``cls`` instance with plain assignments.
-
-    >>> from flowlib.model import Divider
-    >>> _twin(Divider)(text="x", line=3) == Divider(text="x", line=3)
-    True
-    """
-    fields = dataclasses.fields(cls)
-    if any(not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING for f in fields):
-        raise TypeError(f"{cls.__name__} has a field the twin does not build (init=False, kw_only, a factory)")
-    params = ", ".join(f.name if f.default is dataclasses.MISSING else f"{f.name}=_default_{f.name}" for f in fields)
-    body = "".join(f"    self.{f.name} = {f.name}\n" for f in fields)
-    namespace = {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING}
-    namespace["_cls"] = cls
-    exec(f"def __init__(self, {params}):\n{body}    self.__class__ = _cls\n", namespace)   # as dataclasses do
-    return type(f"New{cls.__name__}", (), {
-        "__slots__": cls.__slots__, "__init__": namespace["__init__"], "__module__": __name__,
-        "__doc__": f"``New{cls.__name__}(...)`` is ``{cls.__name__}(...)``, built faster."})
-
-
-NewMessage = _twin(Message)
-NewLifeEvent = _twin(LifeEvent)
-NewNote = _twin(Note)
-NewGroupStart = _twin(GroupStart)
-NewGroupElse = _twin(GroupElse)
-NewGroupEnd = _twin(GroupEnd)
+# Records a large diagram holds by the thousand, built faster (see flowlib.records.twin).
+NewMessage = twin(Message)
+NewLifeEvent = twin(LifeEvent)
+NewNote = twin(Note)
+NewGroupStart = twin(GroupStart)
+NewGroupElse = twin(GroupElse)
+NewGroupEnd = twin(GroupEnd)
 
 
 # The participants deactivated since the last message, when there are none: shared (a new empty set
