@@ -118,8 +118,14 @@ def test_binary_file(tmp_path, capsys):
     assert "cannot read file: not UTF-8 text" in capsys.readouterr().err
 
 
-def test_whole_process_never_shows_a_traceback(bad):
-    proc = subprocess.run([sys.executable, "-m", "flowlib", "inspect", str(bad)], capture_output=True,
+COMMANDS = {"python -m flowlib": [sys.executable, "-m", "flowlib"],
+            # the console script pip makes from pyproject's [project.scripts], beside this Python
+            "flowlib": [str(Path(sys.executable).with_name("flowlib"))]}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_whole_process_never_shows_a_traceback(bad, command):
+    proc = subprocess.run([*COMMANDS[command], "inspect", str(bad)], capture_output=True,
                           text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 1
     assert proc.stdout == ""
