@@ -15,6 +15,7 @@ needs them (pandas, graphviz, ipywidgets), on first use of a name below.
 from __future__ import annotations
 
 import importlib
+import sys
 
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram, Message, Participant
@@ -93,6 +94,8 @@ def __dir__():
 
 def _in_ipython() -> None:
     """Inside IPython (a Jupyter kernel), a DiagramError shows as a short panel, not a traceback."""
+    if "IPython" not in sys.modules:    # (no shell to tell: the command line skips importing flowlib.notebook)
+        return
     from flowlib.notebook import show_errors_briefly
 
     show_errors_briefly()
