@@ -114,6 +114,15 @@ def _frozen_delete(self, name):
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
+def _replace(self, /, **changes):
+    for f in self.__record_fields__:
+        if f.init:
+            changes.setdefault(f.name, getattr(self, f.name))
+        elif f.name in changes:
+            raise ValueError(f"field {f.name} is declared with init=False, it cannot be specified with replace()")
+    return self.__class__(**changes)
+
+
 def _getstate(self) -> list:
     return [getattr(self, name) for name in self.__record_names__]
 
@@ -124,7 +133,8 @@ def _setstate(self, state) -> None:
 
 
 _SHARED = {"__repr__": _repr, "__eq__": _eq, "__hash__": _hash, "__setattr__": _frozen,
-           "__delattr__": _frozen_delete, "__getstate__": _getstate, "__setstate__": _setstate}
+           "__delattr__": _frozen_delete, "__getstate__": _getstate, "__setstate__": _setstate,
+           "__replace__": _replace}   # (copy.replace, Python 3.13)
 
 
 class _DataclassView:
@@ -140,6 +150,7 @@ class _DataclassView:
     def __get__(self, instance, owner):
         import dataclasses
 
+        owner = next(klass for klass in owner.__mro__ if "__record_fields__" in klass.__dict__)
         annotations = owner.__annotations__
         specs = [(f.name, annotations[f.name], dataclasses.field(
             default=dataclasses.MISSING if f.default is MISSING else f.default,
@@ -160,28 +171,40 @@ def _key(names: tuple[str, ...]):
     return lambda obj: ()
 
 
-def _signature(fields: tuple[Field, ...], namespace: dict) -> str:
-    """The parameters of a record's ``__init__`` (each default put in ``namespace`` under a name of its own)."""
+def _signature(fields: tuple[Field, ...], defaults: dict) -> str:
+    """The parameters of a record's ``__init__`` (each default put in ``defaults`` under a name of its own)."""
     params = []
     for f in fields:
         if f.default is not MISSING:
-            namespace[f"_default_{f.name}"] = f.default
+            defaults[f"__default_{f.name}__"] = f.default
         if f.init:
-            params.append(f.name if f.default is MISSING else f"{f.name}=_default_{f.name}")
+            params.append(f.name if f.default is MISSING else f"{f.name}=__default_{f.name}__")
     return ", ".join(params)
 
 
-def _init(cls_name: str, fields: tuple[Field, ...], annotations: dict, post_init: bool):
+def _compiled(source: str, module: str, names: dict):
+    """The function ``source`` defines, compiled in ``module``'s globals (so that its annotations resolve
+    there, as a dataclass's do) with ``names`` as its closure, not as globals of the module."""
+    import sys
+
+    maker = f"def __make__({', '.join(names)}):\n{source}    return __function__\n"
+    scope: dict = {}
+    exec(maker, getattr(sys.modules.get(module), "__dict__", {}), scope)   # as dataclasses does
+    return scope["__make__"](**names)
+
+
+def _init(cls: type, fields: tuple[Field, ...], post_init: bool):
     """The ``__init__`` dataclasses would write for these fields, compiled once."""
-    namespace = {"_set": object.__setattr__}
-    params = _signature(fields, namespace)
-    body = [f"    _set(self, {f.name!r}, {f.name if f.init else '_default_' + f.name})\n"
+    names = {"__set__": object.__setattr__}
+    params = _signature(fields, names)
+    body = [f"        __set__(__self__, {f.name!r}, {f.name if f.init else f'__default_{f.name}__'})\n"
             for f in fields if f.init or f.default is not MISSING]
     if post_init:
-        body.append("    self.__post_init__()\n")
-    exec(f"def __init__(self, {params}):\n{''.join(body) or '    pass'}\n", namespace)  # as dataclasses does
-    function = namespace["__init__"]
-    function.__qualname__ = f"{cls_name}.__init__"
+        body.append("        __self__.__post_init__()\n")
+    function = _compiled(f"    def __function__(__self__, {params}):\n{''.join(body) or '        pass'}\n",
+                         cls.__module__, names)
+    function.__name__, function.__qualname__ = "__init__", f"{cls.__qualname__}.__init__"
+    annotations = cls.__dict__.get("__annotations__", {})
     function.__annotations__ = {**{f.name: annotations[f.name] for f in fields if f.init}, "return": None}
     return function
 
@@ -192,8 +215,9 @@ def record(cls: type) -> type:
 
     Like ``@dataclass(frozen=True, slots=True)``: ``__init__`` takes the fields in order (a field with a
     default after one without is refused), ``__post_init__`` runs last, and ``==`` and ``hash`` use the
-    compared fields. Unlike it: every annotation is a field (no ``ClassVar``), and the class may not
-    write its own ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` or ``__setattr__``.
+    compared fields; a mutable default is refused. Unlike it: every annotation is a field (no
+    ``ClassVar``), a record may not subclass another, and the class may not write its own ``__init__``,
+    ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__`` or ``__slots__``.
 
     >>> @record
     ... class Pair:
@@ -206,14 +230,23 @@ def record(cls: type) -> type:
     dataclasses.FrozenInstanceError: cannot assign to field 'left'
     """
     own = cls.__dict__
-    written = sorted(name for name in ("__init__", *_SHARED) if name in own)
+    written = sorted(name for name in ("__init__", "__slots__", *_SHARED) if name in own)
     if written:
         raise TypeError(f"record {cls.__name__} writes {', '.join(written)}: a record makes those itself")
+    if any(hasattr(base, "__record_fields__") for base in cls.__mro__[1:]):
+        raise TypeError(f"record {cls.__name__} subclasses a record: records do not inherit fields")
+    annotations = own.get("__annotations__", {})
+    stray = [name for name, value in own.items() if isinstance(value, Field) and name not in annotations]
+    if stray:
+        raise TypeError(f"{stray[0]!r} is a field but has no type annotation")
     fields: list[Field] = []
-    for name in own.get("__annotations__", {}):
+    for name in annotations:
         value = own.get(name, MISSING)
         made = value if isinstance(value, Field) else Field(name, value)
         made.name = name
+        if made.default is not MISSING and type(made.default).__hash__ is None:   # as dataclasses refuses
+            raise ValueError(f"mutable default {type(made.default)} for field {name} is not allowed: "
+                             "a record's fields are shared, use None or a tuple")
         fields.append(made)
     after_default = False
     for f in fields:
@@ -230,8 +263,12 @@ def record(cls: type) -> type:
         __record_repr__=tuple(f.name for f in fields if f.repr),
         __record_key__=staticmethod(_key(tuple(f.name for f in fields if f.compare))),
         __dataclass_fields__=_DataclassView(), __dataclass_params__=_DataclassView())
+    if namespace.get("__doc__") is None:   # as dataclasses writes one, for help()
+        shown = ", ".join(f"{f.name}: {annotations[f.name]}" + ("" if f.default is MISSING else f" = {f.default!r}")
+                          for f in fields if f.init)
+        namespace["__doc__"] = f"{cls.__name__}({shown})"
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
-    made.__init__ = _init(cls.__qualname__, tuple(fields), own.get("__annotations__", {}), "__post_init__" in own)
+    made.__init__ = _init(made, tuple(fields), "__post_init__" in own)
     return made
 
 
@@ -256,11 +293,13 @@ def twin(cls: type) -> type:
     fields = cls.__record_fields__
     if hasattr(cls, "__post_init__") or not all(f.init for f in fields):
         raise TypeError(f"{cls.__name__} has a __post_init__ or a field left out of __init__: a twin would skip it")
-    namespace = {"_cls": cls}
-    params = _signature(fields, namespace)
-    body = "".join(f"    self.{f.name} = {f.name}\n" for f in fields)
-    exec(f"def __init__(self, {params}):\n{body}    self.__class__ = _cls\n", namespace)
+    names = {"__record__": cls}
+    params = _signature(fields, names)
+    body = "".join(f"        __self__.{f.name} = {f.name}\n" for f in fields)
+    init = _compiled(f"    def __function__(__self__, {params}):\n{body}        __self__.__class__ = __record__\n",
+                     cls.__module__, names)
+    init.__name__, init.__qualname__ = "__init__", f"New{cls.__name__}.__init__"
     return type(f"New{cls.__name__}", (), {
-        "__slots__": cls.__slots__, "__init__": namespace["__init__"], "__module__": cls.__module__,
+        "__slots__": cls.__slots__, "__init__": init, "__module__": cls.__module__,
         "__qualname__": f"New{cls.__name__}",
         "__doc__": f"``New{cls.__name__}(...)`` is ``{cls.__name__}(...)``, built faster."})

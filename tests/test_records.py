@@ -9,6 +9,7 @@ import pickle
 import subprocess
 import sys
 import types
+import typing
 
 import pytest
 
@@ -178,6 +179,52 @@ def test_declarations_a_record_refuses():
             a: int
             b: dict = field(default=None, init=False)
         Needs()
+
+
+def test_what_dataclasses_refuses_records_refuse_too():
+    with pytest.raises(ValueError, match="mutable default <class 'list'> for field items"):
+        @record
+        class Shared:
+            items: list = []
+    with pytest.raises(TypeError, match="'extra' is a field but has no type annotation"):
+        @record
+        class Stray:
+            a: int
+            extra = field(default=1)
+
+
+def test_a_record_does_not_subclass_a_record_but_a_plain_class_may():
+    @record
+    class Base:
+        a: int
+
+    with pytest.raises(TypeError, match="subclasses a record"):
+        @record
+        class Child(Base):
+            b: int = 0
+
+    class Plain(Base):
+        __slots__ = ()
+
+    assert [f.name for f in dataclasses.fields(Plain)] == ["a"] and dataclasses.is_dataclass(Plain(1))
+    assert dataclasses.asdict(Plain(1)) == {"a": 1}
+
+
+def test_init_is_what_a_dataclass_has():
+    hints = typing.get_type_hints(flowlib.model.Diagram.__init__)
+    assert hints["participants"] == tuple[flowlib.model.Participant, ...] and hints["return"] is type(None)
+    assert flowlib.model.Message.__init__.__qualname__ == "Message.__init__"
+
+    @record
+    class Odd:   # field names the generated code must not trip on, and no docstring
+        self: int
+        object: str = "x"
+
+    assert (Odd(1).self, Odd(1).object) == (1, "x")
+    assert Odd.__doc__ == "Odd(self: int, object: str = 'x')"
+    assert Odd(1).__replace__(object="y") == Odd(1, "y")    # what copy.replace calls (Python 3.13)
+    with pytest.raises(ValueError, match="init=False"):
+        INSTANCES[0].__replace__(_memo={})
 
 
 def test_the_command_line_starts_without_dataclasses():
