@@ -209,6 +209,22 @@ def _init(cls: type, fields: tuple[Field, ...], post_init: bool):
     return function
 
 
+class _LazyInit:
+    """A record's ``__init__``, compiled when it is first looked up (by a call, ``help()`` or ``inspect``):
+    a program pays for the records it builds, not for every record the model declares."""
+
+    __slots__ = ("post_init",)
+
+    def __init__(self, post_init: bool):
+        self.post_init = post_init
+
+    def __get__(self, instance, owner):
+        record = next(klass for klass in owner.__mro__ if "__record_fields__" in klass.__dict__)
+        function = _init(record, record.__record_fields__, self.post_init)
+        type.__setattr__(record, "__init__", function)   # from now on, the function itself
+        return function if instance is None else function.__get__(instance, owner)
+
+
 @_dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def record(cls: type) -> type:
     """The class ``cls`` declares, made a frozen, slotted record of its annotated fields (in order).
@@ -267,9 +283,8 @@ def record(cls: type) -> type:
         shown = ", ".join(f"{f.name}: {annotations[f.name]}" + ("" if f.default is MISSING else f" = {f.default!r}")
                           for f in fields if f.init)
         namespace["__doc__"] = f"{cls.__name__}({shown})"
-    made = type(cls)(cls.__name__, cls.__bases__, namespace)
-    made.__init__ = _init(made, tuple(fields), "__post_init__" in own)
-    return made
+    namespace["__init__"] = _LazyInit("__post_init__" in own)
+    return type(cls)(cls.__name__, cls.__bases__, namespace)
 
 
 def twin(cls: type) -> type:

@@ -223,6 +223,15 @@ def test_init_is_what_a_dataclass_has():
     assert (Odd(1).self, Odd(1).object) == (1, "x")
     assert Odd.__doc__ == "Odd(self: int, object: str = 'x')"
     assert Odd(1).__replace__(object="y") == Odd(1, "y")    # what copy.replace calls (Python 3.13)
+
+    @record
+    class Later:
+        a: int
+        b: int = 2
+
+    assert not inspect.isfunction(Later.__dict__["__init__"])   # compiled on first use, not at declaration
+    assert str(inspect.signature(Later)) == "(a: 'int', b: 'int' = 2) -> None"   # (annotations are text here)
+    assert inspect.isfunction(Later.__dict__["__init__"]) and Later(1) == Later(1, 2)
     with pytest.raises(ValueError, match="init=False"):
         INSTANCES[0].__replace__(_memo={})
 
