@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import plantuml
 from .generate import generate
-from .measure import sample, time_calls, traced_memory
+from .measure import sample, sample_pair, time_calls, traced_memory
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -118,8 +118,11 @@ def whole_process_parse(files: dict[int, Path], args, targets: Targets, results:
     rows = []
     for n, path in files.items():
         runs = runs_for(n, args.runs)
-        fl = sample([PY, "-m", "flowlib", "inspect", str(path)], runs, cwd=ROOT)
-        pu = sample(plantuml.command("-checkonly", str(path)), runs) if args.plantuml else None
+        flowlib_cmd = [PY, "-m", "flowlib", "inspect", str(path)]
+        if args.plantuml:   # alternating runs: both see the same machine
+            fl, pu = sample_pair(flowlib_cmd, plantuml.command("-checkonly", str(path)), runs, {"cwd": ROOT})
+        else:
+            fl, pu = sample(flowlib_cmd, runs, cwd=ROOT), None
         results.setdefault("whole", {})[n] = (fl, pu)
         rows.append([f"{n:,}", fl.seconds, fl.peak_mb, pu and pu.seconds, pu and pu.peak_mb,
                      ratio(pu and pu.seconds, fl.seconds), ratio(pu and pu.peak_mb, fl.peak_mb),
@@ -145,21 +148,22 @@ def warm_parse(files: dict[int, Path], args, targets: Targets, results: dict) ->
 
     rows = []
     flow = {}
+    java = {}
     for n, path in files.items():
         text = path.read_text(encoding="utf-8")
         runs = {1_000: 30, 10_000: 10}.get(n, 5) if not args.quick else 3
-        times = time_calls(lambda: parse(text), warmup=2 if n < 100_000 else 1, runs=runs)
+        # Half of flowlib's runs before PlantUML's and half after, so that both medians span the same
+        # stretch of a machine whose speed drifts.
+        times = time_calls(lambda: parse(text), warmup=2 if n < 100_000 else 1, runs=(runs + 1) // 2)
+        if args.plantuml:
+            warmup, java_runs = {1_000: (20, 15), 10_000: (6, 7)}.get(n, (2, 3))
+            if args.quick:
+                warmup, java_runs = max(2, warmup // 3), 3
+            (java[n],) = plantuml.warm_parse([path], warmup=warmup, runs=java_runs)
+        times += time_calls(lambda: parse(text), warmup=1, runs=runs // 2)
         peak, held = traced_memory(lambda: parse(text))
         flow[n] = dict(ms=statistics.median(times) * 1000, peak_mb=peak, held_mb=held)
         results.setdefault("warm_best", {})[n] = [min(times) * 1000]
-    java = {}
-    if args.plantuml:
-        for n, path in files.items():
-            warmup, runs = {1_000: (20, 15), 10_000: (6, 7)}.get(n, (2, 3))
-            if args.quick:
-                warmup, runs = max(2, warmup // 3), 3
-            (res,) = plantuml.warm_parse([path], warmup=warmup, runs=runs)
-            java[n] = res
     for n in files:
         f, j = flow[n], java.get(n)
         rows.append([f"{n:,}", f["ms"], f["ms"] * 1000 / n, f["peak_mb"], f["held_mb"],

@@ -61,6 +61,15 @@ def test_child_meter_sees_the_childs_own_peak_memory(gnu_time, monkeypatch):
     assert big.peak_mb >= 80 > small.peak_mb  # each child's own peak, not this process's
 
 
+def test_sample_pair_alternates_the_two_commands(tmp_path):
+    log = tmp_path / "order.txt"
+    write = "import sys; open(sys.argv[1], 'a').write(sys.argv[2])"
+    a, b = measure.sample_pair([sys.executable, "-c", write, str(log), "a"],
+                               [sys.executable, "-c", write, str(log), "b"], 3)
+    assert log.read_text() == "ab" + "ab" * 3           # one untimed run of each, then turn about
+    assert len(a.runs) == len(b.runs) == 3 and a.ok and b.ok
+
+
 @pytest.mark.plantuml
 def test_plantuml_accepts_the_generated_diagram_and_the_harness_counts_its_messages(tmp_path):
     if plantuml.missing():
