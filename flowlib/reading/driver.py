@@ -17,7 +17,7 @@ import re
 from flowlib.errors import DiagramError
 from flowlib.model import Diagram
 from flowlib.reading.actions import do_simple_arrow
-from flowlib.reading.blocks import block_lines
+from flowlib.reading.blocks import Block, find_block
 from flowlib.reading.builder import Builder
 from flowlib.reading.commands import EARLY_WORDS, Single, candidates
 from flowlib.reading.lineerror import LineError, column_of, file_of, located_error
@@ -66,7 +66,7 @@ def _run(text: str, file: str | None, lenient: bool, options: Options, block: in
 
 
 
-def _dot_blame(text: str, block, stream, number, raw) -> tuple[int, str]:
+def _dot_blame(block: Block, stream, number, raw) -> tuple[int, str]:
     """The line PlantUML 1.2026 blames for a DOT graph inside ``@startuml``: its ``@enduml`` when the graph
     is the block's first statement (PlantUML reads the whole block as DOT and fails at its end), else
     ``number`` (the line where reading it as a sequence diagram failed).
@@ -74,8 +74,8 @@ def _dot_blame(text: str, block, stream, number, raw) -> tuple[int, str]:
     first = next((s for _, s, _ in stream if s), "")
     if not block or _DOT_START.match(first) is None:
         return number, raw
-    end = int(block[-1][0]) + 1
-    lines = text.splitlines()
+    end = block.last + 1
+    lines = block.lines
     if end <= len(lines) and lines[end - 1].lstrip().lower().startswith("@end"):
         return end, lines[end - 1]
     return number, raw
@@ -95,10 +95,10 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
     errors: list[DiagramError] = []
     builder = Builder(file)
     try:
-        block, block_count = block_lines(text, file, block_index)
+        block = find_block(text, file, block_index)
     except DiagramError as err:
         return builder.diagram(), (err,)
-    stream = logical_lines(block, errors, file, joined=has_continuation(text), options=options, percent="%" in text,
+    stream = logical_lines(block.numbered(), errors, file, joined=has_continuation(text), options=options, percent="%" in text,
                            plain=is_plain(text))
     included = options.used      # lines may come from included files: each element records its file
     preprocessed = len(errors)
@@ -177,10 +177,10 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
         kind = guess_other_kind([s for _, s, _ in stream])
         if kind is not None:
             number, line, raw = first_failure
-            raw = dict(block).get(number, raw) if not included else raw
+            raw = block.raw(number, raw) if not included else raw
             message = f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram"
             if kind == "PSystemDot" and not included:
-                number, raw = _dot_blame(text, block, stream, number, raw)
+                number, raw = _dot_blame(block, stream, number, raw)
             elif kind == "activity" and (at := unclosed_activity([s for _, s, _ in stream])) is not None:
                 number, line, raw = stream[at]   # where PlantUML's own activity parser fails
                 message += f" (and its activity '{line}' is never closed: PlantUML 1.2026 ends one with ';')"
@@ -190,9 +190,9 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
             offline = [e for e in errors[:preprocessed] if getattr(e, "offline", False)]
             errors = first + [err] + offline + [e for e in errors[preprocessed:] if e.line != number]
     # A group left open at the end is accepted, as PlantUML does (its end_line stays 0).
-    diagram = builder.diagram(block_count, block_index, options.themes)
+    diagram = builder.diagram(block.count, block_index, options.themes)
     if not diagram.participants and not errors:
-        last, raw = block[-1] if block else (1, "")
+        last, raw = block.last_line() or (1, "")
         errors.append(DiagramError("empty diagram: no participant and no message", file=file, line=last,
                                    column=column_of(raw), source_line=raw))
     return diagram, tuple(errors)
