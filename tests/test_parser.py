@@ -514,6 +514,14 @@ def test_a_command_tried_before_arrows_wins_over_the_plain_arrow_fast_path(line,
     assert getattr(diagram, field) == value and len(diagram.messages) == 1, problems
 
 
+def test_the_fast_path_checks_each_first_word_even_a_known_participant():
+    """do_simple_arrow remembers the names that passed the check; a participant named like a command never does."""
+    diagram, problems = parse_lenient("A -> footer\nA -> B\nfooter -> B\nA -> caption\nCaption -> A\nA -> B")
+    assert (diagram.footer, diagram.caption) == ("-> B", "-> A"), problems
+    assert [(m.source, m.target) for m in diagram.messages] == [("A", "footer"), ("A", "B"), ("A", "caption"),
+                                                                ("A", "B")]
+
+
 def test_the_fast_path_skips_the_first_words_of_every_command_tried_before_arrows():
     from flowlib.reading.commands import COMMANDS, EARLY_WORDS
     from flowlib.reading.patterns import ARROW

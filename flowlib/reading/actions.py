@@ -151,10 +151,20 @@ def _send(b: Builder, source, target, act, lifecolor, act_col, label, dotted, he
         raise
 
 
-def do_simple_arrow(b: Builder, m: re.Match):
+def do_simple_arrow(b: Builder, m: re.Match, early: frozenset[str]) -> bool:
+    """The fast path's action, for a line SIMPLE_ARROW matched; False (and nothing done) when its first word is
+    one of ``early``, the first words of the commands PlantUML tries before arrows: the table decides then.
+
+    A name is checked once: ``b.arrow_sources`` keeps each name that passed, with its participant's code.
+    """
     source, body, head, target, act, label = m.groups()
+    code = b.arrow_sources.get(source)
+    if code is None:
+        if source.lower() in early:
+            return False
+        code = b.arrow_sources[source] = b.codes.get(source) or b.written(source)
+    source = code
     codes = b.codes
-    source = codes.get(source) or b.written(source)
     target = codes.get(target) or b.written(target)
     msg = b.message(source, target, "" if label is None else display_text(label), body == "--",
                     "normal" if head == ">" else "async")
@@ -168,6 +178,7 @@ def do_simple_arrow(b: Builder, m: re.Match):
             b.life("deactivate", source, implicit=True)
         else:
             b.life("activate", target, implicit=True)
+    return True
 
 
 def _exo(b: Builder, m: re.Match, right_side: bool):

@@ -51,6 +51,7 @@ class Builder:
         self.file = file
         self.participants: dict[str, dict] = {}    # code -> fields of Participant (insertion = display order)
         self.codes: dict[str, str] = {}            # code, or name as written -> the code's one shared string
+        self.arrow_sources: dict[str, str] = {}    # the same, for names a simple arrow starts with (see do_simple_arrow)
         self.events: list = []
         self.messages: list[Message] = []
         self.notes: list[Note] = []

@@ -121,8 +121,7 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
             # (an arrow has a '-': other lines skip the regex)
             if "-" in line:
                 m = simple_arrow(line)
-                if m is not None and m.group(1).lower() not in early_words:
-                    do_simple_arrow(builder, m)
+                if m is not None and do_simple_arrow(builder, m, early_words):
                     continue
             for command in candidates(line):
                 if type(command) is Single:
