@@ -100,6 +100,15 @@ def _name(code: str) -> str:
     return f'"{code}"'
 
 
+def _color(color: str) -> str:
+    """A colour as a line writes it, with its ``#`` (the model keeps it as written, with or without one).
+
+    >>> _color("LightBlue"), _color("#ff0000")
+    ('#LightBlue', '#ff0000')
+    """
+    return color if color.startswith("#") else f"#{color}"
+
+
 def _quoted(text: str, what: str) -> str:
     """``"text"`` with ``text`` escaped, for a display name or box title."""
     body = escape(text)
@@ -285,7 +294,7 @@ class _Writer:
         if p.order is not None:
             parts.append(f"order {p.order}")
         if p.color:
-            parts.append(p.color if p.color.startswith("#") else f"#{p.color}")
+            parts.append(_color(p.color))
         return " ".join(parts)
 
     def _box_open(self, p: Participant) -> str:
@@ -294,7 +303,7 @@ class _Writer:
         if p.box_index is not None and p.box_index < len(self.d.boxes):
             color = self.d.boxes[p.box_index].color
             if color:
-                line += " " + (color if color.startswith("#") else f"#{color}")
+                line += " " + _color(color)
         return line
 
     def _declare(self, people: list[Participant]) -> None:
@@ -448,7 +457,7 @@ class _Writer:
             return f"create {_name(ev.participant)}"
         line = f"{ev.action} {_name(ev.participant)}"
         if ev.color:
-            line += " " + (ev.color if ev.color.startswith("#") else f"#{ev.color}")
+            line += " " + _color(ev.color)
         return line
 
     def _note(self, note: Note) -> list[str]:
@@ -462,7 +471,7 @@ class _Writer:
         else:
             where = "over " + ", ".join(_name(c) for c in note.participants)
         if note.color:
-            where += " " + (note.color if note.color.startswith("#") else f"#{note.color}")
+            where += " " + _color(note.color)
         lines = _block_lines(note.text, _END_NOTE)
         if lines is not None:
             return [f"{keyword} {where}", *lines, f"end {keyword}"]
