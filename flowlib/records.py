@@ -29,6 +29,7 @@ Rule: this module imports nothing from flowlib (the model imports it).
 
 from __future__ import annotations
 
+import sys
 from operator import attrgetter
 
 TYPE_CHECKING = False  # typing's, without importing typing (3 ms at start); type checkers know the name
@@ -185,8 +186,6 @@ def _signature(fields: tuple[Field, ...], defaults: dict) -> str:
 def _compiled(source: str, module: str, names: dict):
     """The function ``source`` defines, compiled in ``module``'s globals (so that its annotations resolve
     there, as a dataclass's do) with ``names`` as its closure, not as globals of the module."""
-    import sys
-
     maker = f"def __make__({', '.join(names)}):\n{source}    return __function__\n"
     scope: dict = {}
     exec(maker, getattr(sys.modules.get(module), "__dict__", {}), scope)   # as dataclasses does
