@@ -150,6 +150,15 @@ def test_titles_say_what_goes_wrong():
     assert what_if(d, set(), ()).summary().startswith("What if nothing fails:")
 
 
+def test_the_scenario_texts_show_commands_as_code_and_nothing_else_as_markup():
+    d = flow("A -> B: claim\nA -> C: next")
+    told = Scenario("claim", "The host cannot build", messages=("claim",), state="ERROR (`server show`)",
+                    user_sees="`openstack server create` answers <b>202</b>")
+    page = impact_view(what_if(d, "claim", (told,))).html()
+    assert "<code>openstack server create</code> answers &lt;b&gt;202&lt;/b&gt;" in page
+    assert "ERROR (<code>server show</code>)" in page and "`" not in page
+
+
 def test_an_alt_that_never_starts_takes_no_branch():
     d = flow("A -> B: start\nalt it works\n  B -> C: ask\nelse failure\n  B -> D: error\nend")
     assert statuses(what_if(d, "A", ())) == ["fails", "never", "not_taken"]
