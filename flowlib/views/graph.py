@@ -26,7 +26,7 @@ import sys
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import graphviz
@@ -416,6 +416,7 @@ class CommunicationView(Displayable, graphviz.Digraph):
         self.plan = plan
         self._text = text
         self.max_width = max_width
+        self._layout_source: str | None = None
         if body is None:
             body = _dot_lines(plan, highlighted=plan.highlight is not None)
         super().__init__(name, body=body, **kwargs)
@@ -431,12 +432,14 @@ class CommunicationView(Displayable, graphviz.Digraph):
         pixels with its labels at least 11 px, else the narrowest (the first when ``max_width`` is None,
         or past :data:`LABEL_LIMIT` edges, where each try costs seconds). Runs ``dot``.
         """
-        return _choose(self.plan, self.max_width)
+        return _choose(replace(self.plan, highlight=None), self.max_width)
 
     @property
     def layout_source(self) -> str:
         """The DOT ``dot`` lays out (no highlight: every highlight is painted into this layout)."""
-        return _layout_dot(self.plan, self.layout())
+        if self._layout_source is None:   # (a view is drawn often: a notebook asks for its SVG three times)
+            self._layout_source = _layout_dot(self.plan, self.layout())
+        return self._layout_source
 
     @property
     def text(self) -> str:
@@ -567,8 +570,12 @@ def _layout_dot(plan: GraphPlan, layout: Layout) -> str:
     return f"digraph communication {{\n{''.join(_dot_lines(plan, highlighted=False, layout=layout))}}}\n"
 
 
+@lru_cache(maxsize=64)
 def _choose(plan: GraphPlan, max_width: float | None) -> Layout:
-    """The first of :data:`LAYOUTS` that ``dot`` draws within ``max_width`` legible pixels, else the narrowest."""
+    """The first of :data:`LAYOUTS` that ``dot`` draws within ``max_width`` legible pixels, else the narrowest.
+
+    ``plan`` has no highlight: every step of a player is drawn in the layout chosen once for them all.
+    """
     if max_width is None or len(plan.edges) > LABEL_LIMIT:
         return LAYOUTS[0]
     widths = []
