@@ -339,3 +339,5 @@ def test_style_messages_leaves_out_empty_columns_only():
     assert "slant" in shown and "stereotype" not in shown and "label" in shown
     assert headers(style_messages(frame, hide_empty=False)) == list(frame.columns)
     assert "stereotype" in frame.columns  # the frame keeps it
+    nothing = messages_table(parse("participant A"))
+    assert len(nothing) == 0 and headers(style_messages(nothing)) == list(nothing.columns)  # no rows: all headers

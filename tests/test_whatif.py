@@ -14,7 +14,7 @@ from flowlib.analysis.whatif import (
     what_if,
 )
 from flowlib.views.impact import impact_view, what_if_frames
-from flowlib.widgets.whatif import what_if_explorer
+from flowlib.widgets.whatif import WhatIfExplorer, what_if_explorer
 
 ROOT = Path(__file__).resolve().parent.parent
 THEN = parse_file(str(ROOT / "course" / "launch_course" / "content" / "launch-instance.puml"))
@@ -346,7 +346,8 @@ def test_the_explorer_ships_every_frame_and_switches_them_in_the_browser():
     frames = what_if_frames(NOW, ["placement", "dhcp-agent"], SCENARIOS, phase="network")
     assert box.labels == [label for label, _ in frames] == ["Placement", "Neutron-DHCP-agent"]
     assert box.frames == [body for _, body in frames] and box.index == 0
-    assert repr(box) == "WhatIfExplorer(2 choices)"
+    assert repr(box) == "WhatIfExplorer(2 choices)" and repr(WhatIfExplorer(labels=["a"], frames=["a"])) == \
+        "WhatIfExplorer(1 choice)"
     # One ES module, the same in JupyterLab and on the static site; the choice happens in it.
     assert box._esm.rstrip().endswith("export default { render };")
     assert 'addEventListener("change"' in box._esm and "label.htmlFor = id" in box._esm
@@ -357,17 +358,24 @@ def test_the_explorer_ships_every_frame_and_switches_them_in_the_browser():
     assert "Placement" in fallback and "Neutron-DHCP-agent" in fallback and "<svg" not in fallback
     box.choose("Neutron-DHCP-agent")
     assert box.index == 1
+    sent = []
+    box.send_state = lambda key=None: sent.append(key)
+    box.choose("Neutron-DHCP-agent")   # the reader may have moved it in the browser since: say it again
+    assert sent == ["index"]
     with pytest.raises(ValueError, match="the choices are: 'Placement', 'Neutron-DHCP-agent'"):
         box.choose("Glance")
 
 
 def test_the_explorer_keeps_hostile_labels_as_text():
     hostile = parse('participant "<img src=x onerror=alert(1)> & co" as X\nA -> X: <script>alert(2)</script>')
-    box = what_if_explorer(hostile, ["X"])
-    assert box.labels == ["X"]
+    name = "<img src=x onerror=alert(1)> & co"
+    box = what_if_explorer(hostile, [name])
+    assert box.labels == [name]   # text: the select sets it with textContent (checked above and in the browser)
     frame = box.frames[0]
-    assert "<script>" not in frame and "<img src=x" not in frame
-    assert "&lt;script&gt;" in frame or "&lt;script&gt;" in box._repr_mimebundle_()["text/html"]
+    assert "<script>" not in frame and "&lt;script&gt;" in frame       # the failing message's label
+    assert "<img src=x" not in frame and "&lt;img src=x" in frame     # the component's name
+    fallback = box._repr_mimebundle_()["text/html"]
+    assert "<img src=x" not in fallback and "&lt;img src=x onerror=alert(1)&gt; &amp; co" in fallback
 
 
 def test_one_line_summary_agrees_in_number():

@@ -147,6 +147,10 @@ def test_moving_the_player_from_python_stops_at_the_ends(diagram):
     assert player.index == 0
     player.step_to(99)
     assert player.index == len(player.frames) - 1
+    sent = []
+    player.send_state = lambda key=None: sent.append(key)
+    player.step_to(99)   # unchanged here, but the reader may have moved it in the browser: say it again
+    assert sent == ["index"]
 
 
 def test_two_players_on_one_diagram_are_independent(diagram):

@@ -359,7 +359,8 @@ def style_messages(frame: pd.DataFrame, highlight: int | None = None, *,
     styler = styler.set_table_styles([{"selector": "td", "props": WRAP_CELLS},
                                       {"selector": "th", "props": WRAP_CELLS}], overwrite=False)
     styler = styler.apply(row_style, axis=1).format(escape="html", na_rep="").hide(axis="index")
-    empty = [column for column in frame.columns if hide_empty and frame[column].isna().all()]
+    # (a table without rows keeps its headers: every column of it is "empty")
+    empty = [column for column in frame.columns if hide_empty and len(frame) and frame[column].isna().all()]
     return styler.hide(subset=empty, axis="columns") if empty else styler
 
 

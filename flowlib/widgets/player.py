@@ -20,6 +20,7 @@ import traitlets as T
 
 from flowlib.analysis.arrows import message_roles, protocol_tag
 from flowlib.analysis.groups import branch_phrase, message_groups
+from flowlib.analysis.memo import per_diagram
 from flowlib.model import Diagram, Message
 from flowlib.views.palette import HIGHLIGHT, phase_color, text_color
 from flowlib.analysis.wording import count_noun, display_name, message_kinds, one_line
@@ -121,23 +122,14 @@ def context_steps(diagram: Diagram, step: int, *, phase: str | None = None) -> t
     return tuple(ordered[start : start + WINDOW])
 
 
-_PHASE_STEPS: dict = {}
-
-
+@per_diagram
 def _phase_steps(diagram: Diagram) -> dict[str, tuple[int, ...]]:
     """Phase name -> its steps, computed once per diagram (a player asks for every frame)."""
-    hit = _PHASE_STEPS.get(id(diagram))
-    if hit is not None and hit[0] is diagram:
-        return hit[1]
     steps: dict[str, list[int]] = {}
     for m in diagram.messages:
         if m.phase is not None:
             steps.setdefault(m.phase, []).append(m.step)
-    result = {name: tuple(found) for name, found in steps.items()}
-    if len(_PHASE_STEPS) >= 4:
-        _PHASE_STEPS.pop(next(iter(_PHASE_STEPS)))
-    _PHASE_STEPS[id(diagram)] = (diagram, result)  # the diagram is kept, so its id is not reused
-    return result
+    return {name: tuple(found) for name, found in steps.items()}
 
 
 def _lookup(narration, step: int):
@@ -450,6 +442,7 @@ class StepPlayer(Displayable, anywidget.AnyWidget):
     def step_to(self, position: int) -> None:
         """Show the frame at ``position`` (0-based), clamped to the ends."""
         self.index = min(max(position, 0), len(self.frames) - 1)
+        self.send_state("index")   # even when unchanged here: the browser moves it without telling the kernel
 
     def text(self) -> str:
         """The player's steps as plain text, one line each: what a reader without widgets should see."""

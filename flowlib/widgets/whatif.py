@@ -14,6 +14,7 @@ import anywidget
 import traitlets as T
 
 from flowlib.model import Diagram
+from flowlib.analysis.wording import count_noun
 from flowlib.views.display import Displayable
 from flowlib.analysis.whatif import what_if
 from flowlib.views.impact import choices_html, what_if_choices, what_if_frames
@@ -29,7 +30,7 @@ class WhatIfExplorer(Displayable, anywidget.AnyWidget):
     shown. Readers without widgets get ``summary`` (HTML), a table of every choice.
 
     >>> WhatIfExplorer(labels=["Bob"], frames=["<p>Bob fails</p>"], summary="<table></table>")
-    WhatIfExplorer(1 choices)
+    WhatIfExplorer(1 choice)
     """
 
     _esm = (_ASSETS / "whatif.js").read_text(encoding="utf-8")
@@ -50,9 +51,10 @@ class WhatIfExplorer(Displayable, anywidget.AnyWidget):
         if label not in self.labels:
             raise ValueError(f"no choice {label!r}; the choices are: {', '.join(map(repr, self.labels))}")
         self.index = self.labels.index(label)
+        self.send_state("index")   # even when unchanged here: the browser moves it without telling the kernel
 
     def __repr__(self) -> str:
-        return f"WhatIfExplorer({len(self.labels)} choices)"
+        return f"WhatIfExplorer({count_noun(len(self.labels), 'choice')})"
 
     def _mime_types(self) -> dict:
         # Readers without a widget manager (GitHub's viewer, a static page without JavaScript) get the table.
@@ -79,4 +81,4 @@ def what_if_explorer(diagram: Diagram, choices: Iterable[str] | None = None, sce
     labels = [label for label, _ in frames]
     return WhatIfExplorer(labels=labels, frames=[body for _, body in frames],
                           summary=choices_html(diagram, impacts, labels),
-                          title=f"What-if explorer: {len(labels)} failures to choose from")
+                          title=f"What-if explorer: {count_noun(len(labels), 'failure')} to choose from")
