@@ -337,7 +337,7 @@ def _one(**fields) -> Diagram:
     (_one(stereotype="<<a>>\n<<b>>"), "stereotype"),
 ], ids=["quoted-name-with-display", "quote-in-display", "quote-in-name", "group-newline",
         "group-backslash", "group-arrow", "group-colour", "trailing-comment", "newline-in-link",
-        "quote-in-number", "return-arrow", "stereotype-ending-early", "stereotype-newline", "unknown-theme"])
+        "quote-in-number", "return-arrow", "stereotype-ending-early", "unknown-theme", "stereotype-newline"])
 def test_unwritable_text_is_refused_not_changed(diagram, why):
     with pytest.raises(ValueError, match=why):
         to_plantuml(diagram)

@@ -88,8 +88,14 @@ class SequenceSVG(Displayable):
     step_y: dict = field(default_factory=dict, repr=False, compare=False)  # step -> arrow y, for scrolling
     #: Makes the drawings that fit a page (:func:`fitted`), for the HTML a notebook shows; None: this one.
     fit: object = field(default=None, repr=False, compare=False)
-    #: The participants' heads of this view (the same band, the same highlight), for a window that scrolls.
-    heads: HeadStrip | None = field(default=None, repr=False, compare=False)
+    #: Draws the participants' heads of this view (the same band, the same highlight), for a window that
+    #: scrolls (:attr:`heads`); None: no strip. Only a step player asks for them.
+    head_maker: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def heads(self) -> HeadStrip | None:
+        """The heads row of this view, drawn when asked for (see ``head_maker``)."""
+        return self.head_maker() if callable(self.head_maker) else None
 
     def _repr_svg_(self) -> str:
         return self.source
@@ -164,7 +170,7 @@ def sequence_svg(diagram: Diagram, *, phase: str | None = None, steps=None, high
             return fitted(diagram, phase=phase, steps=steps, numbers=numbers, footbox=footbox, colors=colors,
                           max_steps=max_steps)
     return SequenceSVG(scene.render(highlight, title, text, band), text, title, scene.steps, highlight,
-                       scene.width, scene.height, scene.step_y, refit, scene.head_strip(highlight, band))
+                       scene.width, scene.height, scene.step_y, refit, lambda: scene.head_strip(highlight, band))
 
 
 #: The widest drawing a page shows whole. Labels are drawn at 13 px and may be scaled down to 11 px
