@@ -298,7 +298,7 @@ def test_plantuml_agrees_on_generated_diagrams(tmp_path):
     assert any(re.search(r'\nbox "[^"\n]*"\nparticipant \w+\nbox ', text) for text in texts)  # nested
     print(f"PlantUML 1.2026.8 agrees on {total - len(mismatches)}/{total} generated diagrams")
     assert total >= 150
-    assert len(mismatches) <= 0.03 * total, "\n\n".join(map(str, mismatches[:3]))
+    assert not mismatches, "\n\n".join(map(str, mismatches[:3]))   # the same draws every run: no slack
 
 
 @pytest.mark.plantuml
@@ -491,14 +491,14 @@ def _agreement(tmp_path, texts: list[str], prefix: str, key_names) -> tuple[int,
 @pytest.mark.plantuml
 @needs_plantuml
 def test_plantuml_agrees_on_generated_programs(tmp_path):
-    texts = collect(programs(), 200)
+    texts = collect(programs(), 200, derandomize=True)   # the same draws every run, so no slack below
     total, mismatches, _ = _agreement(tmp_path, texts, "p", ("participants", "messages", "note_list", "groups",
                                                           "title", "life_events"))
     for needle in ("->(", " & ", "<<", "\u2013", "!theme $theme"):
         assert any(needle in text for text in texts), needle
     print(f"PlantUML 1.2026.8 agrees on {total - len(mismatches)}/{total} generated preprocessor programs")
     assert total >= 150
-    assert len(mismatches) <= 0.03 * total, "\n\n".join(map(str, mismatches[:3]))
+    assert not mismatches, "\n\n".join(map(str, mismatches[:3]))
 
 
 # ------------------------------------------------------------------------------------ diagrams with includes
