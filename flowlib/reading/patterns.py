@@ -134,8 +134,8 @@ def _arrow(newer: bool = False) -> str:
 ARROW = rx(_arrow())
 # 1.2026's additions, one command each; a small regex (``needs``) skips lines without the construct.
 def _newer(construct: str) -> Pattern:
-    """1.2026's arrow pattern, for lines holding ``construct`` (a look-ahead, and the guard)."""
-    return rx(rf"(?=.*{construct})" + _arrow(newer=True), needs=construct)
+    """1.2026's arrow pattern, tried only on lines holding ``construct`` (its guard, see :class:`Pattern`)."""
+    return rx(_arrow(newer=True), needs=construct)
 
 
 ARROW_SLANTED = _newer(r"\(\d+\)")            # A ->(30) B: drawn slanted
