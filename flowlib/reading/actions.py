@@ -130,8 +130,8 @@ def _send(b: Builder, source, target, act, lifecolor, act_col, label, dotted, he
     """Add a message and the life events its ``++ -- ** !!`` suffix (or autoactivate) implies."""
     if act and act[0] == "*":
         b.life("create", target, implicit=True)
-    msg = b.message(source, target, label, dotted, head, bidirectional, None, None, parallel, False, color, multicast,
-                    stereotype, slant)
+    msg = b.message(source, target, label, dotted, head, bidirectional, parallel=parallel, color=color,
+                    multicast=multicast, stereotype=stereotype, slant=slant)
     try:
         if act:
             for sign in (act[0], act[2]) if len(act) == 4 else act[0]:    # --++ and ++--: two changes
@@ -346,7 +346,7 @@ def do_box_end(b: Builder, m: re.Match):
 
 def do_group(b: Builder, m: re.Match):
     colors, kind, comment, parallel = m.group("colors", "type", "comment", "parallel")
-    if colors is not None:
+    if colors is not None:   # (most groups have no colour: no call)
         checked_color(m, "colors")
     kind = kind.lower()
     parallel = parallel is not None
