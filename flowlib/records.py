@@ -2,10 +2,10 @@
 
 The model's classes are records. ``python -m flowlib inspect`` is timed as a whole process (make bench),
 and there the dataclasses module cost about 16 ms to import (it brings in inspect, ast, dis and
-tokenize) and 10 ms more to decorate the model's 16 classes (some 90 methods compiled from generated
+tokenize) and 10 ms more to decorate the model's 15 classes (some 90 methods compiled from generated
 source on every start): a sixth of inspecting a 10,000-message diagram. A record is built with less:
-one ``__init__`` compiled per class, and ``__repr__``, ``__eq__``, ``__hash__``, the frozen
-``__setattr__`` and pickling shared by every record.
+one ``__init__`` per class, compiled the first time that class is built, and ``__repr__``, ``__eq__``,
+``__hash__``, the frozen ``__setattr__`` and pickling shared by every record.
 
 A record keeps the dataclass protocol, so code written for dataclasses works on it unchanged:
 ``dataclasses.fields``, ``replace``, ``asdict`` and ``is_dataclass`` (their Field objects are made by

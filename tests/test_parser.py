@@ -600,7 +600,7 @@ def test_the_parsed_model_is_not_left_for_the_next_young_collection():
 
 @pytest.mark.parametrize("name", ["Message", "LifeEvent", "Note", "GroupStart", "GroupElse", "GroupEnd"])
 def test_the_builders_fast_twins_build_exactly_the_model_records(name):
-    """The builder makes these records with plain assignments (a twin class); they are the model's, frozen."""
+    """The builder makes these records with plain assignments (records.twin); they are the model's, frozen."""
     import dataclasses
 
     from flowlib import model

@@ -54,11 +54,11 @@ def test_random_text_raises_only_diagram_errors(text):
 @given(st.one_of(puml_text, puml_lines))
 def test_the_line_reading_shortcuts_give_what_the_general_reading_gives(text):
     """The driver skips line joining, comment and preprocessor checks when the whole text shows none is needed."""
-    from flowlib.reading.blocks import block_lines
+    from flowlib.reading.blocks import find_block
     from flowlib.reading.lines import has_continuation, is_plain, logical_lines
 
     try:
-        block, _ = block_lines(text, None)
+        block = list(find_block(text, None).numbered())
     except DiagramError:
         return                               # a @startxxx block of another kind: nothing is read
     general = logical_lines(block, [], joined=True, percent=True)

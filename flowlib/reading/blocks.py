@@ -44,7 +44,9 @@ class Block:
 
 
 def find_block(text: str, file, block: int = 0) -> Block:
-    """Block number ``block`` (0-based) of ``text``'s ``@startuml`` blocks (see :func:`block_lines`).
+    """Block number ``block`` (0-based) of ``text``'s ``@startuml`` blocks, and how many there are.
+
+    Text without any ``@startuml`` is read whole, as one block (handy for snippets).
 
     >>> find_block("@startuml\\nA -> B\\n@enduml\\n@startuml\\nB -> C\\n@enduml\\n", None, block=1).raw(5)
     'B -> C'
@@ -90,15 +92,3 @@ def find_block(text: str, file, block: int = 0) -> Block:
         raise DiagramError(f"there is no block {block}: the text holds {held} (numbered from 0)", file=file,
                            line=1, column=1)
     return Block(lines, first, last, count)
-
-
-def block_lines(text: str, file, block: int = 0) -> tuple[list[tuple[int, str]], int]:
-    """(1-based line number, raw line) of @startuml block number ``block`` (0-based), and the number of blocks.
-
-    Text without any ``@startuml`` is read whole, as one block (handy for snippets).
-
-    >>> block_lines("@startuml\\nA -> B\\n@enduml\\n@startuml\\nB -> C\\n@enduml\\n", None, block=1)
-    ([(5, 'B -> C')], 2)
-    """
-    found = find_block(text, file, block)
-    return list(found.numbered()), found.count

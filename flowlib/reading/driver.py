@@ -173,14 +173,15 @@ def _parse_text(text: str, file: str | None, lenient: bool, options: Options, bl
     if first_failure is not None:
         from flowlib.reading.diagnosis import KIND_PHRASES, guess_other_kind, unclosed_activity
 
-        kind = guess_other_kind([s for _, s, _ in stream])
+        texts = [s for _, s, _ in stream]
+        kind = guess_other_kind(texts)
         if kind is not None:
             number, line, raw = first_failure
             raw = block.raw(number, raw) if not included else raw
             message = f"this looks like {KIND_PHRASES[kind]}, not a sequence diagram"
             if kind == "PSystemDot" and not included:
                 number, raw = _dot_blame(block, stream, number, raw)
-            elif kind == "activity" and (at := unclosed_activity([s for _, s, _ in stream])) is not None:
+            elif kind == "activity" and (at := unclosed_activity(texts)) is not None:
                 number, line, raw = stream[at]   # where PlantUML's own activity parser fails
                 message += f" (and its activity '{line}' is never closed: PlantUML 1.2026 ends one with ';')"
             err = located_error(message, file_of(number) or file, int(number), column_of(raw), raw)

@@ -50,7 +50,8 @@ def _joined(block: Iterable[tuple[int, str]]):
 
 
 class Options:
-    """How a parse reads preprocessor lines: the top file, the folder includes may not leave, the clock."""
+    """How a parse reads preprocessor lines (the top file, the folder includes may not leave, the clock),
+    and what the preprocessor tells the driver back (``used``: it ran; ``themes``: its ``!theme`` names)."""
 
     __slots__ = ("file", "include_root", "today", "used", "themes")
 
