@@ -112,21 +112,20 @@ def sample(cmd: list[str], runs: int, **kwargs) -> Sample:
     return Sample(tuple(run_child(cmd, **kwargs) for _ in range(runs)))
 
 
-def sample_pair(first: list[str], second: list[str], runs: int, first_kwargs=None, second_kwargs=None
-                ) -> tuple[Sample, Sample]:
-    """``runs`` timed runs of each command, alternating (first, second, first...), after one untimed run of each.
+def sample_pair(first: list[str], second: list[str], runs: int, **kwargs) -> tuple[Sample, Sample]:
+    """``runs`` timed runs of each command, alternating (first, second, first...), after one untimed run of
+    each; ``kwargs`` go to every run, as in :func:`sample`.
 
     On a shared machine whose speed drifts from minute to minute, alternating gives both commands the same
     machine: timing one command's runs and then the other's compares two different moments.
     """
-    first_kwargs = {"env": USER_ENV, **(first_kwargs or {})}
-    second_kwargs = {"env": USER_ENV, **(second_kwargs or {})}
-    run_child(first, **first_kwargs)
-    run_child(second, **second_kwargs)
+    kwargs.setdefault("env", USER_ENV)
+    run_child(first, **kwargs)
+    run_child(second, **kwargs)
     a, b = [], []
     for _ in range(runs):
-        a.append(run_child(first, **first_kwargs))
-        b.append(run_child(second, **second_kwargs))
+        a.append(run_child(first, **kwargs))
+        b.append(run_child(second, **kwargs))
     return Sample(tuple(a)), Sample(tuple(b))
 
 

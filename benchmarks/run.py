@@ -120,7 +120,7 @@ def whole_process_parse(files: dict[int, Path], args, targets: Targets, results:
         runs = runs_for(n, args.runs)
         flowlib_cmd = [PY, "-m", "flowlib", "inspect", str(path)]
         if args.plantuml:   # alternating runs: both see the same machine
-            fl, pu = sample_pair(flowlib_cmd, plantuml.command("-checkonly", str(path)), runs, {"cwd": ROOT})
+            fl, pu = sample_pair(flowlib_cmd, plantuml.command("-checkonly", str(path)), runs, cwd=ROOT)
         else:
             fl, pu = sample(flowlib_cmd, runs, cwd=ROOT), None
         results.setdefault("whole", {})[n] = (fl, pu)

@@ -37,9 +37,6 @@ class Violation:
     help: str
     nodes: tuple[tuple[str, str, str], ...]
 
-    def __str__(self) -> str:
-        return self.describe()
-
     def describe(self, shown: int = 5) -> str:
         """The rule, then where it is broken: the first ``shown`` nodes (selector, HTML, what to fix)."""
         lines = [f"{self.impact}: {self.rule} ({self.help}), {len(self.nodes)} node(s)"]

@@ -43,6 +43,15 @@ STATE = """() => {
 }"""
 
 
+# The shown slot's diagram window has scrolled and stayed put for one frame (a smooth scroll has ended).
+SCROLLED_AND_STILL = """() => {
+  const slot = Array.from(document.querySelectorAll('.flow-slot')).find(s => !s.classList.contains('flow-off'));
+  const top = slot.querySelector('.flow-sequence').scrollTop, still = top > 0 && top === window.__e2eLastTop;
+  window.__e2eLastTop = top;
+  return still;
+}"""
+
+
 @pytest.fixture()
 def player_page(static_page, tmp_path):
     player = StepPlayer(parse(DIAGRAM))
@@ -133,7 +142,7 @@ def test_the_participant_names_stay_in_the_window_at_a_late_step(static_page, tm
         page.keyboard.press("End")
         page.wait_for_function("n => document.querySelector('.flow-where').textContent.startsWith(`Step ${n} `)",
                                arg=len(player.frames))
-        page.wait_for_timeout(300)  # the window follows the arrow after the paint
+        page.wait_for_function(SCROLLED_AND_STILL)  # the window follows the arrow after the paint
         heads = heads_in_sight(page.locator(".flow-player"))
         assert heads["step"] == str(len(diagram.messages)), heads
         assert heads["scrolled"] > 0 and heads["ownHeadsAbove"], f"the window did not scroll down: {heads}"
