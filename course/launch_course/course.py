@@ -448,7 +448,7 @@ class Course:
     def diagram_for(self, bank: str | Question) -> Diagram:
         """The diagram whose flow a quiz bank (or a question's bank) asks about.
 
-        The ``today`` bank asks about today's flow (:data:`TODAY_FILE`, parsed on each call); every other
+        The ``today`` bank asks about today's flow (:data:`TODAY_FILE`, parsed once while the file is unchanged); every other
         bank about the 2014 seed diagram, :attr:`diagram`. Pass it to ``Quiz`` and ``check_answer``.
         """
         bank = bank.phase if isinstance(bank, Question) else bank
@@ -470,7 +470,7 @@ class Course:
 
     @property
     def today(self) -> Diagram:
-        """Today's flow (:data:`TODAY_FILE`), parsed on each call."""
+        """Today's flow (:data:`TODAY_FILE`), parsed once while the file is unchanged."""
         return self.diagram_for(TODAY)
 
     @property
