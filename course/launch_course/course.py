@@ -448,8 +448,9 @@ class Course:
     def diagram_for(self, bank: str | Question) -> Diagram:
         """The diagram whose flow a quiz bank (or a question's bank) asks about.
 
-        The ``today`` bank asks about today's flow (:data:`TODAY_FILE`, parsed once while the file is unchanged); every other
-        bank about the 2014 seed diagram, :attr:`diagram`. Pass it to ``Quiz`` and ``check_answer``.
+        The ``today`` bank asks about today's flow (:data:`TODAY_FILE`, parsed once while the file is
+        unchanged); every other bank about the 2014 seed diagram, :attr:`diagram`. Pass it to ``Quiz`` and
+        ``check_answer``.
         """
         bank = bank.phase if isinstance(bank, Question) else bank
         if bank != TODAY:
