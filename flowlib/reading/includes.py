@@ -57,8 +57,7 @@ class Includes:
         if target.startswith("<"):
             raise _offline(LineError(f"cannot include {target}: PlantUML's standard library is not available "
                                      "offline in flowlib (copy the parts you need next to the diagram)"))
-        path = Path(target)
-        full = (path if path.is_absolute() else self.folder_of(number) / path).resolve()
+        full = self._path(target, number).resolve()
         if full != self.root and self.root not in full.parents:
             raise LineError(f"cannot include {target}: it is outside the diagram's folder {self.root} "
                             "(flowlib reads includes only under it; to allow a wider folder pass "
@@ -70,11 +69,15 @@ class Includes:
     def locate(self, target: str, number, sub: str | None = None) -> Path:
         """The file ``!include target`` on line ``number`` names: ``target!N`` and ``target!ID`` name the
         file before the ``!`` (1.2026.8 reads them as its first block) unless a file has the whole name."""
-        if sub is None and "!" in target:
-            whole = Path(target)
-            if not (whole if whole.is_absolute() else self.folder_of(number) / whole).exists():
-                target = target.rsplit("!", 1)[0]
+        if sub is None and "!" in target and not self._path(target, number).exists():
+            target = target.rsplit("!", 1)[0]
         return self.resolve(target, number)
+
+    def _path(self, target: str, number) -> Path:
+        """Where ``target`` points, included from line ``number``: as written if absolute, else beside that
+        line's file."""
+        path = Path(target)
+        return path if path.is_absolute() else self.folder_of(number) / path
 
     def lines(self, full: Path, target: str, sub: str | None = None) -> list[tuple[int, str]]:
         """The numbered lines the include of ``full`` (written ``target``) brings: its first ``@startuml``
